@@ -1,0 +1,35 @@
+namespace Recur;
+
+/// <summary>
+/// An int64 n-d array for integer data PyTorch keeps in LongTensors: class targets, embedding indices,
+/// one-hot codes. No autograd (indices have no gradient).
+/// </summary>
+public sealed class IndexTensor
+{
+    public long[] Data { get; }
+    public int[] Shape { get; }
+    public int Numel => Data.Length;
+    public int Dim => Shape.Length;
+
+    public IndexTensor(long[] data, params int[] shape)
+    {
+        Shape = Shapes.Checked(shape);
+        if (Shapes.Numel(Shape) != data.Length)
+            throw new ArgumentException($"shape {Shapes.Format(Shape)} is invalid for input of size {data.Length}");
+        Data = data;
+    }
+
+    /// <summary>A 1-d index tensor.</summary>
+    public static IndexTensor From(params long[] values) => new((long[])values.Clone(), values.Length);
+
+    /// <summary>A 0-d index tensor.</summary>
+    public static IndexTensor Scalar(long value) => new(new[] { value });
+
+    public long this[int flat] => Data[flat];
+
+    /// <summary>The values as float32 (e.g. one-hot codes fed to a network).</summary>
+    public Tensor ToFloat() => Tensor.FromArray(Data.Select(v => (float)v).ToArray(), Shape);
+
+    public override string ToString() =>
+        $"tensor({(Dim == 0 ? Data[0].ToString() : "[" + string.Join(", ", Data.Take(20)) + (Numel > 20 ? ", ..." : "") + "]")}, shape={Shapes.Format(Shape)})";
+}

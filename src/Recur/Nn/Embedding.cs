@@ -1,0 +1,35 @@
+namespace Recur.Nn;
+
+/// <summary>
+/// A lookup table of learned vectors, as <c>nn.Embedding</c>. weight: [num, dim] ~ N(0, 1), the
+/// <see cref="PaddingIdx"/> row zeroed at initialisation and never updated by gradients.
+/// </summary>
+public sealed class Embedding : Module
+{
+    public int NumEmbeddings { get; }
+    public int EmbeddingDim { get; }
+    public int? PaddingIdx { get; }
+    public Tensor Weight { get; }
+
+    public Embedding(int numEmbeddings, int embeddingDim, int? paddingIdx = null, Generator? rng = null)
+    {
+        if (numEmbeddings <= 0 || embeddingDim <= 0)
+            throw new ArgumentException($"Embedding: num_embeddings and embedding_dim must be positive, got {numEmbeddings} and {embeddingDim}");
+        if (paddingIdx is int p)
+        {
+            if (p >= numEmbeddings || p < -numEmbeddings)
+                throw new ArgumentException($"Padding_idx must be within num_embeddings: expected {-numEmbeddings} <= padding_idx < {numEmbeddings}, got {p}");
+            paddingIdx = p < 0 ? p + numEmbeddings : p;
+        }
+        NumEmbeddings = numEmbeddings;
+        EmbeddingDim = embeddingDim;
+        PaddingIdx = paddingIdx;
+        Weight = RegisterParameter("weight", Tensor.Randn(rng ?? Generator.Default, numEmbeddings, embeddingDim));
+        if (paddingIdx is int row) Weight.Span.Slice(row * embeddingDim, embeddingDim).Clear();
+    }
+
+    /// <summary>indices: [...] → [..., dim]</summary>
+    public Tensor Forward(IndexTensor indices) => Functional.Embedding(indices, Weight, PaddingIdx);
+
+    protected override string ExtraRepr() => $"{NumEmbeddings}, {EmbeddingDim}" + (PaddingIdx is int p ? $", padding_idx={p}" : "");
+}

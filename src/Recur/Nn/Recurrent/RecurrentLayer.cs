@@ -1,0 +1,320 @@
+using System.Numerics.Tensors;
+using Recur.Autograd;
+using Recur.Kernels;
+
+namespace Recur.Nn.Recurrent;
+
+/// <summary>
+/// One recurrent layer (one or two directions) over a whole sequence, forward and BPTT, as a single
+/// autograd node. Every recurrent module (RNN, LSTM, GRU, their cells, packed or padded) runs through here.
+/// </summary>
+/// <remarks>
+/// Layout: the input is a matrix of <c>rows</c> time-major rows, <c>batchSizes[t]</c> of them at step t
+/// (non-increasing: PyTorch's packed layout; a padded batch is the case batchSizes = [N, N, …]).
+/// Sequence b is active at step t iff b &lt; batchSizes[t], so the active rows are always a prefix and the
+/// state of a finished sequence simply stops being updated.
+/// Per direction:
+///   Gx = X·W_ihᵀ + b_ih (+ b_hh unless GRU)     one GEMM for all steps, hoisted out of the loop
+///   per step t: gates = Gx_t + h_{t−1}·W_hhᵀ,  then the cell's pointwise update (<see cref="GatesReference"/>)
+/// Backward walks the steps in reverse, produces dGates for every row, and then forms every weight
+/// gradient with one GEMM each: dW_ih = dGxᵀ·X, dW_hh = dGhᵀ·H_prev, dX = dGx·W_ih.
+/// No allocation happens inside the time-step loops.
+/// </remarks>
+internal static class RecurrentLayer
+{
+    /// <summary>
+    /// x: [rows, in]; h0: [D, N, Hout] or null (zeros); c0: [D, N, H] or null (LSTM only).
+    /// Returns out: [rows, D·Hout] (forward | reverse halves), hN: [D, N, Hout], cN: [D, N, H] (LSTM) or null.
+    /// </summary>
+    public static (Tensor Out, Tensor HN, Tensor? CN) Forward(
+        CellKind cell, Tensor x, int[] batchSizes, Tensor? h0, Tensor? c0, DirectionWeights[] dirs, int hidden)
+    {
+        var g = new Geometry(cell, x, batchSizes, dirs, hidden);
+        var sweeps = new Sweep[g.D];
+        for (int d = 0; d < g.D; d++)
+        {
+            var s = sweeps[d] = new Sweep(g);
+            var w = dirs[d];
+            // Gx = X·W_ihᵀ + b_ih (+ b_hh: for RNN/LSTM both biases just add, so fold them in once)
+            Gemm.Sgemm(false, true, g.Rows, g.GH, g.In, 1f, x.ReadOnlySpan, g.In, w.WeightIh.ReadOnlySpan, g.In, 0f, s.Gx, g.GH);
+            AddRowBias(s.Gx, g.Rows, w.BiasIh);
+            if (cell != CellKind.Gru) AddRowBias(s.Gx, g.Rows, w.BiasHh);
+            h0?.ReadOnlySpan.Slice(d * g.N * g.Hout, g.N * g.Hout).CopyTo(s.HState);
+            c0?.ReadOnlySpan.Slice(d * g.N * g.H, g.N * g.H).CopyTo(s.CState);
+            ForwardSweep(g, s, w, reverse: d == 1);
+        }
+
+        var outT = g.D == 1 ? Tensor.FromArray(sweeps[0].Hs, g.Rows, g.Hout) : Interleave(g, sweeps);
+        var hN = Tensor.Zeros(g.D, g.N, g.Hout);
+        var cN = cell == CellKind.Lstm ? Tensor.Zeros(g.D, g.N, g.H) : null;
+        for (int d = 0; d < g.D; d++)
+        {
+            sweeps[d].HState.CopyTo(hN.Span.Slice(d * g.N * g.Hout));
+            sweeps[d].CState?.CopyTo(cN!.Span.Slice(d * g.N * g.H));
+        }
+
+        var inputs = new List<Tensor> { x };
+        if (h0 != null) inputs.Add(h0);
+        if (c0 != null) inputs.Add(c0);
+        foreach (var w in dirs) inputs.AddRange(w.All);
+        var outputs = cN is null ? new[] { outT, hN } : new[] { outT, hN, cN };
+        Tensor.RecordMany(NodeName(cell), inputs.ToArray(), outputs,
+            () => Backward(g, x, h0, c0, dirs, sweeps, outT.PendingGrad, hN.PendingGrad, cN?.PendingGrad));
+        return (outT, hN, cN);
+    }
+
+    private static string NodeName(CellKind cell) => cell switch
+    {
+        CellKind.Lstm => "LstmBackward0",
+        CellKind.Gru => "GruBackward0",
+        _ => "RnnBackward0",
+    };
+
+    /// <summary>Sizes shared by the forward and the backward of one call.</summary>
+    private sealed class Geometry
+    {
+        public readonly CellKind Cell;
+        public readonly int D, Rows, In, N, T, H, Hout, GH;
+        public readonly bool Proj;
+        public readonly int[] BatchSizes, RowStart;
+
+        public Geometry(CellKind cell, Tensor x, int[] batchSizes, DirectionWeights[] dirs, int hidden)
+        {
+            Cell = cell;
+            D = dirs.Length;
+            BatchSizes = batchSizes;
+            T = batchSizes.Length;
+            N = T == 0 ? 0 : batchSizes[0];
+            RowStart = new int[T + 1];
+            for (int t = 0; t < T; t++) RowStart[t + 1] = RowStart[t] + batchSizes[t];
+            Rows = RowStart[T];
+            In = x.Size(1);
+            H = hidden;
+            Proj = dirs[0].WeightHr != null;
+            Hout = Proj ? dirs[0].WeightHr!.Size(0) : hidden;
+            GH = cell.GateCount() * hidden;
+            if (x.Size(0) != Rows)
+                throw new ArgumentException($"packed input has {x.Size(0)} rows but batch_sizes sum to {Rows}");
+        }
+    }
+
+    /// <summary>Everything one direction's forward keeps for its backward (all [rows, ·] row-major).</summary>
+    private sealed class Sweep
+    {
+        public readonly float[] Gx;       // gate pre-activations, then activations      [rows, GH]
+        public readonly float[] Hs;       // h_t                                          [rows, Hout]
+        public readonly float[] Hprev;    // h_{t−1} as used at step t                    [rows, Hout]
+        public readonly float[]? Cs;      // c_t (LSTM)                                    [rows, H]
+        public readonly float[]? Cprev;   // c_{t−1} (LSTM)                                [rows, H]
+        public readonly float[]? R;       // o·tanh(c) before the projection (LSTM proj)   [rows, H]
+        public readonly float[]? Ghn;     // W_hn·h + b_hn (GRU)                           [rows, H]
+        public readonly float[] HState;   // running state, h_n at the end                 [N, Hout]
+        public readonly float[]? CState;  // running cell state, c_n at the end            [N, H]
+        public readonly float[]? GhScratch; // one step of W_hh·h + b_hh (GRU)            [N, GH]
+
+        public Sweep(Geometry g)
+        {
+            Gx = new float[g.Rows * g.GH];
+            Hs = new float[g.Rows * g.Hout];
+            Hprev = new float[g.Rows * g.Hout];
+            HState = new float[g.N * g.Hout];
+            if (g.Cell == CellKind.Lstm)
+            {
+                Cs = new float[g.Rows * g.H];
+                Cprev = new float[g.Rows * g.H];
+                CState = new float[g.N * g.H];
+                if (g.Proj) R = new float[g.Rows * g.H];
+            }
+            if (g.Cell == CellKind.Gru)
+            {
+                Ghn = new float[g.Rows * g.H];
+                GhScratch = new float[g.N * g.GH];
+            }
+        }
+    }
+
+    // ---- forward ------------------------------------------------------------------------------------
+
+    private static void ForwardSweep(Geometry g, Sweep s, DirectionWeights w, bool reverse)
+    {
+        int H = g.H, Hout = g.Hout, GH = g.GH;
+        var whhT = Gemm.PackB(true, Hout, GH, w.WeightHh.ReadOnlySpan, Hout);            // W_hhᵀ: [Hout, GH]
+        var whrT = g.Proj ? Gemm.PackB(true, H, Hout, w.WeightHr!.ReadOnlySpan, H) : null; // W_hrᵀ: [H, P]
+        var bhh = w.BiasHh is null ? default : w.BiasHh.ReadOnlySpan;
+        bool relu = g.Cell == CellKind.RnnRelu;
+
+        for (int step = 0; step < g.T; step++)
+        {
+            int t = reverse ? g.T - 1 - step : step;
+            int bs = g.BatchSizes[t], r0 = g.RowStart[t];
+            var hPrev = s.Hprev.AsSpan(r0 * Hout, bs * Hout);
+            s.HState.AsSpan(0, bs * Hout).CopyTo(hPrev);
+            var gates = s.Gx.AsSpan(r0 * GH, bs * GH);
+            var h = s.Hs.AsSpan(r0 * Hout, bs * Hout);
+            switch (g.Cell)
+            {
+                case CellKind.RnnTanh:
+                case CellKind.RnnRelu:
+                    Gemm.Sgemm(false, bs, 1f, hPrev, Hout, whhT, 1f, gates, GH);
+                    GatesReference.RnnForward(gates, relu);
+                    gates.CopyTo(h);
+                    break;
+                case CellKind.Lstm:
+                {
+                    Gemm.Sgemm(false, bs, 1f, hPrev, Hout, whhT, 1f, gates, GH);
+                    var cPrev = s.Cprev.AsSpan(r0 * H, bs * H);
+                    s.CState.AsSpan(0, bs * H).CopyTo(cPrev);
+                    var c = s.Cs.AsSpan(r0 * H, bs * H);
+                    if (whrT is null) GatesReference.LstmForward(gates, cPrev, c, h, bs, H);
+                    else
+                    {
+                        var r = s.R.AsSpan(r0 * H, bs * H);
+                        GatesReference.LstmForward(gates, cPrev, c, r, bs, H);
+                        Gemm.Sgemm(false, bs, 1f, r, H, whrT, 0f, h, Hout); // h = r·W_hrᵀ
+                    }
+                    c.CopyTo(s.CState);
+                    break;
+                }
+                case CellKind.Gru:
+                {
+                    var gh = s.GhScratch.AsSpan(0, bs * GH);
+                    if (bhh.IsEmpty) gh.Clear();
+                    else for (int b = 0; b < bs; b++) bhh.CopyTo(gh.Slice(b * GH, GH));
+                    Gemm.Sgemm(false, bs, 1f, hPrev, Hout, whhT, 1f, gh, GH);
+                    GatesReference.GruForward(gates, gh, hPrev, h, s.Ghn.AsSpan(r0 * H, bs * H), bs, H);
+                    break;
+                }
+            }
+            h.CopyTo(s.HState);
+        }
+    }
+
+    private static Tensor Interleave(Geometry g, Sweep[] sweeps)
+    {
+        int width = g.D * g.Hout;
+        var o = new float[g.Rows * width];
+        for (int d = 0; d < g.D; d++)
+            for (int r = 0; r < g.Rows; r++)
+                sweeps[d].Hs.AsSpan(r * g.Hout, g.Hout).CopyTo(o.AsSpan(r * width + d * g.Hout));
+        return Tensor.FromArray(o, g.Rows, width);
+    }
+
+    private static void AddRowBias(Span<float> m, int rows, Tensor? bias)
+    {
+        if (bias is null) return;
+        var b = bias.ReadOnlySpan;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = m.Slice(r * b.Length, b.Length);
+            TensorPrimitives.Add(row, b, row);
+        }
+    }
+
+    // ---- backward -----------------------------------------------------------------------------------
+
+    private static void Backward(Geometry g, Tensor x, Tensor? h0, Tensor? c0, DirectionWeights[] dirs, Sweep[] sweeps,
+        float[]? gOut, float[]? gHn, float[]? gCn)
+    {
+        float[]? dx = x.RequiresGrad ? new float[x.Numel] : null;
+        float[]? dh0 = h0 is { RequiresGrad: true } ? new float[h0.Numel] : null;
+        float[]? dc0 = c0 is { RequiresGrad: true } ? new float[c0.Numel] : null;
+        var dGx = new float[g.Rows * g.GH];
+        var dGh = g.Cell == CellKind.Gru ? new float[g.Rows * g.GH] : dGx; // RNN/LSTM: the same gradient reaches both biases
+        var dHall = g.Proj ? new float[g.Rows * g.Hout] : null;
+
+        for (int d = 0; d < g.D; d++)
+        {
+            var s = sweeps[d];
+            var w = dirs[d];
+            var dH = new float[g.N * g.Hout];
+            gHn?.AsSpan(d * g.N * g.Hout, g.N * g.Hout).CopyTo(dH);
+            float[]? dC = null;
+            if (g.Cell == CellKind.Lstm)
+            {
+                dC = new float[g.N * g.H];
+                gCn?.AsSpan(d * g.N * g.H, g.N * g.H).CopyTo(dC);
+            }
+            BackwardSweep(g, s, w, d, gOut, dH, dC, dGx, dGh, dHall);
+            if (dh0 != null) dH.CopyTo(dh0.AsSpan(d * g.N * g.Hout));
+            if (dc0 != null) dC!.CopyTo(dc0.AsSpan(d * g.N * g.H));
+
+            // Whole-sequence weight gradients, one GEMM each.
+            var xs = x.ReadOnlySpan;
+            if (w.WeightIh.RequiresGrad)   // dW_ih += dGxᵀ·X
+                Gemm.Sgemm(true, false, g.GH, g.In, g.Rows, 1f, dGx, g.GH, xs, g.In, 1f, Engine.GradBuffer(w.WeightIh), g.In);
+            if (dx != null)                // dX += dGx·W_ih
+                Gemm.Sgemm(false, false, g.Rows, g.In, g.GH, 1f, dGx, g.GH, w.WeightIh.ReadOnlySpan, g.In, 1f, dx, g.In);
+            if (w.WeightHh.RequiresGrad)   // dW_hh += dGhᵀ·H_prev
+                Gemm.Sgemm(true, false, g.GH, g.Hout, g.Rows, 1f, dGh, g.GH, s.Hprev, g.Hout, 1f, Engine.GradBuffer(w.WeightHh), g.Hout);
+            if (w.BiasIh is { RequiresGrad: true }) AddColumnSums(dGx, g.Rows, Engine.GradBuffer(w.BiasIh));
+            if (w.BiasHh is { RequiresGrad: true }) AddColumnSums(dGh, g.Rows, Engine.GradBuffer(w.BiasHh));
+            if (w.WeightHr is { RequiresGrad: true }) // dW_hr += dHᵀ·R
+                Gemm.Sgemm(true, false, g.Hout, g.H, g.Rows, 1f, dHall, g.Hout, s.R, g.H, 1f, Engine.GradBuffer(w.WeightHr), g.H);
+        }
+        if (dx != null) x.AccumulateGrad(dx);
+        if (dh0 != null) h0!.AccumulateGrad(dh0);
+        if (dc0 != null) c0!.AccumulateGrad(dc0);
+    }
+
+    /// <summary>
+    /// Walks one direction's steps in reverse. dH (and dC) hold the gradient w.r.t. the running state:
+    /// d h_n on entry, d h0 on exit; rows of finished sequences keep theirs until their last step comes.
+    /// </summary>
+    private static void BackwardSweep(Geometry g, Sweep s, DirectionWeights w, int d, float[]? gOut,
+        float[] dH, float[]? dC, float[] dGx, float[] dGh, float[]? dHall)
+    {
+        int H = g.H, Hout = g.Hout, GH = g.GH, width = g.D * Hout;
+        bool reverse = d == 1, relu = g.Cell == CellKind.RnnRelu;
+        var whh = Gemm.PackB(false, GH, Hout, w.WeightHh.ReadOnlySpan, Hout);              // W_hh: [GH, Hout]
+        var whr = g.Proj ? Gemm.PackB(false, Hout, H, w.WeightHr!.ReadOnlySpan, H) : null;   // W_hr: [P, H]
+        var dR = g.Proj ? new float[g.N * H] : null;
+
+        for (int step = g.T - 1; step >= 0; step--)
+        {
+            int t = reverse ? g.T - 1 - step : step;
+            int bs = g.BatchSizes[t], r0 = g.RowStart[t];
+            var dh = dH.AsSpan(0, bs * Hout);
+            if (gOut != null)
+                for (int b = 0; b < bs; b++)
+                {
+                    var row = dh.Slice(b * Hout, Hout);
+                    TensorPrimitives.Add(row, gOut.AsSpan((r0 + b) * width + d * Hout, Hout), row);
+                }
+            Span<float> dCell = dh;
+            if (whr != null)
+            {
+                dh.CopyTo(dHall.AsSpan(r0 * Hout));
+                dCell = dR.AsSpan(0, bs * H);
+                Gemm.Sgemm(false, bs, 1f, dh, Hout, whr, 0f, dCell, H); // d(o·tanh c) = dh·W_hr
+            }
+            var dg = dGx.AsSpan(r0 * GH, bs * GH);
+            switch (g.Cell)
+            {
+                case CellKind.RnnTanh:
+                case CellKind.RnnRelu:
+                    GatesReference.RnnBackward(s.Hs.AsSpan(r0 * Hout, bs * Hout), dCell, dg, relu);
+                    Gemm.Sgemm(false, bs, 1f, dg, GH, whh, 0f, dh, Hout);
+                    break;
+                case CellKind.Lstm:
+                    GatesReference.LstmBackward(s.Gx.AsSpan(r0 * GH, bs * GH), s.Cs.AsSpan(r0 * H, bs * H), s.Cprev.AsSpan(r0 * H, bs * H),
+                        dCell, dC.AsSpan(0, bs * H), dg, bs, H);
+                    Gemm.Sgemm(false, bs, 1f, dg, GH, whh, 0f, dh, Hout);
+                    break;
+                case CellKind.Gru:
+                {
+                    var dgh = dGh.AsSpan(r0 * GH, bs * GH);
+                    GatesReference.GruBackward(s.Gx.AsSpan(r0 * GH, bs * GH), s.Ghn.AsSpan(r0 * H, bs * H), s.Hprev.AsSpan(r0 * Hout, bs * Hout),
+                        dh, dg, dgh, bs, H);
+                    Gemm.Sgemm(false, bs, 1f, dgh, GH, whh, 1f, dh, Hout); // dh_prev = dh·z + dGh·W_hh
+                    break;
+                }
+            }
+        }
+    }
+
+    private static void AddColumnSums(ReadOnlySpan<float> m, int rows, Span<float> dst)
+    {
+        int cols = dst.Length;
+        for (int r = 0; r < rows; r++) TensorPrimitives.Add(dst, m.Slice(r * cols, cols), dst);
+    }
+}

@@ -1,0 +1,215 @@
+using System.Text;
+using Recur.Nn.Recurrent;
+
+namespace Recur.Nn;
+
+/// <summary>
+/// What <see cref="Rnn"/>, <see cref="Lstm"/> and <see cref="Gru"/> share, as PyTorch's <c>RNNBase</c>:
+/// arguments, parameters named <c>weight_ih_l{k}[_reverse]</c> …, shape checks, layouts and stacking.
+/// </summary>
+/// <remarks>
+/// Shapes (D = 2 if bidirectional else 1, H_out = proj_size or hidden_size):
+///   input  [T, N, input_size] ([N, T, input_size] if batch_first; [T, input_size] unbatched) or a <see cref="PackedSequence"/>
+///   h0     [num_layers·D, N, H_out]   (index layer·D + direction; [num_layers·D, H_out] unbatched)
+///   output [T, N, D·H_out]            (last layer's [forward | reverse] states at every step)
+///   h_n    like h0: every layer's final state
+/// </remarks>
+public abstract class RnnBase : Module
+{
+    public int InputSize { get; }
+    public int HiddenSize { get; }
+    public int NumLayers { get; }
+    public bool Bias { get; }
+    public bool BatchFirst { get; }
+    public float DropoutP { get; }
+    public bool Bidirectional { get; }
+    public int ProjSize { get; }
+    internal CellKind Cell { get; }
+
+    private readonly DirectionWeights[][] _weights; // [layer][direction]
+    private readonly Generator? _rng;
+
+    /// <summary>2 if bidirectional, else 1.</summary>
+    public int NumDirections => Bidirectional ? 2 : 1;
+
+    /// <summary>The width of h: proj_size if set, else hidden_size.</summary>
+    public int OutputHiddenSize => ProjSize > 0 ? ProjSize : HiddenSize;
+
+    private protected RnnBase(CellKind cell, int inputSize, int hiddenSize, int numLayers, bool bias, bool batchFirst,
+        float dropout, bool bidirectional, int projSize, Generator? rng)
+    {
+        if (inputSize <= 0) throw new ArgumentException($"input_size must be greater than zero, got {inputSize}");
+        if (hiddenSize <= 0) throw new ArgumentException($"hidden_size must be greater than zero, got {hiddenSize}");
+        if (numLayers <= 0) throw new ArgumentException($"num_layers must be greater than zero, got {numLayers}");
+        if (dropout < 0 || dropout > 1 || float.IsNaN(dropout))
+            throw new ArgumentException($"dropout should be a number in range [0, 1] representing the probability of an element being zeroed, got {dropout}");
+        if (projSize < 0) throw new ArgumentException($"proj_size should be a positive integer or zero to disable projections, got {projSize}");
+        if (projSize > 0 && cell != CellKind.Lstm) throw new ArgumentException("proj_size argument is only supported for LSTM, not RNN or GRU");
+        if (projSize >= hiddenSize && projSize > 0)
+            throw new ArgumentException($"proj_size has to be smaller than hidden_size, got proj_size={projSize} and hidden_size={hiddenSize}");
+        if (dropout > 0 && numLayers == 1)
+            Warnings.Warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects " +
+                          $"num_layers greater than 1, but got dropout={Repr.Float(dropout)} and num_layers={numLayers}");
+
+        Cell = cell;
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        NumLayers = numLayers;
+        Bias = bias;
+        BatchFirst = batchFirst;
+        DropoutP = dropout;
+        Bidirectional = bidirectional;
+        ProjSize = projSize;
+        _rng = rng;
+
+        // Registration order is PyTorch's state_dict order; every tensor ~ U(−1/√hidden, 1/√hidden).
+        rng ??= Generator.Default;
+        float k = 1f / MathF.Sqrt(hiddenSize);
+        int gh = cell.GateCount() * hiddenSize, hOut = OutputHiddenSize;
+        _weights = new DirectionWeights[numLayers][];
+        for (int layer = 0; layer < numLayers; layer++)
+        {
+            _weights[layer] = new DirectionWeights[NumDirections];
+            int layerInput = layer == 0 ? inputSize : hOut * NumDirections;
+            for (int d = 0; d < NumDirections; d++)
+            {
+                string sfx = $"_l{layer}" + (d == 1 ? "_reverse" : "");
+                Tensor P(string name, params int[] shape) => RegisterParameter(name + sfx, Tensor.Uniform(rng, -k, k, shape));
+                var wih = P("weight_ih", gh, layerInput);
+                var whh = P("weight_hh", gh, hOut);
+                var bih = bias ? P("bias_ih", gh) : null;
+                var bhh = bias ? P("bias_hh", gh) : null;
+                var whr = projSize > 0 ? P("weight_hr", projSize, hiddenSize) : null;
+                _weights[layer][d] = new DirectionWeights(wih, whh, bih, bhh, whr);
+            }
+        }
+    }
+
+    /// <summary>The parameter called <paramref name="name"/> (e.g. <c>weight_hh_l1_reverse</c>).</summary>
+    public Tensor Parameter(string name) =>
+        NamedParameters().FirstOrDefault(p => p.Name == name).Parameter
+        ?? throw new ArgumentException($"{TypeName} has no parameter '{name}'; it has: {string.Join(", ", NamedParameters().Select(p => p.Name))}");
+
+    // ---- forward over a padded tensor ---------------------------------------------------------------
+
+    /// <summary>Runs every layer over a padded input; hx / cx in the h0 layout or null (zeros).</summary>
+    private protected (Tensor Output, Tensor HN, Tensor? CN) ForwardTensor(Tensor input, Tensor? hx, Tensor? cx)
+    {
+        if (input.Dim != 2 && input.Dim != 3)
+            throw new ArgumentException($"{TypeName}: Expected input to be 2D or 3D, got {input.Dim}D tensor instead");
+        bool batched = input.Dim == 3;
+        CheckHiddenRank(hx, batched);
+        CheckHiddenRank(cx, batched);
+        if (input.Size(-1) != InputSize)
+            throw new ArgumentException($"input.size(-1) must be equal to input_size. Expected {InputSize}, got {input.Size(-1)}");
+
+        var x = batched ? (BatchFirst ? input.Transpose(0, 1) : input) : input.Unsqueeze(1); // [T, N, F]
+        if (!batched)
+        {
+            hx = hx?.Unsqueeze(1);
+            cx = cx?.Unsqueeze(1);
+        }
+        int T = x.Size(0), N = x.Size(1);
+        if (T == 0) throw new ArgumentException($"{TypeName}: Expected sequence length to be larger than 0, got input of shape {Shapes.Format(input.Shape)}");
+        CheckHidden(hx, N, OutputHiddenSize, "hidden", batched);
+        CheckHidden(cx, N, HiddenSize, "hidden[1]", batched);
+
+        var batchSizes = Enumerable.Repeat(N, T).ToArray();
+        var (rows, hN, cN) = Run(x.View(T * N, InputSize), batchSizes, hx, cx);
+        var output = rows.View(T, N, NumDirections * OutputHiddenSize);
+        if (batched && BatchFirst) output = output.Transpose(0, 1);
+        if (!batched)
+        {
+            output = output.Squeeze(1);
+            hN = hN.Squeeze(1);
+            cN = cN?.Squeeze(1);
+        }
+        return (output, hN, cN);
+    }
+
+    // ---- forward over a packed batch ----------------------------------------------------------------
+
+    /// <summary>Runs every layer over a packed batch; h0/h_n are in the caller's batch order.</summary>
+    private protected (PackedSequence Output, Tensor HN, Tensor? CN) ForwardPacked(PackedSequence input, Tensor? hx, Tensor? cx)
+    {
+        var data = input.Data;
+        if (data.Dim != 2)
+            throw new ArgumentException($"{TypeName}: packed input data must be 2-D [rows, input_size], got shape {Shapes.Format(data.Shape)}");
+        if (data.Size(-1) != InputSize)
+            throw new ArgumentException($"input.size(-1) must be equal to input_size. Expected {InputSize}, got {data.Size(-1)}");
+        CheckHiddenRank(hx, batched: true);
+        CheckHiddenRank(cx, batched: true);
+        int N = input.BatchSizes[0];
+        CheckHidden(hx, N, OutputHiddenSize, "hidden", true);
+        CheckHidden(cx, N, HiddenSize, "hidden[1]", true);
+        if (input.SortedIndices is { } sorted)
+        {
+            hx = hx?.IndexSelect(1, sorted);
+            cx = cx?.IndexSelect(1, sorted);
+        }
+        var (rows, hN, cN) = Run(data, input.BatchSizes, hx, cx);
+        if (input.UnsortedIndices is { } unsorted)
+        {
+            hN = hN.IndexSelect(1, unsorted);
+            cN = cN?.IndexSelect(1, unsorted);
+        }
+        return (new PackedSequence(rows, input.BatchSizes, input.SortedIndices, input.UnsortedIndices), hN, cN);
+    }
+
+    // ---- the stack ------------------------------------------------------------------------------------
+
+    /// <summary>x: [rows, input_size] packed rows → (last layer's rows, h_n, c_n), dropout between layers in training.</summary>
+    private (Tensor Rows, Tensor HN, Tensor? CN) Run(Tensor x, int[] batchSizes, Tensor? hx, Tensor? cx)
+    {
+        int D = NumDirections;
+        var hs = new List<Tensor>(NumLayers);
+        var cs = new List<Tensor>(NumLayers);
+        for (int layer = 0; layer < NumLayers; layer++)
+        {
+            var h0 = hx?.Narrow(0, layer * D, D);
+            var c0 = cx?.Narrow(0, layer * D, D);
+            var (rows, hN, cN) = RecurrentLayer.Forward(Cell, x, batchSizes, h0, c0, _weights[layer], HiddenSize);
+            hs.Add(hN);
+            if (cN != null) cs.Add(cN);
+            x = layer < NumLayers - 1 ? Functional.Dropout(rows, DropoutP, Training, _rng) : rows;
+        }
+        var h = hs.Count == 1 ? hs[0] : Tensor.Cat(hs, 0);
+        var c = cs.Count == 0 ? null : cs.Count == 1 ? cs[0] : Tensor.Cat(cs, 0);
+        return (x, h, c);
+    }
+
+    // ---- checks with PyTorch's messages ---------------------------------------------------------------
+
+    private static void CheckHiddenRank(Tensor? h, bool batched)
+    {
+        if (h is null) return;
+        if (batched && h.Dim != 3)
+            throw new ArgumentException($"For batched 3-D input, hx should also be 3-D but got {h.Dim}-D tensor");
+        if (!batched && h.Dim != 2)
+            throw new ArgumentException($"For unbatched 2-D input, hx should also be 2-D but got {h.Dim}-D tensor");
+    }
+
+    private void CheckHidden(Tensor? h, int batch, int width, string what, bool batched)
+    {
+        if (h is null) return;
+        int[] expected = { NumLayers * NumDirections, batch, width };
+        if (!Shapes.Equal(h.Shape, expected))
+        {
+            var shownExpected = batched ? expected : new[] { expected[0], expected[2] };
+            var shownGot = batched ? h.Shape : new[] { h.Shape[0], h.Shape[2] };
+            throw new ArgumentException($"Expected {what} size ({string.Join(", ", shownExpected)}), got {Shapes.Format(shownGot)}");
+        }
+    }
+
+    protected override string ExtraRepr()
+    {
+        var s = new StringBuilder($"{InputSize}, {HiddenSize}");
+        if (ProjSize != 0) s.Append($", proj_size={ProjSize}");
+        if (NumLayers != 1) s.Append($", num_layers={NumLayers}");
+        if (!Bias) s.Append(", bias=False");
+        if (BatchFirst) s.Append(", batch_first=True");
+        if (DropoutP != 0) s.Append($", dropout={Repr.Float(DropoutP)}");
+        if (Bidirectional) s.Append(", bidirectional=True");
+        return s.ToString();
+    }
+}

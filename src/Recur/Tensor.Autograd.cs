@@ -1,0 +1,40 @@
+using Recur.Autograd;
+
+namespace Recur;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Attaches a backward to <paramref name="result"/> when grad mode is on and any input requires grad.
+    /// <paramref name="backward"/> receives d(loss)/d(result), row-major.
+    /// </summary>
+    internal static Tensor Record(Tensor result, string name, Tensor[] inputs, Action<float[]> backward)
+    {
+        if (!AnyRequiresGrad(inputs)) return result;
+        result._requiresGrad = true;
+        result.GradFn = new Node(name, inputs, new[] { result }, () => backward(result.PendingGrad!));
+        return result;
+    }
+
+    /// <summary>One node for several outputs; <paramref name="backward"/> reads each output's <see cref="PendingGrad"/> (null if unused).</summary>
+    internal static void RecordMany(string name, Tensor[] inputs, Tensor[] outputs, Action backward)
+    {
+        if (!AnyRequiresGrad(inputs)) return;
+        var node = new Node(name, inputs, outputs, backward);
+        foreach (var o in outputs)
+        {
+            o._requiresGrad = true;
+            o.GradFn = node;
+        }
+    }
+
+    internal static bool AnyRequiresGrad(Tensor[] inputs)
+    {
+        if (!GradMode.IsEnabled) return false;
+        foreach (var t in inputs) if (t.RequiresGrad) return true;
+        return false;
+    }
+
+    /// <summary>Adds <paramref name="grad"/> into this tensor's gradient (no-op unless it requires grad).</summary>
+    internal void AccumulateGrad(ReadOnlySpan<float> grad) => Engine.Accumulate(this, grad);
+}

@@ -1,0 +1,176 @@
+using System.Numerics.Tensors;
+
+namespace Recur;
+
+// Element-wise operations with numpy broadcasting. A broadcast input's gradient is the output
+// gradient summed over the dimensions it was stretched along.
+public sealed partial class Tensor
+{
+    public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    public static Tensor operator -(Tensor a) => a.Mul(-1f);
+    public static Tensor operator +(Tensor a, float s) => a.Add(s);
+    public static Tensor operator +(float s, Tensor a) => a.Add(s);
+    public static Tensor operator -(Tensor a, float s) => a.Add(-s);
+    public static Tensor operator -(float s, Tensor a) => a.Mul(-1f).Add(s);
+    public static Tensor operator *(Tensor a, float s) => a.Mul(s);
+    public static Tensor operator *(float s, Tensor a) => a.Mul(s);
+    public static Tensor operator /(Tensor a, float s) => a.Mul(1f / s);
+
+    // d(a+b) = g, g
+    public Tensor Add(Tensor other) => Binary(this, other, "AddBackward0",
+        static (x, y, o) => TensorPrimitives.Add(x, y, o),
+        static (g, x, y, gx) => g.CopyTo(gx),
+        static (g, x, y, gy) => g.CopyTo(gy));
+
+    // d(a−b) = g, −g
+    public Tensor Sub(Tensor other) => Binary(this, other, "SubBackward0",
+        static (x, y, o) => TensorPrimitives.Subtract(x, y, o),
+        static (g, x, y, gx) => g.CopyTo(gx),
+        static (g, x, y, gy) => TensorPrimitives.Negate(g, gy));
+
+    // d(a·b) = g·b, g·a
+    public Tensor Mul(Tensor other) => Binary(this, other, "MulBackward0",
+        static (x, y, o) => TensorPrimitives.Multiply(x, y, o),
+        static (g, x, y, gx) => TensorPrimitives.Multiply(g, y, gx),
+        static (g, x, y, gy) => TensorPrimitives.Multiply(g, x, gy));
+
+    // d(a/b) = g/b, −g·a/b²
+    public Tensor Div(Tensor other) => Binary(this, other, "DivBackward0",
+        static (x, y, o) => TensorPrimitives.Divide(x, y, o),
+        static (g, x, y, gx) => TensorPrimitives.Divide(g, y, gx),
+        static (g, x, y, gy) =>
+        {
+            for (int i = 0; i < gy.Length; i++) gy[i] = -g[i] * x[i] / (y[i] * y[i]);
+        });
+
+    internal delegate void Kernel3(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> o);
+    internal delegate void GradKernel(ReadOnlySpan<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> gi);
+
+    private static Tensor Binary(Tensor a, Tensor b, string name, Kernel3 forward, GradKernel gradA, GradKernel gradB)
+    {
+        var shape = Shapes.Broadcast(a.Shape, b.Shape);
+        bool same = Shapes.Equal(a.Shape, shape) && Shapes.Equal(b.Shape, shape);
+        // Operands stretched to the output shape (no copy when the shapes already agree).
+        ReadOnlySpan<float> x = same || Shapes.Equal(a.Shape, shape) ? a.ReadOnlySpan : BroadcastTo(a, shape);
+        ReadOnlySpan<float> y = same || Shapes.Equal(b.Shape, shape) ? b.ReadOnlySpan : BroadcastTo(b, shape);
+        var result = new Tensor(shape);
+        forward(x, y, result.Storage);
+        if (!AnyRequiresGrad(new[] { a, b })) return result;
+        float[] xa = x.ToArray(), ya = y.ToArray(); // saved for backward
+        return Record(result, name, new[] { a, b }, g =>
+        {
+            var tmp = new float[g.Length];
+            if (a.RequiresGrad) { gradA(g, xa, ya, tmp); a.AccumulateGrad(SumTo(tmp, shape, a.Shape)); }
+            if (b.RequiresGrad) { gradB(g, xa, ya, tmp); b.AccumulateGrad(SumTo(tmp, shape, b.Shape)); }
+        });
+    }
+
+    /// <summary>The values of <paramref name="t"/> repeated to <paramref name="shape"/>.</summary>
+    internal static float[] BroadcastTo(Tensor t, int[] shape)
+    {
+        var strides = Shapes.BroadcastStrides(t.Shape, shape);
+        var outv = new float[Shapes.Numel(shape)];
+        var src = t.Storage;
+        int off = t.Offset;
+        ForEachIndex(shape, strides, (i, j) => outv[i] = src[off + j]);
+        return outv;
+    }
+
+    /// <summary>Sums a gradient of shape <paramref name="from"/> down to the broadcast operand's shape <paramref name="to"/>.</summary>
+    internal static ReadOnlySpan<float> SumTo(float[] g, int[] from, int[] to)
+    {
+        if (Shapes.Equal(from, to)) return g;
+        var strides = Shapes.BroadcastStrides(to, from);
+        var r = new float[Shapes.Numel(to)];
+        ForEachIndex(from, strides, (i, j) => r[j] += g[i]);
+        return r;
+    }
+
+    /// <summary>Calls f(flat index in shape, strided index) for every element (an odometer over the dims).</summary>
+    private static void ForEachIndex(int[] shape, int[] strides, Action<int, int> f)
+    {
+        int n = Shapes.Numel(shape), rank = shape.Length;
+        var idx = new int[rank];
+        int j = 0;
+        for (int i = 0; i < n; i++)
+        {
+            f(i, j);
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                j += strides[d];
+                if (++idx[d] < shape[d]) break;
+                j -= strides[d] * shape[d];
+                idx[d] = 0;
+            }
+        }
+    }
+
+    // ---- scalar operands ------------------------------------------------------------------------
+
+    public Tensor Add(float s)
+    {
+        var result = new Tensor(_shape);
+        TensorPrimitives.Add(ReadOnlySpan, s, result.Storage);
+        return Record(result, "AddBackward1", new[] { this }, g => AccumulateGrad(g));
+    }
+
+    public Tensor Mul(float s)
+    {
+        var result = new Tensor(_shape);
+        TensorPrimitives.Multiply(ReadOnlySpan, s, result.Storage);
+        return Record(result, "MulBackward1", new[] { this }, g =>
+        {
+            var gi = new float[g.Length];
+            TensorPrimitives.Multiply(g, s, gi);
+            AccumulateGrad(gi);
+        });
+    }
+
+    /// <summary>x^p element-wise; d = p·x^(p−1).</summary>
+    public Tensor Pow(float p)
+    {
+        var x = ToArray();
+        var result = new Tensor(_shape);
+        for (int i = 0; i < x.Length; i++) result.Storage[i] = MathF.Pow(x[i], p);
+        return Record(result, "PowBackward0", new[] { this }, g =>
+        {
+            var gi = new float[g.Length];
+            for (int i = 0; i < gi.Length; i++) gi[i] = g[i] * p * MathF.Pow(x[i], p - 1);
+            AccumulateGrad(gi);
+        });
+    }
+
+    // ---- unary functions: y = f(x), the derivative written from y where that is cheaper -----------
+
+    private Tensor Unary(string name, Action<ReadOnlySpan<float>, Span<float>> f, Func<float, float, float> dydx)
+    {
+        var x = ToArray();
+        var result = new Tensor(_shape);
+        f(x, result.Storage);
+        var y = result.Storage;
+        return Record(result, name, new[] { this }, g =>
+        {
+            var gi = new float[g.Length];
+            for (int i = 0; i < gi.Length; i++) gi[i] = g[i] * dydx(x[i], y[i]);
+            AccumulateGrad(gi);
+        });
+    }
+
+    public Tensor Exp() => Unary("ExpBackward0", TensorPrimitives.Exp, static (x, y) => y);
+    public Tensor Log() => Unary("LogBackward0", TensorPrimitives.Log, static (x, y) => 1f / x);
+    public Tensor Tanh() => Unary("TanhBackward0", TensorPrimitives.Tanh, static (x, y) => 1f - y * y);
+    public Tensor Sigmoid() => Unary("SigmoidBackward0", TensorPrimitives.Sigmoid, static (x, y) => y * (1f - y));
+    public Tensor Relu() => Unary("ReluBackward0", static (x, y) => TensorPrimitives.Max(x, 0f, y), static (x, y) => y > 0 ? 1f : 0f);
+    public Tensor Sqrt() => Unary("SqrtBackward0", TensorPrimitives.Sqrt, static (x, y) => 0.5f / y);
+    public Tensor Abs() => Unary("AbsBackward0", TensorPrimitives.Abs, static (x, y) => MathF.Sign(x));
+    public Tensor Sin() => Unary("SinBackward0", TensorPrimitives.Sin, static (x, y) => MathF.Cos(x));
+    public Tensor Cos() => Unary("CosBackward0", TensorPrimitives.Cos, static (x, y) => -MathF.Sin(x));
+
+    /// <summary>Clamps to [min, max]; gradient passes only where the value was inside.</summary>
+    public Tensor Clamp(float min, float max) => Unary("ClampBackward1",
+        (x, y) => { TensorPrimitives.Max(x, min, y); TensorPrimitives.Min(y, max, y); },
+        (x, y) => x >= min && x <= max ? 1f : 0f);
+}

@@ -1,0 +1,61 @@
+using System.Numerics.Tensors;
+
+namespace Recur;
+
+// Reductions. Sums accumulate in double so long reductions stay accurate in float32.
+public sealed partial class Tensor
+{
+    /// <summary>Sum of all elements (0-d); d = g everywhere.</summary>
+    public Tensor Sum()
+    {
+        double s = 0;
+        foreach (float v in ReadOnlySpan) s += v;
+        var result = Scalar((float)s);
+        return Record(result, "SumBackward0", new[] { this }, g =>
+        {
+            var gi = new float[Numel];
+            gi.AsSpan().Fill(g[0]);
+            AccumulateGrad(gi);
+        });
+    }
+
+    /// <summary>Mean of all elements (0-d).</summary>
+    public Tensor Mean() => Sum().Mul(1f / Numel);
+
+    /// <summary>Sum over <paramref name="dim"/>; d = g broadcast back along dim.</summary>
+    public Tensor Sum(int dim, bool keepDim = false)
+    {
+        int d = Shapes.NormalizeDim(dim, Dim);
+        int outer = Shapes.Prod(_shape, 0, d), size = _shape[d], inner = Shapes.Prod(_shape, d + 1, Dim);
+        var outShape = keepDim ? _shape.Select((s, i) => i == d ? 1 : s).ToArray() : _shape.Where((_, i) => i != d).ToArray();
+        var result = new Tensor(outShape);
+        var src = ReadOnlySpan;
+        var acc = new double[inner];
+        for (int o = 0; o < outer; o++)
+        {
+            Array.Clear(acc);
+            for (int k = 0; k < size; k++)
+                for (int i = 0; i < inner; i++) acc[i] += src[(o * size + k) * inner + i];
+            for (int i = 0; i < inner; i++) result.Storage[o * inner + i] = (float)acc[i];
+        }
+        return Record(result, "SumBackward1", new[] { this }, g =>
+        {
+            var gi = new float[Numel];
+            for (int o = 0; o < outer; o++)
+                for (int k = 0; k < size; k++)
+                    g.AsSpan(o * inner, inner).CopyTo(gi.AsSpan((o * size + k) * inner));
+            AccumulateGrad(gi);
+        });
+    }
+
+    public Tensor Mean(int dim, bool keepDim = false) => Sum(dim, keepDim).Mul(1f / _shape[Shapes.NormalizeDim(dim, Dim)]);
+
+    /// <summary>The p-norm of all elements (0-d), p = 2 by default.</summary>
+    public Tensor Norm(float p = 2f) => p == 2f ? Pow(2f).Sum().Sqrt() : Abs().Pow(p).Sum().Pow(1f / p);
+
+    /// <summary>Largest element (no gradient; for inspection).</summary>
+    public float Max() => TensorPrimitives.Max(ReadOnlySpan);
+
+    /// <summary>Smallest element (no gradient; for inspection).</summary>
+    public float Min() => TensorPrimitives.Min(ReadOnlySpan);
+}
