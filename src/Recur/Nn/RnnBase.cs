@@ -90,6 +90,16 @@ public abstract class RnnBase : Module
         NamedParameters().FirstOrDefault(p => p.Name == name).Parameter
         ?? throw new ArgumentException($"{TypeName} has no parameter '{name}'; it has: {string.Join(", ", NamedParameters().Select(p => p.Name))}");
 
+    /// <summary>
+    /// Forward for any cell with its state as one value: (output, new state). <paramref name="state"/> null means zeros.
+    /// </summary>
+    public (Tensor Output, RnnState State) ForwardState(Tensor input, RnnState? state = null)
+    {
+        if (state?.C != null && Cell != CellKind.Lstm) throw new ArgumentException($"{TypeName} has no cell state, but the state carries one");
+        var (o, h, c) = ForwardTensor(input, state?.H, Cell == CellKind.Lstm ? state?.C : null);
+        return (o, new RnnState(h, c));
+    }
+
     // ---- forward over a padded tensor ---------------------------------------------------------------
 
     /// <summary>Runs every layer over a padded input; hx / cx in the h0 layout or null (zeros).</summary>
