@@ -1,0 +1,92 @@
+using Recur.Data;
+
+namespace Recur.Tests.Data;
+
+public class CsvReaderTests
+{
+    private static List<List<string>> ReadAll(string text, out CsvReader reader, List<int>? lines = null)
+    {
+        reader = new CsvReader(new StringReader(text), "test.csv");
+        var records = new List<List<string>>();
+        var fields = new List<string>();
+        while (reader.ReadRecord(fields))
+        {
+            records.Add([.. fields]);
+            lines?.Add(reader.LineNumber);
+        }
+        return records;
+    }
+
+    [Fact]
+    public void QuotesEscapesWhitespaceAndCrlf()
+    {
+        string text = "name , \"a,b\" ,c\r\n  x , \"say \"\"hi\"\"\" , 3 \r\n\"\",\"q\"  ,\r\n\r\n  \r\n";
+        var records = ReadAll(text, out var reader);
+        Assert.Equal(["name", "a,b", "c"], reader.Header);
+        Assert.Equal(',', reader.Delimiter);
+        Assert.Equal(2, records.Count);
+        Assert.Equal(["x", "say \"hi\"", "3"], records[0]);
+        Assert.Equal(["", "q", ""], records[1]); // a trailing separator is one more, empty, field
+    }
+
+    [Theory]
+    [InlineData("a;b;c\n1;2,5;3\n", ';')]
+    [InlineData("a\tb\tc\n1\t2,5\t3\n", '\t')]
+    public void DetectsSemicolonAndTabWhenTheHeaderHasNoComma(string text, char expected)
+    {
+        var records = ReadAll(text, out var reader);
+        Assert.Equal(expected, reader.Delimiter);
+        Assert.Equal(["a", "b", "c"], reader.Header);
+        Assert.Equal(["1", "2,5", "3"], records[0]);
+    }
+
+    [Fact]
+    public void SkipsByteOrderMarkFromFile()
+    {
+        using var dir = new TempDirectory();
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+        string path = dir.WriteBytes("bom.csv", [.. bom, .. "date,value\r\n2020-01-01,1\r\n"u8]);
+        using var reader = CsvReader.Open(path);
+        Assert.Equal(["date", "value"], reader.Header);
+    }
+
+    [Fact]
+    public void QuotedFieldMaySpanLinesAndLineNumbersCountPhysicalLines()
+    {
+        var lines = new List<int>();
+        var records = ReadAll("a,b\n1,\"two\nlines\"\n\n3,4\n", out _, lines);
+        Assert.Equal(["1", "two\nlines"], records[0]);
+        Assert.Equal(["3", "4"], records[1]);
+        Assert.Equal([2, 5], lines);
+    }
+
+    [Fact]
+    public void RaggedRowNamesItsLine()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => ReadAll("a,b\n1,2\n\n3,4,5\n", out _));
+        Assert.Equal("test.csv: line 4 has 3 fields, the header has 2", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n  \r\n\n")]
+    public void EmptyFileHasNoHeader(string text)
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => new CsvReader(new StringReader(text), "test.csv"));
+        Assert.Contains("empty", ex.Message);
+    }
+
+    [Fact]
+    public void UnclosedQuoteIsReported()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => ReadAll("a,b\n1,\"open\n2,3\n", out _));
+        Assert.Equal("test.csv: line 2: a quoted field is never closed", ex.Message);
+    }
+
+    [Fact]
+    public void TextAfterClosingQuoteIsReported()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => ReadAll("a,b\n\"x\"y,2\n", out _));
+        Assert.Contains("line 2", ex.Message);
+    }
+}

@@ -1,0 +1,100 @@
+using Recur.Data;
+
+namespace Recur.Tests.Data;
+
+public class DateFormatsTests
+{
+    private static (DateTime First, string Format) Detect(bool allowUnix, params string[] cells)
+    {
+        Assert.True(DateFormats.TryParseColumn(cells, allowUnix, out var dates, out string format), string.Join(" | ", cells));
+        Assert.Equal(cells.Length, dates.Length);
+        return (dates[0], format);
+    }
+
+    [Theory]
+    [InlineData("2020-01-31", "ISO 8601", "2020-01-31T00:00:00")]
+    [InlineData("2020-01-31T13:45", "ISO 8601", "2020-01-31T13:45:00")]
+    [InlineData("2020-01-31T13:45:05", "ISO 8601", "2020-01-31T13:45:05")]
+    [InlineData("2020-01-31 13:45:05.250", "ISO 8601", "2020-01-31T13:45:05.25")]
+    [InlineData("2020-01-31T13:45:05Z", "ISO 8601", "2020-01-31T13:45:05")]
+    [InlineData("2020-01-31T13:45:05+02:00", "ISO 8601", "2020-01-31T13:45:05")] // wall clock kept
+    [InlineData("2020-01", "yyyy-MM", "2020-01-01T00:00:00")]
+    [InlineData("2020/01/31", "yyyy/MM/dd", "2020-01-31T00:00:00")]
+    [InlineData("2010/01/01 23:00", "yyyy/MM/dd", "2010-01-01T23:00:00")]
+    [InlineData("20200131", "yyyyMMdd", "2020-01-31T00:00:00")]
+    [InlineData("31.01.2020", "dd.MM.yyyy", "2020-01-31T00:00:00")]
+    [InlineData("31.01.2020 13:45", "dd.MM.yyyy", "2020-01-31T13:45:00")]
+    [InlineData("01/31/2020", "MM/dd/yyyy", "2020-01-31T00:00:00")]
+    [InlineData("1/31/2020 1:45 PM", "MM/dd/yyyy", "2020-01-31T13:45:00")]
+    [InlineData("31/01/2020", "dd/MM/yyyy", "2020-01-31T00:00:00")]
+    [InlineData("31-01-2020", "dd/MM/yyyy", "2020-01-31T00:00:00")]
+    [InlineData("31 Jan 2020", "d MMM yyyy", "2020-01-31T00:00:00")]
+    public void DetectsCommonFormats(string cell, string format, string expected)
+    {
+        var (first, found) = Detect(false, cell);
+        Assert.Equal(format, found);
+        Assert.Equal(DateTime.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), first);
+    }
+
+    [Fact]
+    public void DayFirstWhenAnyFirstPartExceedsTwelve()
+    {
+        var (first, format) = Detect(false, "05/01/2020", "13/01/2020");
+        Assert.Equal("dd/MM/yyyy", format);
+        Assert.Equal(new DateTime(2020, 1, 5), first);
+    }
+
+    [Fact]
+    public void MonthFirstWhenAnySecondPartExceedsTwelve()
+    {
+        var (first, format) = Detect(false, "01/05/2020", "01/13/2020");
+        Assert.Equal("MM/dd/yyyy", format);
+        Assert.Equal(new DateTime(2020, 1, 5), first);
+    }
+
+    [Fact]
+    public void AmbiguousSlashDatesAreResolvedByOrder()
+    {
+        // Daily rows across a month boundary: only day-first keeps them in order.
+        var (first, format) = Detect(false, "11/01/2020", "12/01/2020", "01/02/2020", "02/02/2020");
+        Assert.Equal("dd/MM/yyyy", format);
+        Assert.Equal(new DateTime(2020, 1, 11), first);
+        // Both orders sorted (or neither): month-first.
+        Assert.Equal("MM/dd/yyyy", Detect(false, "01/02/2020", "01/03/2020").Format);
+    }
+
+    [Fact]
+    public void OneFormatPerFile()
+    {
+        Assert.False(DateFormats.TryParseColumn(["2020-01-31", "31.01.2020"], false, out _, out _));
+        Assert.False(DateFormats.TryParseColumn(["2020-01-31", ""], false, out _, out _));
+        Assert.False(DateFormats.TryParseColumn(["13/13/2020"], false, out _, out _));
+    }
+
+    [Fact]
+    public void UnixTimeOnlyWhenAllowed()
+    {
+        Assert.False(DateFormats.TryParseColumn(["1600000000", "1600003600"], false, out _, out _));
+        var (first, format) = Detect(true, "1600000000", "1600003600");
+        Assert.Equal("Unix seconds", format);
+        Assert.Equal(new DateTime(2020, 9, 13, 12, 26, 40), first);
+        Assert.Equal("Unix milliseconds", Detect(true, "1600000000000").Format);
+    }
+
+    [Fact]
+    public void MonthlyDatesExtrapolateInWholeMonths()
+    {
+        var dates = new DateColumn("d", "yyyy-MM", [new(2020, 11, 1), new(2020, 12, 1), new(2021, 1, 1)]);
+        Assert.Equal([new DateTime(2021, 2, 1), new DateTime(2021, 3, 1)], dates.Next(2));
+    }
+
+    [Fact]
+    public void MedianStepIgnoresAFewGaps()
+    {
+        var dates = new DateColumn("d", "ISO 8601",
+            [new(2020, 1, 1, 0, 0, 0), new(2020, 1, 1, 1, 0, 0), new(2020, 1, 1, 5, 0, 0), new(2020, 1, 1, 6, 0, 0)]);
+        Assert.Equal(TimeSpan.FromHours(1), dates.MedianStep());
+        Assert.Equal([new DateTime(2020, 1, 1, 7, 0, 0)], dates.Next(1));
+        Assert.Throws<InvalidOperationException>(() => new DateColumn("d", "x", [new(2020, 1, 1)]).Next(1));
+    }
+}
