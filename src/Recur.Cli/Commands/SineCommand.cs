@@ -41,9 +41,6 @@ public static class SineCommand
     private static int Run(SineOptions o, string plotPath, bool json)
     {
         Console.WriteLine($"recur sine: {o.Cell.ToUpperInvariant()}(1, {o.Hidden}, batch_first=True) + Linear({o.Hidden}, 1), MSE, Adam(lr={o.LearningRate}), {o.Iterations} iterations, seed {o.Seed}");
-        void Report(SineProgress p) =>
-            Console.WriteLine($"iteration :{p.Iteration} loss {((double)p.Loss).ToString("R", CultureInfo.InvariantCulture)}" +
-                              (p.GradNorm is float g ? $" grad_norm {g.ToString("0.####", CultureInfo.InvariantCulture)} (before clipping)" : ""));
         SineResult result;
         if (Cli.Interactive)
         {
@@ -61,7 +58,7 @@ public static class SineCommand
                     });
                 });
         }
-        else result = SineDemo.Run(o, Report);
+        else result = SineDemo.Run(o, p => Console.WriteLine(Line(p)));
 
         var saved = SinePlot.Save(result, o.Cell, plotPath);
         var table = new Table().AddColumns("", "value").HideHeaders();
@@ -84,8 +81,11 @@ public static class SineCommand
             }));
         return 0;
 
+        // Python's repr of a float32 widened to double, as the seed's print shows it (5.74e-05, not 5.74E-05).
+        static string PythonFloat(float v) => ((double)v).ToString("R", CultureInfo.InvariantCulture).Replace("E", "e");
+
         static string Line(SineProgress p) =>
-            $"iteration :{p.Iteration} loss {((double)p.Loss).ToString("R", CultureInfo.InvariantCulture)}" +
+            $"iteration :{p.Iteration} loss {PythonFloat(p.Loss)}" +
             (p.GradNorm is float g ? $" grad_norm {g.ToString("0.####", CultureInfo.InvariantCulture)} (before clipping)" : "");
     }
 }
