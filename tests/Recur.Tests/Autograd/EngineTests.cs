@@ -1,0 +1,91 @@
+using Recur.Autograd;
+
+namespace Recur.Tests.Autograd;
+
+public class EngineTests
+{
+    [Fact]
+    public void GradientsAccumulateAcrossBackwardCalls()
+    {
+        var w = Tensor.From(2f, 3f).RequireGrad();
+        (w * w).Sum().Backward();
+        (w * w).Sum().Backward();
+        Assert.Equal(new float[] { 8, 12 }, w.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void SharedSubexpressionSumsBothPaths()
+    {
+        var x = Tensor.From(1.5f).RequireGrad();
+        var y = x.Tanh();
+        (y * y + y).Sum().Backward(); // d/dx = (2y + 1)(1 − y²)
+        float t = MathF.Tanh(1.5f);
+        Assert.Equal((2 * t + 1) * (1 - t * t), x.Grad!.Item(), 5);
+    }
+
+    [Fact]
+    public void DetachAndNoGradCutTheGraph()
+    {
+        var x = Tensor.From(1f, 2f).RequireGrad();
+        var d = (x * 2f).Detach();
+        Assert.False(d.RequiresGrad);
+        Assert.True(d.IsLeaf);
+        using (GradMode.NoGrad())
+        {
+            var y = x * 3f;
+            Assert.False(y.RequiresGrad);
+            using (GradMode.EnableGrad()) Assert.True((x * 3f).RequiresGrad);
+        }
+        Assert.True((x * 3f).RequiresGrad);
+    }
+
+    [Fact]
+    public void NonLeafGradientsAreNotRetained()
+    {
+        var x = Tensor.From(1f, 2f).RequireGrad();
+        var y = x * 2f;
+        y.Sum().Backward();
+        Assert.Null(y.Grad);
+        Assert.NotNull(x.Grad);
+    }
+
+    [Fact]
+    public void BackwardErrors()
+    {
+        Assert.Contains("does not require grad", Assert.Throws<InvalidOperationException>(() => Tensor.From(1f).Backward()).Message);
+        var x = Tensor.From(1f, 2f).RequireGrad();
+        Assert.Contains("only for scalar outputs", Assert.Throws<InvalidOperationException>(() => (x * 2f).Backward()).Message);
+        (x * 2f).Backward(Tensor.From(1f, 10f));
+        Assert.Equal(new float[] { 2, 20 }, x.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void DeepGraphsDoNotOverflowTheStack()
+    {
+        var x = Tensor.From(1f).RequireGrad();
+        var y = x;
+        for (int i = 0; i < 20000; i++) y = y + 0f;
+        y.Sum().Backward();
+        Assert.Equal(1f, x.Grad!.Item());
+    }
+
+    [Fact]
+    public void ShapeErrorsLookLikePyTorch()
+    {
+        Assert.Contains("The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1",
+            Assert.Throws<ArgumentException>(() => Tensor.Zeros(2, 3) + Tensor.Zeros(2, 4)).Message);
+        Assert.Contains("shape '[5, -1]' is invalid for input of size 6",
+            Assert.Throws<ArgumentException>(() => Tensor.Zeros(2, 3).View(5, -1)).Message);
+        Assert.Contains("Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+            Assert.Throws<IndexOutOfRangeException>(() => Tensor.Zeros(2, 3).Sum(2)).Message);
+    }
+
+    [Fact]
+    public void ToStringReadsLikePyTorch()
+    {
+        Assert.Equal("tensor([[1.0000, 2.0000],\n        [3.0000, 4.0000]])", Tensor.From(new float[,] { { 1, 2 }, { 3, 4 } }).ToString());
+        var x = Tensor.From(1f).RequireGrad();
+        Assert.Equal("tensor([1.0000], requires_grad=True)", x.ToString());
+        Assert.EndsWith("grad_fn=<MulBackward1>)", (x * 2f).ToString());
+    }
+}

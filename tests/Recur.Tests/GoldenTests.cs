@@ -1,0 +1,94 @@
+using Recur.Parity;
+
+namespace Recur.Tests;
+
+/// <summary>Every golden case made with PyTorch (public set and the extra set) must pass under the golden README's tolerance.</summary>
+public class GoldenTests
+{
+    public static IEnumerable<object[]> Cases() =>
+        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden"), "*.json", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .Select(p => new object[] { Path.GetRelativePath(AppContext.BaseDirectory, p) });
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MatchesPyTorch(string relativePath)
+    {
+        var r = GoldenRunner.Run(Path.Combine(AppContext.BaseDirectory, relativePath));
+        var failing = string.Join("; ", r.Checks.Where(c => !c.Pass).Select(c => $"{c.Name} max|err| {c.MaxAbsError:G3}"));
+        Assert.True(r.Status == CaseStatus.Pass, $"{r.Name}: {r.Status} {r.Message} {failing}");
+        Assert.NotEmpty(r.Checks);
+    }
+
+    [Fact]
+    public void PublicSetIsComplete() =>
+        Assert.Equal(69, Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden"), "*.json").Length);
+
+    [Fact]
+    public void ToleranceIsTheReadmes()
+    {
+        // |got − want| ≤ 1e−5·max(1, max|want|) + 1e−4·|want|
+        Assert.True(GoldenRunner.WithinTolerance(1.0001f, 1f, 1f));
+        Assert.False(GoldenRunner.WithinTolerance(1.001f, 1f, 1f));
+        Assert.True(GoldenRunner.WithinTolerance(100.01f, 100f, 100f));
+        Assert.False(GoldenRunner.WithinTolerance(0.01f, 0f, 1f));
+    }
+
+    [Fact]
+    public void WrongAnswerFails()
+    {
+        // Corrupt one expected value of a real case: the runner must notice.
+        var src = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "lstm_basic.json"));
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(src)!;
+        var data = doc["outputs"]!["h_n"]!["data"]!.AsArray();
+        data[0] = data[0]!.GetValue<double>() + 0.01;
+        var path = Path.Combine(Path.GetTempPath(), $"recur-wrong-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, doc.ToJsonString());
+        try
+        {
+            var r = GoldenRunner.Run(path);
+            Assert.Equal(CaseStatus.Fail, r.Status);
+            Assert.Contains(r.Checks, c => c.Name == "outputs.h_n" && !c.Pass && c.MaxAbsError > 0.009);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Theory]
+    [InlineData("{ not json", "not valid JSON")]
+    [InlineData("[1, 2]", "expected a JSON object")]
+    [InlineData("{\"format_version\": 1, \"name\": \"x\", \"kind\": \"rnn\", \"module\": \"RNN\"}", "missing key 'config'")]
+    [InlineData("{\"format_version\": 1, \"name\": \"x\", \"kind\": \"module\", \"module\": \"Linear\", \"config\": {\"in_features\": 2, \"out_features\": 1, \"bias\": false}, \"params\": {\"weight\": {\"shape\": [1, 2], \"dtype\": \"float32\", \"data\": [1]}}}", "needs 2 values but data has 1")]
+    public void MalformedFileIsReportedByName(string content, string expected)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"recur-bad-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, content);
+        try
+        {
+            var r = GoldenRunner.Run(path);
+            Assert.Equal(CaseStatus.Error, r.Status);
+            Assert.Contains(Path.GetFileName(path), r.Message);
+            Assert.Contains(expected, r.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void UnknownModuleIsUnsupported()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"recur-unsup-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, "{\"format_version\": 1, \"name\": \"conv\", \"kind\": \"module\", \"module\": \"Conv1d\", \"config\": {}}");
+        try
+        {
+            Assert.Equal(CaseStatus.Unsupported, GoldenRunner.Run(path).Status);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void PythonNonFiniteLiteralsParse()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes("{\"a\": [NaN, Infinity, -Infinity, \"NaN in a string\"]}");
+        var fixedJson = System.Text.Encoding.UTF8.GetString(GoldenCase.QuoteNonFiniteLiterals(bytes));
+        Assert.Equal("{\"a\": [\"NaN\", \"Infinity\", \"-Infinity\", \"NaN in a string\"]}", fixedJson);
+    }
+}
