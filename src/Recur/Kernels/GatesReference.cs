@@ -24,12 +24,13 @@ public static class GatesReference
     // gates: [bs, 4H] pre-activations → activations (i, f, g, o) in place
     // c = f·cPrev + i·g          cPrev, c: [bs, H]
     // h = o·tanh(c)              h: [bs, H]
-    public static void LstmForward(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int bs, int hidden)
+    // (from: first column of each row to process; the SIMD twin hands its tail here)
+    public static void LstmForward(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int bs, int hidden, int from = 0)
     {
         for (int b = 0; b < bs; b++)
         {
             var gr = gates.Slice(b * 4 * hidden, 4 * hidden);
-            for (int j = 0; j < hidden; j++)
+            for (int j = from; j < hidden; j++)
             {
                 float i = Sigmoid(gr[j]), f = Sigmoid(gr[hidden + j]);
                 float g = MathF.Tanh(gr[2 * hidden + j]), o = Sigmoid(gr[3 * hidden + j]);
@@ -46,13 +47,13 @@ public static class GatesReference
     //   di = dc·g   df = dc·cPrev   dg = dc·i   dcPrev = dc·f
     //   dGates = (di·i(1−i), df·f(1−f), dg·(1−g²), do·o(1−o))
     public static void LstmBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> c, ReadOnlySpan<float> cPrev,
-        ReadOnlySpan<float> dh, Span<float> dc, Span<float> dGates, int bs, int hidden)
+        ReadOnlySpan<float> dh, Span<float> dc, Span<float> dGates, int bs, int hidden, int from = 0)
     {
         for (int b = 0; b < bs; b++)
         {
             var gr = gates.Slice(b * 4 * hidden, 4 * hidden);
             var dg4 = dGates.Slice(b * 4 * hidden, 4 * hidden);
-            for (int j = 0; j < hidden; j++)
+            for (int j = from; j < hidden; j++)
             {
                 int k = b * hidden + j;
                 float i = gr[j], f = gr[hidden + j], g = gr[2 * hidden + j], o = gr[3 * hidden + j];
@@ -70,13 +71,13 @@ public static class GatesReference
     // gx: [bs, 3H] W_i·x + b_i → activations (r, z, n) in place;  gh: [bs, 3H] W_h·h + b_h
     // r = σ(gx_r + gh_r)   z = σ(gx_z + gh_z)   n = tanh(gx_n + r·gh_n)   h = (1 − z)·n + z·hPrev
     // ghn: [bs, H] keeps gh_n for backward
-    public static void GruForward(Span<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> hPrev, Span<float> h, Span<float> ghn, int bs, int hidden)
+    public static void GruForward(Span<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> hPrev, Span<float> h, Span<float> ghn, int bs, int hidden, int from = 0)
     {
         for (int b = 0; b < bs; b++)
         {
             var x3 = gx.Slice(b * 3 * hidden, 3 * hidden);
             var h3 = gh.Slice(b * 3 * hidden, 3 * hidden);
-            for (int j = 0; j < hidden; j++)
+            for (int j = from; j < hidden; j++)
             {
                 int k = b * hidden + j;
                 float r = Sigmoid(x3[j] + h3[j]);
@@ -93,14 +94,14 @@ public static class GatesReference
     // dGx = (dr·r(1−r), dz·z(1−z), da_n)    dGh = (same r, same z, da_n·r)
     // dh is replaced by its direct part dh·z (the path through W_hh is added by the caller)
     public static void GruBackward(ReadOnlySpan<float> act, ReadOnlySpan<float> ghn, ReadOnlySpan<float> hPrev,
-        Span<float> dh, Span<float> dGx, Span<float> dGh, int bs, int hidden)
+        Span<float> dh, Span<float> dGx, Span<float> dGh, int bs, int hidden, int from = 0)
     {
         for (int b = 0; b < bs; b++)
         {
             var a3 = act.Slice(b * 3 * hidden, 3 * hidden);
             var dx3 = dGx.Slice(b * 3 * hidden, 3 * hidden);
             var dh3 = dGh.Slice(b * 3 * hidden, 3 * hidden);
-            for (int j = 0; j < hidden; j++)
+            for (int j = from; j < hidden; j++)
             {
                 int k = b * hidden + j;
                 float r = a3[j], z = a3[hidden + j], n = a3[2 * hidden + j];

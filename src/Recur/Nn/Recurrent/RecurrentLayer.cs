@@ -15,7 +15,7 @@ namespace Recur.Nn.Recurrent;
 /// state of a finished sequence simply stops being updated.
 /// Per direction:
 ///   Gx = X·W_ihᵀ + b_ih (+ b_hh unless GRU)     one GEMM for all steps, hoisted out of the loop
-///   per step t: gates = Gx_t + h_{t−1}·W_hhᵀ,  then the cell's pointwise update (<see cref="GatesReference"/>)
+///   per step t: gates = Gx_t + h_{t−1}·W_hhᵀ,  then the cell's pointwise update (<see cref="Gates"/>)
 /// Backward walks the steps in reverse, produces dGates for every row, and then forms every weight
 /// gradient with one GEMM each: dW_ih = dGxᵀ·X, dW_hh = dGhᵀ·H_prev, dX = dGx·W_ih.
 /// No allocation happens inside the time-step loops.
@@ -156,7 +156,7 @@ internal static class RecurrentLayer
                 case CellKind.RnnTanh:
                 case CellKind.RnnRelu:
                     Gemm.Sgemm(false, bs, 1f, hPrev, Hout, whhT, 1f, gates, GH);
-                    GatesReference.RnnForward(gates, relu);
+                    Gates.RnnForward(gates, relu);
                     gates.CopyTo(h);
                     break;
                 case CellKind.Lstm:
@@ -165,11 +165,11 @@ internal static class RecurrentLayer
                     var cPrev = s.Cprev.AsSpan(r0 * H, bs * H);
                     s.CState.AsSpan(0, bs * H).CopyTo(cPrev);
                     var c = s.Cs.AsSpan(r0 * H, bs * H);
-                    if (whrT is null) GatesReference.LstmForward(gates, cPrev, c, h, bs, H);
+                    if (whrT is null) Gates.LstmForward(gates, cPrev, c, h, bs, H);
                     else
                     {
                         var r = s.R.AsSpan(r0 * H, bs * H);
-                        GatesReference.LstmForward(gates, cPrev, c, r, bs, H);
+                        Gates.LstmForward(gates, cPrev, c, r, bs, H);
                         Gemm.Sgemm(false, bs, 1f, r, H, whrT, 0f, h, Hout); // h = r·W_hrᵀ
                     }
                     c.CopyTo(s.CState);
@@ -181,7 +181,7 @@ internal static class RecurrentLayer
                     if (bhh.IsEmpty) gh.Clear();
                     else for (int b = 0; b < bs; b++) bhh.CopyTo(gh.Slice(b * GH, GH));
                     Gemm.Sgemm(false, bs, 1f, hPrev, Hout, whhT, 1f, gh, GH);
-                    GatesReference.GruForward(gates, gh, hPrev, h, s.Ghn.AsSpan(r0 * H, bs * H), bs, H);
+                    Gates.GruForward(gates, gh, hPrev, h, s.Ghn.AsSpan(r0 * H, bs * H), bs, H);
                     break;
                 }
             }
@@ -292,18 +292,18 @@ internal static class RecurrentLayer
             {
                 case CellKind.RnnTanh:
                 case CellKind.RnnRelu:
-                    GatesReference.RnnBackward(s.Hs.AsSpan(r0 * Hout, bs * Hout), dCell, dg, relu);
+                    Gates.RnnBackward(s.Hs.AsSpan(r0 * Hout, bs * Hout), dCell, dg, relu);
                     Gemm.Sgemm(false, bs, 1f, dg, GH, whh, 0f, dh, Hout);
                     break;
                 case CellKind.Lstm:
-                    GatesReference.LstmBackward(s.Gx.AsSpan(r0 * GH, bs * GH), s.Cs.AsSpan(r0 * H, bs * H), s.Cprev.AsSpan(r0 * H, bs * H),
+                    Gates.LstmBackward(s.Gx.AsSpan(r0 * GH, bs * GH), s.Cs.AsSpan(r0 * H, bs * H), s.Cprev.AsSpan(r0 * H, bs * H),
                         dCell, dC.AsSpan(0, bs * H), dg, bs, H);
                     Gemm.Sgemm(false, bs, 1f, dg, GH, whh, 0f, dh, Hout);
                     break;
                 case CellKind.Gru:
                 {
                     var dgh = dGh.AsSpan(r0 * GH, bs * GH);
-                    GatesReference.GruBackward(s.Gx.AsSpan(r0 * GH, bs * GH), s.Ghn.AsSpan(r0 * H, bs * H), s.Hprev.AsSpan(r0 * Hout, bs * Hout),
+                    Gates.GruBackward(s.Gx.AsSpan(r0 * GH, bs * GH), s.Ghn.AsSpan(r0 * H, bs * H), s.Hprev.AsSpan(r0 * Hout, bs * Hout),
                         dh, dg, dgh, bs, H);
                     Gemm.Sgemm(false, bs, 1f, dgh, GH, whh, 1f, dh, Hout); // dh_prev = dh·z + dGh·W_hh
                     break;
