@@ -30,6 +30,11 @@ public sealed class IndexTensor
     /// <summary>The values as float32 (e.g. one-hot codes fed to a network).</summary>
     public Tensor ToFloat() => Tensor.FromArray(Data.Select(v => (float)v).ToArray(), Shape);
 
-    public override string ToString() =>
-        $"tensor({(Dim == 0 ? Data[0].ToString() : "[" + string.Join(", ", Data.Take(20)) + (Numel > 20 ? ", ..." : "") + "]")}, shape={Shapes.Format(Shape)})";
+    /// <summary>PyTorch-like: <c>tensor([0, 1, 2])</c>; the shape is added beyond one dimension.</summary>
+    public override string ToString()
+    {
+        if (Dim == 0) return $"tensor({Data[0]})";
+        var values = "[" + string.Join(", ", Data.Take(20)) + (Numel > 20 ? ", ..." : "") + "]";
+        return Dim == 1 ? $"tensor({values})" : $"tensor({values}, shape={Shapes.Format(Shape)})";
+    }
 }

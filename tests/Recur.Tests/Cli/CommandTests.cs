@@ -86,3 +86,23 @@ public class CommandTests
         Assert.Single(err2.Trim().Split('\n'));
     }
 }
+
+[Collection("console")]
+public class ExampleTests
+{
+    [Fact]
+    public void RepresentationExampleRuns()
+    {
+        var old = Console.Out;
+        var o = new StringWriter();
+        Console.SetOut(o);
+        int code;
+        try { code = Recur.Examples.Representation.Program.Main(); }
+        finally { Console.SetOut(old); }
+        Assert.Equal(0, code);
+        var text = o.ToString();
+        Assert.Contains("one-hot:   [5, 100]", text);
+        Assert.Contains("embedded:  [5, 2]", text);
+        Assert.Contains("LSTM(100, 20, batch_first=True): output [2, 5, 20]", text);
+    }
+}
