@@ -96,6 +96,7 @@ public sealed partial class Tensor
         perm = perm.Select(p => Shapes.NormalizeDim(p, Dim)).ToArray();
         if (perm.Distinct().Count() != Dim) throw new ArgumentException("permute: repeated dim");
         var outShape = perm.Select(p => _shape[p]).ToArray();
+        if (KeepsMemoryOrder(perm)) return View(outShape); // only size-1 dims move: same bytes, e.g. batch_first with batch 1
         var map = PermuteMap(_shape, perm); // map[outFlat] = inFlat
         var result = new Tensor(outShape);
         var src = ReadOnlySpan;
@@ -106,6 +107,19 @@ public sealed partial class Tensor
             for (int i = 0; i < map.Length; i++) gi[map[i]] = g[i];
             AccumulateGrad(gi);
         });
+    }
+
+    /// <summary>True when the dims longer than 1 keep their relative order, so the permuted data is already in place.</summary>
+    private bool KeepsMemoryOrder(int[] perm)
+    {
+        int last = -1;
+        foreach (int p in perm)
+        {
+            if (_shape[p] == 1) continue;
+            if (p < last) return false;
+            last = p;
+        }
+        return true;
     }
 
     private static int[] PermuteMap(int[] shape, int[] perm)
