@@ -85,6 +85,9 @@ public abstract class RnnBase : Module
         }
     }
 
+    /// <summary>Layer <paramref name="layer"/>'s weights, forward direction first.</summary>
+    internal DirectionWeights[] LayerWeights(int layer) => _weights[layer];
+
     /// <summary>The parameter called <paramref name="name"/> (e.g. <c>weight_hh_l1_reverse</c>).</summary>
     public Tensor Parameter(string name) =>
         NamedParameters().FirstOrDefault(p => p.Name == name).Parameter
