@@ -496,7 +496,9 @@ def build_clip(case):
     if name == "clip_grad_norm_":
         total = torch.nn.utils.clip_grad_norm_(arg, **case["config"])
         if case["clips"] is not None:
-            assert (total.item() > case["config"]["max_norm"]) == case["clips"], "clip expectation wrong"
+            assert (total.item() > case["config"]["max_norm"]) == case["clips"], (
+                "%s: total norm %g vs max_norm %g, the case expects clips=%s (pick another seed)"
+                % (case["name"], total.item(), case["config"]["max_norm"], case["clips"]))
         outputs["total_norm"] = tensor_obj(total)
         notes = ("torch.nn.utils.clip_grad_norm_(parameters, **config) where each parameter's .grad is "
                  "inputs.grads[name] (a single tensor, not a list, when inputs.single_tensor). Returns "
@@ -760,8 +762,8 @@ EXTRA_CASES = [
     linear("x_linear_4d_nobias", 5217, 3, 4, [2, 1, 3], bias=False),
     embedding("x_embedding_repeated_padding", 5224, 6, 3, [4, 5], padding_idx=2,
               forced={0: 2, 1: 2, 4: 2, 6: 4, 7: 4, 8: 4, 9: 4, 13: 2, 19: 2},
-              notes="index 2 (padding) appears 5 times, index 4 at least 4 times: repeated indices accumulate, "
-                    "the padding row's gradient stays 0"),
+              notes="the padding index 2 and index 4 are forced to repeat: repeated indices accumulate "
+                    "gradient, the padding row's gradient stays 0"),
     embedding("x_embedding_padding_last_row_3d", 5231, 5, 4, [2, 2, 3], padding_idx=4, forced={3: 4, 10: 4},
               randn_weight=True),
     one_hot("x_one_hot_3d_explicit", 5238, [2, 2, 3], 7, max_index=6),
