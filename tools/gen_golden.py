@@ -32,14 +32,16 @@ import os
 import subprocess
 import sys
 
-import numpy as np
-import torch
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+# One thread, as the golden files record: a multi-threaded reduction may sum in
+# another order and change the last bits. OpenBLAS keeps its own thread pool,
+# which torch.set_num_threads does not reach, so it is told before torch loads it.
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence  # noqa: E402
 
 FORMAT_VERSION = 1
-
-# One thread: the golden files were made that way, and a multi-threaded
-# reduction may sum in another order and change the last bits.
 torch.set_num_threads(1)
 
 
