@@ -32,6 +32,9 @@ GFLOP/s counts matrix products only: per time step, layer and direction
 2*batch*(in + hidden)*G*hidden with G = 4 (LSTM), 3 (GRU), 1 (RNN); train = 3x forward;
 sgemm = 2*1024^3; sine-demo counts its RNN the same way (not the 16->1 Linear).
 
+--threads N sets torch.set_num_threads(N) and, before torch loads, OPENBLAS_NUM_THREADS=N and
+OMP_NUM_THREADS=N (OpenBLAS keeps its own thread pool) and OMP_WAIT_POLICY=PASSIVE unless already set.
+
 Run it with /usr/bin/python3 (Debian's torch; see tools/install-pytorch.sh).
 """
 
@@ -77,6 +80,11 @@ ARGS = parse_args()
 # loads it (otherwise "--threads 1" still multiplies matrices on every core).
 os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.threads)
 os.environ["OMP_NUM_THREADS"] = str(ARGS.threads)
+# With more than one thread, torch's OpenMP workers spin after each parallel op
+# while OpenBLAS's own threads spin too; on a 2-core machine shared with other
+# work that made small-lstm-train 20-60x slower (2-3 s instead of 40-50 ms).
+# Idle OpenMP workers that sleep at once avoid it. A caller's setting wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -310,7 +318,7 @@ def main():
     if not ARGS.json:
         print("PyTorch %s (torch.__version__ %s), %d thread(s), CPU: %s"
               % (result["torch"], torch.__version__, ARGS.threads, result["cpu"]))
-        print("BLAS: " + result["blas"])
+        print("BLAS: " + result["blas"] + "; OMP_WAIT_POLICY=" + os.environ["OMP_WAIT_POLICY"])
         print("BLAS libraries mapped: " + (", ".join(libs) or "none"))
         if not any("openblas" in lib for lib in libs):
             print("WARNING: not OpenBLAS; run tools/install-pytorch.sh")
