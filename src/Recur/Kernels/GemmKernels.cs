@@ -15,16 +15,24 @@ internal static unsafe class GemmKernels
     /// accumulators + 2 B vectors + 1 broadcast fill 15 of AVX2's 16 registers (BLIS's Haswell/Zen sgemm shape).</summary>
     public const int MR = 6;
 
+    /// <summary>Row count of a micro-kernel instance, a type so the JIT drops the unused rows' code.</summary>
+    public interface IRows { static abstract int Count { get; } }
+    public struct Rows2 : IRows { public static int Count => 2; }
+    public struct Rows4 : IRows { public static int Count => 4; }
+    public struct Rows6 : IRows { public static int Count => 6; }
+
     /// <summary>
-    /// The micro-kernel (BLIS loop 0): one MR×NR tile of C held in registers while it runs down kc.
-    /// A(i, p) is at a[i·aRs + p·aCs] (packed Ã: aRs = 1, aCs = MR); row p of B is NR contiguous floats at b + p·bRs.
-    /// Rows past mr re-read row mr − 1 (so a direct, unpacked A is never read out of bounds) and are dropped;
-    /// columns past nr are computed from padding and dropped. A partial tile goes through <paramref name="tile"/>.
+    /// The micro-kernel (BLIS loop 0): one TRows×NR tile of C held in registers while it runs down kc. The 6-row
+    /// instance does the work; 4- and 2-row ones finish a last partial row panel (m = 8 costs 6 + 2 rows, not 12).
+    /// A(i, p) is at a[i·aRs + p·aCs] (packed Ã: aRs = 1, aCs = MR, or aRs = kc, aCs = 1); row p of B is NR
+    /// contiguous floats at b + p·bRs. Rows past mr re-read row mr − 1 (so a direct, unpacked A is never read out
+    /// of bounds) and are dropped; columns past nr come from padding and are dropped. Partial tiles go through
+    /// <paramref name="tile"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MicroKernel<TVec, TOps>(int kc, float* a, nint aRs, nint aCs, float* b, nint bRs,
+    public static void MicroKernel<TVec, TOps, TRows>(int kc, float* a, nint aRs, nint aCs, float* b, nint bRs,
         float* c, nint ldc, int mr, int nr, float alpha, float beta, float* tile)
-        where TVec : unmanaged where TOps : ISimd<TVec>
+        where TVec : unmanaged where TOps : ISimd<TVec> where TRows : IRows
     {
         // C: [mr, nr] = alpha · A: [mr, kc] · B: [kc, nr] + beta · C
         nint w = TOps.Count;
@@ -45,14 +53,20 @@ internal static unsafe class GemmKernels
             c00 = TOps.Fma(ai, b0, c00); c01 = TOps.Fma(ai, b1, c01);
             ai = TOps.Splat(a[o1]);
             c10 = TOps.Fma(ai, b0, c10); c11 = TOps.Fma(ai, b1, c11);
-            ai = TOps.Splat(a[o2]);
-            c20 = TOps.Fma(ai, b0, c20); c21 = TOps.Fma(ai, b1, c21);
-            ai = TOps.Splat(a[o3]);
-            c30 = TOps.Fma(ai, b0, c30); c31 = TOps.Fma(ai, b1, c31);
-            ai = TOps.Splat(a[o4]);
-            c40 = TOps.Fma(ai, b0, c40); c41 = TOps.Fma(ai, b1, c41);
-            ai = TOps.Splat(a[o5]);
-            c50 = TOps.Fma(ai, b0, c50); c51 = TOps.Fma(ai, b1, c51);
+            if (TRows.Count > 2)
+            {
+                ai = TOps.Splat(a[o2]);
+                c20 = TOps.Fma(ai, b0, c20); c21 = TOps.Fma(ai, b1, c21);
+                ai = TOps.Splat(a[o3]);
+                c30 = TOps.Fma(ai, b0, c30); c31 = TOps.Fma(ai, b1, c31);
+            }
+            if (TRows.Count > 4)
+            {
+                ai = TOps.Splat(a[o4]);
+                c40 = TOps.Fma(ai, b0, c40); c41 = TOps.Fma(ai, b1, c41);
+                ai = TOps.Splat(a[o5]);
+                c50 = TOps.Fma(ai, b0, c50); c51 = TOps.Fma(ai, b1, c51);
+            }
             a += aCs;
             b += bRs;
         }
@@ -64,10 +78,16 @@ internal static unsafe class GemmKernels
         TVec va = TOps.Splat(alpha);
         StoreRow<TVec, TOps>(d, c00, c01, va, bd);
         StoreRow<TVec, TOps>(d + ld, c10, c11, va, bd);
-        StoreRow<TVec, TOps>(d + 2 * ld, c20, c21, va, bd);
-        StoreRow<TVec, TOps>(d + 3 * ld, c30, c31, va, bd);
-        StoreRow<TVec, TOps>(d + 4 * ld, c40, c41, va, bd);
-        StoreRow<TVec, TOps>(d + 5 * ld, c50, c51, va, bd);
+        if (TRows.Count > 2)
+        {
+            StoreRow<TVec, TOps>(d + 2 * ld, c20, c21, va, bd);
+            StoreRow<TVec, TOps>(d + 3 * ld, c30, c31, va, bd);
+        }
+        if (TRows.Count > 4)
+        {
+            StoreRow<TVec, TOps>(d + 4 * ld, c40, c41, va, bd);
+            StoreRow<TVec, TOps>(d + 5 * ld, c50, c51, va, bd);
+        }
         if (!full)
             MergeTile(tile, (int)ld, c, ldc, mr, nr, beta);
     }
@@ -111,8 +131,16 @@ internal static unsafe class GemmKernels
         int nr = 2 * TOps.Count;
         for (int jr = 0; jr < nc; jr += nr)
             for (int ir = 0; ir < mc; ir += MR)
-                MicroKernel<TVec, TOps>(kc, a + ir * aStep, aRs, aCs, b + jr * bStep, bRs, c + ir * ldc + jr, ldc,
-                    Math.Min(MR, mc - ir), Math.Min(nr, nc - jr), alpha, beta, tile);
+            {
+                float* ap = a + ir * aStep, bp = b + jr * bStep, cp = c + ir * ldc + jr;
+                int mr = Math.Min(MR, mc - ir), ncol = Math.Min(nr, nc - jr);
+                if (mr > 4)
+                    MicroKernel<TVec, TOps, Rows6>(kc, ap, aRs, aCs, bp, bRs, cp, ldc, mr, ncol, alpha, beta, tile);
+                else if (mr > 2)
+                    MicroKernel<TVec, TOps, Rows4>(kc, ap, aRs, aCs, bp, bRs, cp, ldc, mr, ncol, alpha, beta, tile);
+                else
+                    MicroKernel<TVec, TOps, Rows2>(kc, ap, aRs, aCs, bp, bRs, cp, ldc, mr, ncol, alpha, beta, tile);
+            }
     }
 
     /// <summary>
