@@ -26,8 +26,11 @@ public static unsafe class Gemm
     /// <summary>Up to 32 outputs, or this many matrix elements, matrix–vector sums stay in registers; beyond, rows
     /// are streamed into an L1 accumulator (k = 256, n = 512: 9 µs instead of 24 µs).</summary>
     internal static int GemvNarrowMax = 8192;
-    /// <summary>Products of fewer flops (2·m·n·k) than this run on one thread.</summary>
-    internal static long ThreadMinFlops = 4_000_000;
+    /// <summary>Products of fewer flops (2·m·n·k) than this run on one thread; above it they use workers that are
+    /// still spinning from a previous call.</summary>
+    internal static long ThreadMinFlops = 2_000_000;
+    /// <summary>From this many flops a product also wakes sleeping workers (15–25 µs to wake one here).</summary>
+    internal static long ThreadWakeFlops = 8_000_000;
 
     /// <summary>
     /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C. op(A) is A (stored m×k, row stride lda) or, when
@@ -145,8 +148,8 @@ public static unsafe class Gemm
         int nr = 2 * TOps.Count;
         if (job.M == 1 || (job.N == 1 && job.Packed == null))
         {
-            // Matrix–vector: split the output vector.
-            // Pieces of 64 outputs keep every piece on the same 4-vector blocking, so results do not depend on threads.
+            // Matrix–vector: split the output vector, in pieces of 64 so every piece starts on the same vector
+            // blocking and results do not depend on the thread count.
             job.SplitRows = job.M != 1;
             job.Unit = 64;
             if (job.Packed != null)
@@ -178,9 +181,12 @@ public static unsafe class Gemm
             job.Body(ref job, 0, job.M, 0, job.N);
             return;
         }
+        // Several pieces per thread let a worker that starts late (its core busy elsewhere) still take a share, but
+        // where each piece would pack the same operand again (A for column pieces, B for row pieces) use one each.
+        bool repacks = job.SplitRows ? job.PackB : job.PackA;
         int units = ((job.SplitRows ? job.M : job.N) + job.Unit - 1) / job.Unit;
-        job.Pieces = Math.Min(units, threads);
-        GemmThreads.Run(ref job, threads);
+        job.Pieces = Math.Min(units, repacks ? threads : 4 * threads);
+        GemmThreads.Run(ref job, threads, flops >= ThreadWakeFlops);
     }
 
     static float* Gather(float* v, nint inc, int k)

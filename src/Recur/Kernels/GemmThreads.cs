@@ -28,29 +28,36 @@ internal unsafe struct GemmJob
 }
 
 /// <summary>
-/// A small pool of worker threads that block on an event between calls (short spin, then sleep), so they never
-/// burn a core another process needs. The calling thread works too; pieces are claimed from a shared counter, so a
-/// worker that wakes late (its core busy elsewhere) takes fewer pieces or none, and is cancelled rather than waited
-/// for if it has not started when the caller runs out of pieces.
+/// A small pool of worker threads. After a job a worker spins briefly (about <see cref="SpinMicroseconds"/> µs, with
+/// pause instructions) so back-to-back calls, as in an RNN's time loop, reach it in well under a microsecond; then it
+/// sleeps on a semaphore and costs nothing, so it never burns a core another process needs. Waking a sleeping
+/// worker costs 15–25 µs here, so only big jobs do it; small ones use a worker only while it is still spinning.
+/// The calling thread works too; pieces are claimed from a shared counter, so a worker that starts late (its core
+/// busy elsewhere) takes fewer pieces, and one that has not started when the caller runs out is cancelled, not
+/// waited for.
 /// </summary>
 internal static unsafe class GemmThreads
 {
     const int Idle = 0, Signalled = 1, Running = 2;
+    const int SpinMicroseconds = 50;
+    static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
 
-    // SemaphoreSlim: a short runtime-default spin, then a real sleep, and no allocation per wait.
     sealed class Worker
     {
-        public readonly SemaphoreSlim Go = new(0), Done = new(0);
-        public int State;
+        public readonly SemaphoreSlim Wake = new(0), Done = new(0); // no allocation per wait
+        public int State, Asleep;
     }
 
     static Worker[] s_workers = [];
     static GemmJob s_job;
     static int s_next, s_busy;
 
-    /// <summary>Runs <paramref name="job"/> on up to <paramref name="threads"/> threads (the caller included).</summary>
+    /// <summary>
+    /// Runs <paramref name="job"/> on up to <paramref name="threads"/> threads (the caller included); wakes sleeping
+    /// workers only if <paramref name="wakeSleepers"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(ref GemmJob job, int threads)
+    public static void Run(ref GemmJob job, int threads, bool wakeSleepers)
     {
         threads = Math.Min(threads, job.Pieces);
         // One parallel call at a time: a second caller (another thread of the user's) just runs alone.
@@ -62,20 +69,22 @@ internal static unsafe class GemmThreads
         Worker[] workers = EnsureWorkers(threads - 1);
         s_job = job;
         s_next = 0;
+        ulong signalled = 0;
         for (int w = 0; w < threads - 1; w++)
         {
-            Volatile.Write(ref workers[w].State, Signalled);
-            workers[w].Go.Release();
+            if (!wakeSleepers && Volatile.Read(ref workers[w].Asleep) == 1)
+                continue;
+            // Full fences on both sides: a worker about to sleep either sees Signalled or is seen Asleep.
+            Interlocked.Exchange(ref workers[w].State, Signalled);
+            if (Volatile.Read(ref workers[w].Asleep) == 1)
+                workers[w].Wake.Release();
+            signalled |= 1UL << w;
         }
         RunPieces();
         for (int w = 0; w < threads - 1; w++)
-        {
             // Not started yet: cancel it instead of waiting for its core. Started: wait for it to finish.
-            if (Interlocked.CompareExchange(ref workers[w].State, Idle, Signalled) != Signalled)
-            {
+            if ((signalled >> w & 1) != 0 && Interlocked.CompareExchange(ref workers[w].State, Idle, Signalled) != Signalled)
                 workers[w].Done.Wait();
-            }
-        }
         Volatile.Write(ref s_busy, 0);
     }
 
@@ -94,9 +103,10 @@ internal static unsafe class GemmThreads
         }
     }
 
-    // Called only while holding s_busy, so one thread at a time grows the pool.
+    // Called only while holding s_busy, so one thread at a time grows the pool (at most 64 workers).
     static Worker[] EnsureWorkers(int count)
     {
+        count = Math.Min(count, 64);
         if (s_workers.Length >= count)
             return s_workers;
         var workers = new Worker[count];
@@ -114,7 +124,16 @@ internal static unsafe class GemmThreads
         var self = (Worker)state!;
         while (true)
         {
-            self.Go.Wait();
+            long until = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            while (Volatile.Read(ref self.State) != Signalled && System.Diagnostics.Stopwatch.GetTimestamp() < until)
+                Thread.SpinWait(20);
+            if (Volatile.Read(ref self.State) != Signalled)
+            {
+                Interlocked.Exchange(ref self.Asleep, 1);
+                if (Volatile.Read(ref self.State) != Signalled)
+                    self.Wake.Wait();
+                Volatile.Write(ref self.Asleep, 0);
+            }
             // Cancelled (the caller finished without us), or a stale wake-up: nothing to do.
             if (Interlocked.CompareExchange(ref self.State, Running, Signalled) != Signalled)
                 continue;
