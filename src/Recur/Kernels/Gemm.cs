@@ -241,7 +241,7 @@ public static unsafe class Gemm
                     {
                         float* packed = s.A((nint)(mc + MR - 1) / MR * MR * kc);
                         GemmPacking.PackA(job.TransA, a, lda, mc, kc, packed);
-                            a = packed;
+                        a = packed;
                         (rs, cs, aStep) = job.TransA ? (1, MR, kc) : (kc, 1, kc);
                     }
                     float* c = job.C + ic * ldc + jc;

@@ -285,6 +285,7 @@ internal static unsafe class GemmKernels
     {
         // y[j0..j1]: = alpha · x: [k] · B̃: [k, j0..j1] + beta · y      B̃ in PackedMatrix layout, j0 a panel start
         int w = TOps.Count, nr = 2 * w;
+        float* tile = stackalloc float[2 * TOps.Count]; // for a last partial panel
         for (int j = j0; j < j1; j += nr)
         {
             // Two pairs of chains (even and odd p) keep four FMAs in flight.
@@ -313,7 +314,6 @@ internal static unsafe class GemmKernels
                 StoreRow<TVec, TOps>(y + j, TOps.Add(s0, t0), TOps.Add(s1, t1), va, beta);
             else
             {
-                float* tile = stackalloc float[2 * TOps.Count];
                 StoreRow<TVec, TOps>(tile, TOps.Add(s0, t0), TOps.Add(s1, t1), va, 0);
                 MergeTile(tile, nr, y + j, 0, 1, j1 - j, beta);
             }

@@ -205,7 +205,7 @@ public sealed class GemmTests
         Assert.Equal(width == VectorWidth.Vector512 ? Gemm.KernelPath.Vector512 : Gemm.KernelPath.Vector256, Gemm.Path);
         int seed = 0;
         foreach (var (transA, transB) in new[] { (false, false), (false, true), (true, false), (true, true) })
-            foreach (var (m, n, k) in new[] { (1, 40, 9), (1, 1, 17), (23, 1, 5), (5, 33, 7), (17, 65, 9), (70, 31, 12) })
+            foreach (var (m, n, k) in new[] { (1, 40, 9), (1, 1, 17), (23, 1, 5), (5, 33, 7), (17, 65, 9), (70, 31, 12), (7, 40, Gemm.KC + 3) })
             {
                 var (alpha, beta) = Scales[seed % Scales.Length];
                 var p = new Problem(transA, transB, m, n, k, alpha, beta, Pad: seed % 3, Offset: seed % 2);
