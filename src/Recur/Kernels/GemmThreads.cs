@@ -39,7 +39,7 @@ internal unsafe struct GemmJob
 internal static unsafe class GemmThreads
 {
     const int Idle = 0, Signalled = 1, Running = 2;
-    const int SpinMicroseconds = 50;
+    const int SpinMicroseconds = 50, MaxWorkers = 64; // one bit each in Run's mask
     static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
 
     sealed class Worker
@@ -59,7 +59,7 @@ internal static unsafe class GemmThreads
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ref GemmJob job, int threads, bool wakeSleepers)
     {
-        threads = Math.Min(threads, job.Pieces);
+        threads = Math.Min(threads, Math.Min(job.Pieces, MaxWorkers + 1));
         // One parallel call at a time: a second caller (another thread of the user's) just runs alone.
         if (threads <= 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
@@ -103,10 +103,9 @@ internal static unsafe class GemmThreads
         }
     }
 
-    // Called only while holding s_busy, so one thread at a time grows the pool (at most 64 workers).
+    // Called only while holding s_busy, so one thread at a time grows the pool.
     static Worker[] EnsureWorkers(int count)
     {
-        count = Math.Min(count, 64);
         if (s_workers.Length >= count)
             return s_workers;
         var workers = new Worker[count];

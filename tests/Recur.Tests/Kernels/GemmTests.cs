@@ -1,4 +1,5 @@
 using Recur.Kernels;
+using Xunit.Abstractions;
 
 namespace Recur.Tests.Kernels;
 
@@ -7,15 +8,24 @@ namespace Recur.Tests.Kernels;
 public sealed class KernelSwitches;
 
 [Collection(nameof(KernelSwitches))]
-public sealed class GemmTests
+public sealed class GemmTests(ITestOutputHelper output) : IDisposable
 {
+    double _worst; // largest |got − ref| / tol seen by this test, printed at the end
+    int _compared;
+
+    public void Dispose()
+    {
+        if (_compared > 0)
+            output.WriteLine($"{_compared} products vs reference; worst |got − ref| / tol = {_worst:F4}");
+    }
+
     static readonly int[] Sizes = [1, 2, 7, 8, 15, 16, 17, 31, 33, 64, 100, 129, 257];
     static readonly (float Alpha, float Beta)[] Scales =
         [(1, 0), (1, 1), (1, 0.3f), (0.5f, 0), (0.5f, 1), (0.5f, 0.3f), (-2, 0), (-2, 1), (-2, 0.3f)];
     const float Sentinel = 12345; // C outside the m×n window must keep it
 
     /// <summary>The one tolerance: |got − ref| ≤ 1e-5 · max(k, 1) · max|ref| (float sums in another order).</summary>
-    static void AssertClose(Problem p, float[] got, float[] want, string what)
+    void AssertClose(Problem p, float[] got, float[] want, string what)
     {
         float maxRef = 0;
         foreach (var (i, j) in p.Window())
@@ -29,6 +39,8 @@ public sealed class GemmTests
             if (err > worst)
                 (worst, at) = (err, (i, j));
         }
+        _compared++;
+        _worst = Math.Max(_worst, tol > 0 ? worst / tol : worst > 0 ? double.PositiveInfinity : 0);
         Assert.True(worst <= tol, $"{what} {p}: |got − ref| = {worst:G4} > tol {tol:G4} at C[{at.I}, {at.J}] " +
             $"(got {got[p.COff + at.I * p.Ldc + at.J]}, ref {want[p.COff + at.I * p.Ldc + at.J]})");
         for (int x = 0; x < got.Length; x++)
@@ -127,7 +139,7 @@ public sealed class GemmTests
         }
     }
 
-    static void Check(Problem p, int seed, bool packed = false)
+    void Check(Problem p, int seed, bool packed = false)
     {
         p.Fill(seed);
         float[] want = p.RunReference();
