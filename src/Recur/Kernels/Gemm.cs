@@ -11,6 +11,9 @@ namespace Recur.Kernels;
 /// Multiplication", 2008; Van Zee &amp; van de Geijn, "BLIS", 2015): op(A) and op(B) are packed into MR-row and
 /// NR-column panels that fit the caches, and a register-tile micro-kernel (<see cref="GemmKernels.MicroKernel"/>)
 /// does the flops. Small products skip packing; m == 1 and n == 1 run matrix–vector kernels.
+/// Where things are: blocking parameters and path thresholds at the top of this class; the micro-kernel and the
+/// matrix–vector kernels in GemmKernels.cs; packing and <see cref="PackedMatrix"/> in GemmPacking.cs; the worker
+/// pool in GemmThreads.cs; the scalar twin in <see cref="GemmReference"/>.
 /// </summary>
 public static unsafe class Gemm
 {
@@ -18,18 +21,23 @@ public static unsafe class Gemm
     // a KC×NR micro-panel of B̃ (16 KiB) stays in L1, an MC×KC block of Ã (144 KiB) in L2, a KC×NC block of B̃ in L3.
     internal const int MC = 144, KC = 256, NC = 4096;
 
-    // Measured thresholds (see the bench notes in each): which path a product takes.
-    /// <summary>Up to this many rows, the micro-kernel reads op(A) in place instead of packing it.</summary>
+    // Which path a product takes. Measured on the 2-core Zen 3 VM this was written on (µs, best of many runs,
+    // thread CPU time; the box is shared, so differences under ~10% are noise).
+    /// <summary>Up to this many rows the micro-kernel reads op(A) in place; packing it made no measurable
+    /// difference for m ≤ 192 here, and pays when rows are far apart (TLB, cache sets).</summary>
     internal static int DirectMaxM = 64;
-    /// <summary>Up to this many rows, a non-transposed B is read in place instead of packed.</summary>
+    /// <summary>Up to this many rows a non-transposed B is read in place, skipping its packing: k = 128, n = 512 at
+    /// m = 2: 10 µs against 19 µs, m = 16: 35 against 44; but k = 512, n = 2048 at m = 16: 696 against 652.</summary>
     internal static int DirectBMaxM = 16;
     /// <summary>Up to 32 outputs, or this many matrix elements, matrix–vector sums stay in registers; beyond, rows
-    /// are streamed into an L1 accumulator (k = 256, n = 512: 9 µs instead of 24 µs).</summary>
+    /// are streamed into an L1 accumulator (k = 256, n = 512: 9 µs against 24 µs).</summary>
     internal static int GemvNarrowMax = 8192;
-    /// <summary>Products of fewer flops (2·m·n·k) than this run on one thread; above it they use workers that are
-    /// still spinning from a previous call.</summary>
-    internal static long ThreadMinFlops = 2_000_000;
-    /// <summary>From this many flops a product also wakes sleeping workers (15–25 µs to wake one here).</summary>
+    /// <summary>Products of less work than this (2·m·n·k flops, ×4 for matrix–vector, which does ~4× fewer flops
+    /// per µs) run on one thread. Back to back, with the worker still spinning, two threads gain from about here:
+    /// 72³ 18.5 → 13.4 µs, 1×128×1024 packed 7.9 → 4.9 µs; 8×128×256 and 64³ (0.5 M) lost up to 25%.</summary>
+    internal static long ThreadMinFlops = 1_000_000;
+    /// <summary>From this much work a product also wakes a sleeping worker. A lone call pays 15–25 µs for that:
+    /// 128³ (4 M) went 137 → 156 µs, 64×512×2048 (134 M) 4.6 → 3.0 ms.</summary>
     internal static long ThreadWakeFlops = 8_000_000;
 
     /// <summary>
@@ -146,7 +154,8 @@ public static unsafe class Gemm
     static void Run<TVec, TOps>(ref GemmJob job) where TVec : unmanaged where TOps : ISimd<TVec>
     {
         int nr = 2 * TOps.Count;
-        if (job.M == 1 || (job.N == 1 && job.Packed == null))
+        bool rowStreaming = false, matrixVector = job.M == 1 || (job.N == 1 && job.Packed == null);
+        if (matrixVector)
         {
             // Matrix–vector: split the output vector, in pieces of 64 so every piece starts on the same vector
             // blocking and results do not depend on the thread count.
@@ -154,7 +163,7 @@ public static unsafe class Gemm
             job.Unit = 64;
             if (job.Packed != null)
                 job.Body = &GemvPackedBody<TVec, TOps>;
-            else if (job.M == 1 ? !job.TransB : job.TransA)
+            else if (rowStreaming = job.M == 1 ? !job.TransB : job.TransA)
                 job.Body = &GemvAxpyBody<TVec, TOps>;
             else
             {
@@ -174,19 +183,21 @@ public static unsafe class Gemm
             job.SplitRows = (job.M + GemmKernels.MR - 1) / GemmKernels.MR > (job.N + nr - 1) / nr;
             job.Unit = job.SplitRows ? GemmKernels.MR : nr;
         }
-        long flops = 2L * job.M * job.N * job.K;
-        int threads = flops >= ThreadMinFlops ? KernelOptions.MaxThreads : 1;
+        // Matrix–vector products run ~4× fewer flops per µs (each B element is loaded for one FMA): weigh them so.
+        long work = 2L * job.M * job.N * job.K * (matrixVector ? 4 : 1);
+        int threads = work >= ThreadMinFlops ? KernelOptions.MaxThreads : 1;
         if (threads == 1)
         {
             job.Body(ref job, 0, job.M, 0, job.N);
             return;
         }
         // Several pieces per thread let a worker that starts late (its core busy elsewhere) still take a share, but
-        // where each piece would pack the same operand again (A for column pieces, B for row pieces) use one each.
-        bool repacks = job.SplitRows ? job.PackB : job.PackA;
+        // use one each where every piece would pack the same operand again (A for column pieces, B for row pieces)
+        // or where narrow pieces would break the row streaming of the matrix–vector kernel.
+        bool wide = (job.SplitRows ? job.PackB : job.PackA) || rowStreaming;
         int units = ((job.SplitRows ? job.M : job.N) + job.Unit - 1) / job.Unit;
-        job.Pieces = Math.Min(units, repacks ? threads : 4 * threads);
-        GemmThreads.Run(ref job, threads, flops >= ThreadWakeFlops);
+        job.Pieces = Math.Min(units, wide ? threads : 4 * threads);
+        GemmThreads.Run(ref job, threads, work >= ThreadWakeFlops);
     }
 
     static float* Gather(float* v, nint inc, int k)

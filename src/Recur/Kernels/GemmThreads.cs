@@ -51,6 +51,8 @@ internal static unsafe class GemmThreads
     static Worker[] s_workers = [];
     static GemmJob s_job;
     static int s_next, s_busy;
+    static long s_lastEnd; // when the last threadable call ended, to tell a burst of calls from a lone one
+    static readonly long BurstTicks = System.Diagnostics.Stopwatch.Frequency / 10_000; // 100 µs
 
     /// <summary>
     /// Runs <paramref name="job"/> on up to <paramref name="threads"/> threads (the caller included); wakes sleeping
@@ -67,17 +69,25 @@ internal static unsafe class GemmThreads
             return;
         }
         Worker[] workers = EnsureWorkers(threads - 1);
+        bool burst = System.Diagnostics.Stopwatch.GetTimestamp() - s_lastEnd < BurstTicks;
         s_job = job;
         s_next = 0;
         ulong signalled = 0;
         for (int w = 0; w < threads - 1; w++)
         {
-            if (!wakeSleepers && Volatile.Read(ref workers[w].Asleep) == 1)
+            Worker worker = workers[w];
+            if (!wakeSleepers && Volatile.Read(ref worker.Asleep) == 1)
+            {
+                // Too small to wait 15–25 µs for it: run without it. If calls are coming in a burst (an RNN's time
+                // loop), wake it so it is spinning for the next one; a lone call does not pay the wake-up (~10 µs).
+                if (burst && Interlocked.CompareExchange(ref worker.Asleep, 0, 1) == 1)
+                    worker.Wake.Release();
                 continue;
+            }
             // Full fences on both sides: a worker about to sleep either sees Signalled or is seen Asleep.
-            Interlocked.Exchange(ref workers[w].State, Signalled);
-            if (Volatile.Read(ref workers[w].Asleep) == 1)
-                workers[w].Wake.Release();
+            Interlocked.Exchange(ref worker.State, Signalled);
+            if (Interlocked.CompareExchange(ref worker.Asleep, 0, 1) == 1)
+                worker.Wake.Release();
             signalled |= 1UL << w;
         }
         RunPieces();
@@ -85,6 +95,7 @@ internal static unsafe class GemmThreads
             // Not started yet: cancel it instead of waiting for its core. Started: wait for it to finish.
             if ((signalled >> w & 1) != 0 && Interlocked.CompareExchange(ref workers[w].State, Idle, Signalled) != Signalled)
                 workers[w].Done.Wait();
+        s_lastEnd = System.Diagnostics.Stopwatch.GetTimestamp();
         Volatile.Write(ref s_busy, 0);
     }
 
@@ -128,10 +139,10 @@ internal static unsafe class GemmThreads
                 Thread.SpinWait(20);
             if (Volatile.Read(ref self.State) != Signalled)
             {
+                // Whoever turns Asleep back to 0 (the caller, below) owes one Release.
                 Interlocked.Exchange(ref self.Asleep, 1);
-                if (Volatile.Read(ref self.State) != Signalled)
+                if (Volatile.Read(ref self.State) != Signalled || Interlocked.CompareExchange(ref self.Asleep, 0, 1) != 1)
                     self.Wake.Wait();
-                Volatile.Write(ref self.Asleep, 0);
             }
             // Cancelled (the caller finished without us), or a stale wake-up: nothing to do.
             if (Interlocked.CompareExchange(ref self.State, Running, Signalled) != Signalled)
