@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Recur.Kernels;
@@ -31,7 +32,8 @@ internal unsafe struct GemmJob
 /// A small pool of worker threads. After a job a worker spins briefly (about <see cref="SpinMicroseconds"/> µs, with
 /// pause instructions) so back-to-back calls, as in an RNN's time loop, reach it in well under a microsecond; then it
 /// sleeps on a semaphore and costs nothing, so it never burns a core another process needs. Waking a sleeping
-/// worker costs 15–25 µs here, so only big jobs do it; small ones use a worker only while it is still spinning.
+/// worker costs 15–25 µs here, so only big jobs wait for that; small ones use a worker only while it is still
+/// spinning, and wake it for the next call only when calls come in a burst.
 /// The calling thread works too; pieces are claimed from a shared counter, so a worker that starts late (its core
 /// busy elsewhere) takes fewer pieces, and one that has not started when the caller runs out is cancelled, not
 /// waited for.
@@ -40,7 +42,7 @@ internal static unsafe class GemmThreads
 {
     const int Idle = 0, Signalled = 1, Running = 2;
     const int SpinMicroseconds = 50, MaxWorkers = 64; // one bit each in Run's mask
-    static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+    static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
 
     sealed class Worker
     {
@@ -52,7 +54,7 @@ internal static unsafe class GemmThreads
     static GemmJob s_job;
     static int s_next, s_busy;
     static long s_lastEnd; // when the last threadable call ended, to tell a burst of calls from a lone one
-    static readonly long BurstTicks = System.Diagnostics.Stopwatch.Frequency / 10_000; // 100 µs
+    static readonly long BurstTicks = Stopwatch.Frequency / 10_000; // 100 µs
 
     /// <summary>
     /// Runs <paramref name="job"/> on up to <paramref name="threads"/> threads (the caller included); wakes sleeping
@@ -69,7 +71,7 @@ internal static unsafe class GemmThreads
             return;
         }
         Worker[] workers = EnsureWorkers(threads - 1);
-        bool burst = System.Diagnostics.Stopwatch.GetTimestamp() - s_lastEnd < BurstTicks;
+        bool burst = Stopwatch.GetTimestamp() - s_lastEnd < BurstTicks;
         s_job = job;
         s_next = 0;
         ulong signalled = 0;
@@ -95,7 +97,7 @@ internal static unsafe class GemmThreads
             // Not started yet: cancel it instead of waiting for its core. Started: wait for it to finish.
             if ((signalled >> w & 1) != 0 && Interlocked.CompareExchange(ref workers[w].State, Idle, Signalled) != Signalled)
                 workers[w].Done.Wait();
-        s_lastEnd = System.Diagnostics.Stopwatch.GetTimestamp();
+        s_lastEnd = Stopwatch.GetTimestamp();
         Volatile.Write(ref s_busy, 0);
     }
 
@@ -134,8 +136,8 @@ internal static unsafe class GemmThreads
         var self = (Worker)state!;
         while (true)
         {
-            long until = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
-            while (Volatile.Read(ref self.State) != Signalled && System.Diagnostics.Stopwatch.GetTimestamp() < until)
+            long until = Stopwatch.GetTimestamp() + SpinTicks;
+            while (Volatile.Read(ref self.State) != Signalled && Stopwatch.GetTimestamp() < until)
                 Thread.SpinWait(20);
             if (Volatile.Read(ref self.State) != Signalled)
             {
