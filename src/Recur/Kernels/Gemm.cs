@@ -81,7 +81,7 @@ public static unsafe class Gemm
     public static PackedMatrix PackB(bool transB, int k, int n, ReadOnlySpan<float> b, int ldb)
     {
         if (k < 0 || n < 0)
-            ThrowNegative(k < 0 ? "k" : "n", 0, n, k);
+            throw new ArgumentOutOfRangeException(k < 0 ? "k" : "n", $"Matrix sizes must be non-negative; got k = {k}, n = {n}.");
         CheckMatrix(b.Length, transB ? n : k, transB ? k : n, ldb, 'B', transB, "b", "ldb");
         var packed = new PackedMatrix(k, n, Path == KernelPath.Vector512 ? 32 : 16);
         fixed (float* pb = b)

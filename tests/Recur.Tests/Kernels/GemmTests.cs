@@ -290,6 +290,7 @@ public sealed class GemmTests(ITestOutputHelper output) : IDisposable
         Throws("c", "c is too short: C stored 3×4 with ldc = 5 needs 14 floats; got 12",
             () => Gemm.Sgemm(false, false, 3, 4, 2, 1, a, 2, b, 4, 0, c, 5));
         Throws("b", "needs 20 floats; got 12", () => Gemm.PackB(false, 5, 4, b, 4));
+        Throws("n", "got k = 5, n = -4", () => Gemm.PackB(false, 5, -4, b, 4));
         var packed = Gemm.PackB(false, 3, 4, b, 4);
         Throws("b", "B stored 3×4 (transB = false) with ldb = 4 needs 12 floats; got 11", () => Gemm.RepackB(packed, false, b.AsSpan(0, 11), 4));
         Throws("a", "A stored 2×3 (transA = false) with lda = 3 needs 6 floats; got 5",
