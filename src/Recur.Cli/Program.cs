@@ -12,6 +12,7 @@ public static class Program
         {
             SineCommand.Create(),
             ParityCommand.Create(),
+            BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

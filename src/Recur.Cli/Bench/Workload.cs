@@ -1,0 +1,39 @@
+namespace Recur.Cli.Bench;
+
+/// <summary>
+/// One benchmark: a name shared with bench/pytorch_bench.py, the matrix-product flops of one call, and a
+/// factory that builds its inputs and returns the call to time (set-up stays outside the timing).
+/// <see cref="CallsPerSample"/> &gt; 1 times a batch of calls and reports per call (for microsecond calls).
+/// </summary>
+public sealed record Workload(string Name, string Cell, string Mode, double Flops, Func<Action> Setup, int CallsPerSample = 1)
+{
+    /// <summary>When set, a run of the workload reports its own duration (the sine demo's training loop).</summary>
+    public Func<double>? SelfTimed { get; init; }
+
+    /// <summary>The target from issue 4, in ms per call, if there is one.</summary>
+    public double? TargetMs { get; init; }
+
+    /// <summary>Multiply-add flops of an RNN forward: per step, layer and direction 2·batch·(in + hidden)·G·hidden.</summary>
+    public static double RnnFlops(int gates, int input, int hidden, int layers, int seq, int batch, int directions = 1)
+    {
+        double f = 0;
+        for (int l = 0; l < layers; l++)
+        {
+            int layerIn = l == 0 ? input : hidden * directions;
+            f += 2.0 * batch * (layerIn + hidden) * gates * hidden * seq * directions;
+        }
+        return f;
+    }
+}
+
+/// <summary>Median, min and max per call in ms, over the samples taken.</summary>
+public sealed record Timing(double MedianMs, double MinMs, double MaxMs, int Reps)
+{
+    public static Timing From(List<double> ms)
+    {
+        ms.Sort();
+        int n = ms.Count;
+        double median = n % 2 == 1 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+        return new Timing(median, ms[0], ms[^1], n);
+    }
+}

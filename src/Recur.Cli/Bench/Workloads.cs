@@ -1,0 +1,94 @@
+using Recur.Autograd;
+using Recur.Cli.Sine;
+using Recur.Kernels;
+using Recur.Nn;
+
+namespace Recur.Cli.Bench;
+
+/// <summary>The workloads of issue 4, built exactly as bench/pytorch_bench.py builds them.</summary>
+public static class Workloads
+{
+    private static readonly (string Size, int Input, int Hidden, int Layers, int Seq, int Batch)[] Sizes =
+    {
+        ("tiny", 1, 16, 1, 50, 1),
+        ("small", 32, 128, 1, 64, 32),
+        ("medium", 256, 512, 2, 100, 64),
+    };
+
+    private static readonly (string Cell, int Gates)[] Cells = { ("lstm", 4), ("gru", 3), ("rnn", 1) };
+
+    // Issue 4's targets (ms per call), all LSTM unless noted.
+    private static readonly Dictionary<string, double> Targets = new()
+    {
+        ["tiny-lstm-train"] = 0.030, ["tiny-gru-train"] = 0.373, ["tiny-rnn-train"] = 0.125,
+        ["small-lstm-train"] = 3.0, ["medium-lstm-train"] = 550, ["medium-lstm-infer"] = 150,
+        ["stream-lstm-infer"] = 0.008, ["sine-demo"] = 200,
+    };
+
+    public static IEnumerable<Workload> All()
+    {
+        foreach (var s in Sizes)
+            foreach (var (cell, gates) in Cells)
+                foreach (var mode in new[] { "train", "infer" })
+                {
+                    string name = $"{s.Size}-{cell}-{mode}";
+                    double fwd = Workload.RnnFlops(gates, s.Input, s.Hidden, s.Layers, s.Seq, s.Batch);
+                    yield return new Workload(name, cell, mode, mode == "train" ? 3 * fwd : fwd, () => RnnCall(s, cell, mode))
+                    {
+                        TargetMs = Targets.GetValueOrDefault(name) is var t && t > 0 ? t : null,
+                    };
+                }
+        yield return new Workload("stream-lstm-infer", "lstm", "infer", Workload.RnnFlops(4, 32, 256, 1, 1, 1), StreamCall, CallsPerSample: 200)
+        {
+            TargetMs = Targets["stream-lstm-infer"],
+        };
+        yield return new Workload("sgemm-1024", "-", "gemm", 2.0 * 1024 * 1024 * 1024, SgemmCall);
+        yield return new Workload("sine-demo", "rnn", "train", 6000 * 3 * Workload.RnnFlops(1, 1, 16, 1, 50, 1), () => () => { })
+        {
+            SelfTimed = () => SineDemo.Run(new SineOptions()).TrainSeconds * 1000,
+            TargetMs = Targets["sine-demo"],
+        };
+    }
+
+    /// <summary>train: zero grads, forward, backward of out.sum(); infer: forward without grad. x: [seq, batch, input], h0 zeros.</summary>
+    private static Action RnnCall((string Size, int Input, int Hidden, int Layers, int Seq, int Batch) s, string cell, string mode)
+    {
+        var rng = new Generator(0);
+        var model = Models.CellChoice.Create(cell, s.Input, s.Hidden, s.Layers, batchFirst: false, rng: rng);
+        var x = Tensor.Randn(rng, s.Seq, s.Batch, s.Input);
+        if (mode == "train")
+            return () =>
+            {
+                model.ZeroGrad();
+                model.ForwardState(x).Output.Sum().Backward();
+            };
+        return () =>
+        {
+            using var _ = GradMode.NoGrad();
+            model.ForwardState(x);
+        };
+    }
+
+    private static Action StreamCall()
+    {
+        var rng = new Generator(0);
+        var stream = new StreamingRnn(new Lstm(32, 256, rng: rng));
+        var steps = Tensor.Randn(rng, 256, 32).ToArray();
+        var y = new float[256];
+        int t = 0;
+        return () =>
+        {
+            stream.Step(steps.AsSpan(t * 32, 32), y);
+            t = (t + 1) & 255;
+        };
+    }
+
+    private static Action SgemmCall()
+    {
+        var rng = new Generator(0);
+        var a = Tensor.Randn(rng, 1024, 1024).ToArray();
+        var b = Tensor.Randn(rng, 1024, 1024).ToArray();
+        var c = new float[1024 * 1024];
+        return () => Gemm.Sgemm(false, false, 1024, 1024, 1024, 1f, a, 1024, b, 1024, 0f, c, 1024);
+    }
+}
