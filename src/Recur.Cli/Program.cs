@@ -13,6 +13,8 @@ public static class Program
             SineCommand.Create(),
             ParityCommand.Create(),
             BenchCommand.Create(),
+            ForecastCommand.Create(),
+            PredictCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -1,9 +1,18 @@
+using ScottPlot;
+
 namespace Recur.Cli.Plots;
 
 /// <summary>Saves a ScottPlot figure as PNG atomically: a temporary file in the same folder, then a rename.</summary>
 public static class PlotFile
 {
-    public static string SavePng(ScottPlot.Plot plot, string path, int width, int height)
+    public static string SavePng(ScottPlot.Plot plot, string path, int width, int height) =>
+        Save(path, tmp => plot.SavePng(tmp, width, height));
+
+    /// <summary>Several plots in one figure (e.g. stacked rows).</summary>
+    public static string SavePng(ScottPlot.Multiplot plots, string path, int width, int height) =>
+        Save(path, tmp => plots.SavePng(tmp, width, height));
+
+    private static string Save(string path, Action<string> write)
     {
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
@@ -11,7 +20,7 @@ public static class PlotFile
         var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp.png");
         try
         {
-            plot.SavePng(tmp, width, height);
+            write(tmp);
             File.Move(tmp, full, overwrite: true);
         }
         finally

@@ -1,0 +1,229 @@
+using System.Buffers.Binary;
+using System.Text;
+using Recur.Cli.Forecast;
+using Recur.IO;
+using Recur.Tests.Data;
+
+namespace Recur.Tests.Forecast;
+
+/// <summary>
+/// Every bad input to <c>recur forecast</c> and <c>recur predict</c>: exit code 2, one line on stderr, no stack
+/// trace, and the files named by <c>--save</c> and <c>--plot</c> left as they were.
+/// </summary>
+public class ForecastBadInputTests
+{
+    private static readonly byte[] Old = "old contents"u8.ToArray();
+
+    private static void AssertOneLineError(CliResult run, params string[] expected)
+    {
+        Assert.Equal(2, run.ExitCode);
+        var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("error: ", line);
+        Assert.DoesNotContain("   at ", run.Stderr);
+        Assert.DoesNotContain("Exception", run.Stderr);
+        foreach (var e in expected) Assert.Contains(e, line);
+        Assert.DoesNotContain("{\"", run.Stdout); // no JSON result
+    }
+
+    /// <summary>Runs forecast on <paramref name="csv"/> with existing --plot and --save targets, and checks they survive.</summary>
+    private static CliResult ForecastKeepingTargets(TempDirectory dir, string csv, string column, params string[] extra)
+    {
+        string plot = dir.WriteBytes("keep.png", Old), model = dir.WriteBytes("keep.safetensors", Old);
+        var run = CliRunner.Run(["forecast", "--csv", csv, "--column", column, "--epochs", "1", "--hidden", "4",
+            "--plot", plot, "--save", model, "--json", .. extra]);
+        Assert.Equal(Old, File.ReadAllBytes(plot));
+        Assert.Equal(Old, File.ReadAllBytes(model));
+        Assert.Equal(["keep.png", "keep.safetensors"], dir.Files().Where(f => f.StartsWith("keep") || f.StartsWith(".keep")).Order());
+        return run;
+    }
+
+    [Fact]
+    public void MissingFile()
+    {
+        using var dir = new TempDirectory();
+        string missing = Path.Combine(dir.Path, "nope.csv");
+        AssertOneLineError(ForecastKeepingTargets(dir, missing, "y"), "not found", "nope.csv");
+    }
+
+    [Fact]
+    public void UnknownColumnListsTheAvailableOnes()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("s.csv", SyntheticSeries.Daily(120));
+        AssertOneLineError(ForecastKeepingTargets(dir, csv, "temperature"), "no column 'temperature'", "available columns: date, y, x");
+    }
+
+    [Fact]
+    public void UnknownFeatureColumn()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("s.csv", SyntheticSeries.Daily(120));
+        AssertOneLineError(ForecastKeepingTargets(dir, csv, "y", "--features", "x,wind"), "no column 'wind'", "available columns: date, y, x");
+    }
+
+    [Fact]
+    public void NonNumericCellNamesRowAndColumn()
+    {
+        using var dir = new TempDirectory();
+        var lines = SyntheticSeries.Daily(120).Split('\n');
+        lines[40] = lines[40].Split(',')[0] + ",warm," + lines[40].Split(',')[2];
+        string csv = dir.Write("s.csv", string.Join('\n', lines));
+        AssertOneLineError(ForecastKeepingTargets(dir, csv, "y"), "line 41", "column 'y'", "'warm' is not a number");
+    }
+
+    [Fact]
+    public void TooFewRowsForLookbackHorizonAndSplit()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("s.csv", SyntheticSeries.Daily(50));
+        AssertOneLineError(ForecastKeepingTargets(dir, csv, "y", "--lookback", "60", "--horizon", "7"),
+            "50 rows are too few for lookback 60 and horizon 7");
+    }
+
+    [Fact]
+    public void TooFewRowsEvenForTheDefaults()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("s.csv", SyntheticSeries.Daily(8));
+        AssertOneLineError(ForecastKeepingTargets(dir, csv, "y"), "8 rows are too few");
+    }
+
+    [Fact]
+    public void SeasonLongerThanTheHistoryBeforeTheTestPart()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("s.csv", SyntheticSeries.Daily(120));
+        AssertOneLineError(ForecastKeepingTargets(dir, csv, "y", "--lookback", "10", "--horizon", "2", "--season", "365"),
+            "season 365 is longer than");
+    }
+
+    [Fact]
+    public void EveryValueMissing()
+    {
+        using var dir = new TempDirectory();
+        AssertOneLineError(ForecastKeepingTargets(dir, DataFiles.Fixture("all_missing.csv"), "temp"), "all", "missing");
+    }
+
+    [Theory]
+    [InlineData("--layers", "0")]
+    [InlineData("--lookback", "0")]
+    [InlineData("--horizon", "0")]
+    [InlineData("--lr", "0")]
+    public void BadNumbers(string option, string value)
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("s.csv", SyntheticSeries.Daily(120));
+        AssertOneLineError(ForecastKeepingTargets(dir, csv, "y", option, value), option);
+    }
+
+    [Fact]
+    public void PlotFolderThatDoesNotExistFailsBeforeTraining()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("s.csv", SyntheticSeries.Daily(120));
+        var run = CliRunner.Run("forecast", "--csv", csv, "--column", "y", "--plot", Path.Combine(dir.Path, "no", "p.png"));
+        AssertOneLineError(run, "--plot", "does not exist");
+        Assert.DoesNotContain("epoch", run.Stdout);
+    }
+
+    // ---- predict ----------------------------------------------------------------------------------------
+
+    /// <summary>A small trained model saved in <paramref name="dir"/> (trained in-process: no CLI needed).</summary>
+    private static (string Model, string Csv) SavedModel(TempDirectory dir)
+    {
+        string csv = dir.Write("s.csv", SyntheticSeries.Daily(120));
+        var plan = ForecastJob.Prepare(new ForecastOptions
+        {
+            Csv = csv, Column = "y", Lookback = 10, Horizon = 2, Season = 7, Hidden = 4, Training = new TrainingOptions { Epochs = 1 },
+        });
+        string model = Path.Combine(dir.Path, "m.safetensors");
+        ModelFile.Save(model, ForecastJob.Run(plan).Model);
+        return (model, csv);
+    }
+
+    [Fact]
+    public void PredictMissingModelFile()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("s.csv", SyntheticSeries.Daily(30));
+        AssertOneLineError(CliRunner.Run("predict", "--model", Path.Combine(dir.Path, "none.safetensors"), "--csv", csv), "not found");
+    }
+
+    [Fact]
+    public void PredictTruncatedModelFile()
+    {
+        using var dir = new TempDirectory();
+        var (model, csv) = SavedModel(dir);
+        var bytes = File.ReadAllBytes(model);
+        File.WriteAllBytes(model, bytes[..(bytes.Length - 10)]);
+        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", csv), "not a valid safetensors file");
+    }
+
+    [Fact]
+    public void PredictCorruptModelFile()
+    {
+        using var dir = new TempDirectory();
+        var (model, csv) = SavedModel(dir);
+        var bytes = File.ReadAllBytes(model);
+        Encoding.ASCII.GetBytes("#corrupt").CopyTo(bytes, 8); // the header's JSON no longer parses
+        File.WriteAllBytes(model, bytes);
+        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", csv), "not a valid safetensors file");
+
+        var huge = File.ReadAllBytes(model);
+        BinaryPrimitives.WriteUInt64LittleEndian(huge, ulong.MaxValue / 2); // a header length past the end
+        File.WriteAllBytes(model, huge);
+        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", csv), "not a valid safetensors file");
+    }
+
+    [Fact]
+    public void PredictModelFileWithAWrongShape()
+    {
+        using var dir = new TempDirectory();
+        var (model, csv) = SavedModel(dir);
+        var file = Safetensors.Load(model);
+        var tensors = file.Tensors.Select(t => t.Name == "head.weight" ? t with { Shape = [t.Shape[1], t.Shape[0]] } : t).ToList();
+        Safetensors.Save(model, tensors, file.Metadata);
+        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", csv), "head.weight", "expected [2, 4]");
+    }
+
+    [Theory]
+    [InlineData("hidden_size", "5", "rnn.weight_ih_l0")]
+    [InlineData("hidden_size", "many", "hidden_size")]
+    [InlineData("hidden_size", null, "metadata 'hidden_size' is missing")]
+    [InlineData("format", "something.else", "not a recur forecast model")]
+    [InlineData("cell", "transformer", "cell")]
+    [InlineData("target_std", "0", "std")]
+    [InlineData("features", "[\"x\"]", "features")]
+    [InlineData("calendar", "[\"day_of_month\"]", "day_of_month")]
+    [InlineData("format_version", "99", "format_version")]
+    public void PredictModelFileWithWrongMetadata(string key, string? value, string expected)
+    {
+        using var dir = new TempDirectory();
+        var (model, csv) = SavedModel(dir);
+        var file = Safetensors.Load(model);
+        var metadata = file.Metadata.ToDictionary();
+        if (value is null) metadata.Remove(key);
+        else metadata[key] = value;
+        Safetensors.Save(model, file.Tensors, metadata);
+        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", csv), expected);
+    }
+
+    [Fact]
+    public void PredictOnAFileShorterThanTheLookback()
+    {
+        using var dir = new TempDirectory();
+        var (model, _) = SavedModel(dir);
+        string shortCsv = dir.Write("short.csv", SyntheticSeries.Daily(6));
+        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", shortCsv), "6 rows are too few", "lookback");
+    }
+
+    [Fact]
+    public void PredictOnAFileWithoutTheColumn()
+    {
+        using var dir = new TempDirectory();
+        var (model, _) = SavedModel(dir);
+        string other = dir.Write("other.csv", "date,z\n2020-01-01,1\n2020-01-02,2\n");
+        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", other), "no column 'y'", "available columns: date, z");
+    }
+}

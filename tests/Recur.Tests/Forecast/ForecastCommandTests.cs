@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Recur.Cli.Forecast;
+using Recur.Data;
+using Recur.Tests.Data;
+
+namespace Recur.Tests.Forecast;
+
+/// <summary><c>recur forecast</c> and <c>recur predict</c> end to end on a small synthetic series, as a user runs them.</summary>
+public class ForecastCommandTests
+{
+    private const int Rows = 200, Lookback = 14, Horizon = 3, Season = 7;
+
+    private static string[] ForecastArgs(string csv, string dir) =>
+    [
+        "forecast", "--csv", csv, "--column", "y", "--lookback", $"{Lookback}", "--horizon", $"{Horizon}", "--season", $"{Season}",
+        "--hidden", "8", "--epochs", "3", "--plot", Path.Combine(dir, "plot.png"), "--save", Path.Combine(dir, "model.safetensors"), "--json",
+    ];
+
+    [Fact]
+    public void ForecastReportsTheProtocolAndPredictContinuesTheFile()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("daily.csv", SyntheticSeries.Daily(Rows));
+        var run = CliRunner.Run(ForecastArgs(csv, dir.Path));
+        Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
+        Assert.Contains("epoch 1/3", run.Stdout);
+
+        using var json = JsonDocument.Parse(run.LastLine);
+        var root = json.RootElement;
+        // The protocol, computed here from the data layer alone (no model code).
+        var series = CsvSeries.Load(csv, "y");
+        var y = series.Target.Values;
+        var origins = ForecastSplit.Chronological(Rows).Origins(SeriesPart.Test, Lookback, Horizon);
+        var persistence = ForecastMetrics.Evaluate(y, origins, Horizon, Baselines.Persistence(y, origins, Horizon));
+        var seasonal = ForecastMetrics.Evaluate(y, origins, Horizon, Baselines.SeasonalNaive(y, origins, Horizon, Season));
+        Assert.Equal(Rows, root.GetProperty("rows").GetInt32());
+        Assert.Equal(Enumerable.Range(0, Rows).Count(i => i % 17 == 5), root.GetProperty("missing_filled").GetInt32());
+        Assert.Equal(origins.Length, root.GetProperty("origins").GetInt32());
+        Assert.Equal(persistence.Rmse, root.GetProperty("persistence").GetProperty("rmse").GetDouble(), 12);
+        Assert.Equal(persistence.Mae, root.GetProperty("persistence").GetProperty("mae").GetDouble(), 12);
+        Assert.Equal(seasonal.Rmse, root.GetProperty("seasonal_naive").GetProperty("rmse").GetDouble(), 12);
+        Assert.Equal(seasonal.Mae, root.GetProperty("seasonal_naive").GetProperty("mae").GetDouble(), 12);
+        double modelRmse = root.GetProperty("model").GetProperty("rmse").GetDouble();
+        Assert.True(double.IsFinite(modelRmse) && modelRmse > 0);
+        Assert.True(root.GetProperty("model").GetProperty("mae").GetDouble() <= modelRmse);
+        Assert.True(root.GetProperty("train_seconds").GetDouble() > 0);
+
+        var png = File.ReadAllBytes(Path.Combine(dir.Path, "plot.png"));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+
+        // The saved model is the one scored: it reproduces the reported test RMSE.
+        string modelPath = Path.Combine(dir.Path, "model.safetensors");
+        var model = ModelFile.Load(modelPath);
+        var scaled = ScaledSeries.From(model.Spec, y, [], series.Dates!.Values);
+        var forecasts = model.Forecast(scaled, origins);
+        Assert.Equal(modelRmse, ForecastMetrics.Evaluate(y, origins, Horizon, forecasts).Rmse, 5);
+
+        // predict on the file cut at the last test origin forecasts what forecast did from that origin.
+        int t = origins[^1];
+        string cut = dir.Write("cut.csv", string.Join('\n', File.ReadAllLines(csv)[..(t + 1)]) + "\n");
+        var predict = CliRunner.Run("predict", "--model", modelPath, "--csv", cut, "--json");
+        Assert.True(predict.ExitCode == 0, predict.Stderr + predict.Stdout);
+        using var p = JsonDocument.Parse(predict.LastLine);
+        Assert.Equal("y", p.RootElement.GetProperty("column").GetString());
+        Assert.Equal(Horizon, p.RootElement.GetProperty("horizon").GetInt32());
+        var values = p.RootElement.GetProperty("forecast").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(forecasts[^Horizon..], values, (a, b) => Math.Abs(a - b) < 1e-5);
+        var lastDate = series.Dates.Values[t - 1];
+        Assert.Equal([.. Enumerable.Range(1, Horizon).Select(k => lastDate.AddDays(k).ToString("yyyy-MM-dd"))],
+            p.RootElement.GetProperty("dates").EnumerateArray().Select(d => d.GetString()!).ToArray());
+
+        // Without --json: a table of the dated values after the whole file's last row (2020-07-18).
+        var table = CliRunner.Run("predict", "--model", modelPath, "--csv", csv);
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("2020-07-19", table.Stdout);
+        Assert.Contains("2020-07-21", table.Stdout);
+        Assert.DoesNotContain("2020-07-22", table.Stdout);
+        Assert.DoesNotContain("{", table.Stdout);
+    }
+
+    [Fact]
+    public void TheSameSeedGivesTheSameNumbers()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("daily.csv", SyntheticSeries.Daily(Rows));
+        var options = new ForecastOptions
+        {
+            Csv = csv, Column = "y", Lookback = Lookback, Horizon = Horizon, Season = Season, Hidden = 8,
+            Training = new TrainingOptions { Epochs = 2 },
+        };
+        double Rmse(long seed) => ForecastJob.Run(ForecastJob.Prepare(options with { Seed = seed })).ModelErrors.Rmse;
+        Assert.Equal(Rmse(3), Rmse(3));
+        Assert.NotEqual(Rmse(3), Rmse(4));
+    }
+}
