@@ -107,7 +107,8 @@ public static class ForecastCommand
 
         var t = report.Training;
         Console.WriteLine($"trained {t.EpochsRun} epochs in {t.Seconds:0.0} s{(t.StoppedEarly ? " (early stop)" : "")}; " +
-                          $"best validation MSE {Num(t.BestValidationLoss)} at epoch {t.BestEpoch} (anchor alone: {Num(t.AnchorValidationLoss)})");
+                          $"best validation MSE {Num(t.BestValidationLoss)} at epoch {t.BestEpoch} (anchor alone: {Num(t.AnchorValidationLoss)}" +
+                          (t.Highway is { } fit ? $", with the least-squares highway: {Num(fit.ValidationLoss)}, ridge λ {Num(fit.Lambda)})" : ")"));
 
         var saved = ForecastPlot.Save(report, plotPath);
         string? modelFile = null;
@@ -157,7 +158,7 @@ public static class ForecastCommand
     }
 
     private static string EpochLine(EpochReport e) => e.Epoch == 0
-        ? $"epoch 0/{e.Epochs} (untrained: anchor alone) val {Num(e.ValidationLoss)}"
+        ? $"epoch 0/{e.Epochs} (before training: anchor + least-squares highway) val {Num(e.ValidationLoss)}"
         : $"epoch {e.Epoch}/{e.Epochs} train {Num(e.TrainLoss)} val {Num(e.ValidationLoss)} lr {Num(e.LearningRate)}{(e.Best ? " *" : "")}";
 
     private static string Num(double v) => v.ToString("0.#####", CultureInfo.InvariantCulture);

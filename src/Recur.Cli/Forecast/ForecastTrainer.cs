@@ -15,28 +15,31 @@ public sealed record TrainingOptions
     public double WeightDecay { get; init; } = 1e-4;
 
     /// <summary>Stop after this many epochs without a better validation loss; the best weights are restored.</summary>
-    public int Patience { get; init; } = 12;
+    public int Patience { get; init; } = 10;
 
     /// <summary>Halve the learning rate after this many epochs without a better validation loss.</summary>
-    public int LrPatience { get; init; } = 4;
+    public int LrPatience { get; init; } = 3;
     public float ClipNorm { get; init; } = 1f;
+
+    /// <summary>Start the highway at its ridge-regression optimum (<see cref="HighwayFitter"/>) instead of zero.</summary>
+    public bool FitHighway { get; init; } = true;
 
     /// <summary>Dropout on the encoder's last state before the head, in training only.</summary>
     public float Dropout { get; init; }
 
     /// <summary>Training samples drawn (without replacement) per epoch, so an epoch costs the same on any length of series.</summary>
-    public int SamplesPerEpoch { get; init; } = 2048;
+    public int SamplesPerEpoch { get; init; } = 1024;
 
     /// <summary>Validation samples scored per epoch: all of them up to this many, else an evenly spaced subset.</summary>
-    public int MaxValidationSamples { get; init; } = 1024;
+    public int MaxValidationSamples { get; init; } = 512;
 }
 
-/// <summary>One epoch's report; epoch 0 is the untrained model (its anchor alone).</summary>
+/// <summary>One epoch's report; epoch 0 is the model before gradient steps (its anchor plus the fitted highway).</summary>
 public readonly record struct EpochReport(int Epoch, int Epochs, double TrainLoss, double ValidationLoss, double LearningRate, bool Best);
 
 /// <summary>How training went: losses are mean squared errors in scaled units.</summary>
 public sealed record TrainingSummary(int EpochsRun, int BestEpoch, double BestValidationLoss, double AnchorValidationLoss,
-    double Seconds, bool StoppedEarly, IReadOnlyList<EpochReport> History);
+    HighwayFit? Highway, double Seconds, bool StoppedEarly, IReadOnlyList<EpochReport> History);
 
 /// <summary>
 /// Mini-batch training of a <see cref="Forecaster"/> on MSE of the correction to its anchor: AdamW, gradient
@@ -62,10 +65,18 @@ public static class ForecastTrainer
 
         var clock = Stopwatch.StartNew();
         double anchorLoss = ValidationLoss(net, validation, validationIndices);
+        HighwayFit? highway = null;
+        if (o.FitHighway)
+        {
+            highway = HighwayFitter.Fit(train, validation);
+            net.Highway.Weight.CopyFrom(Tensor.FromArray(highway.Weight, net.Highway.Weight.Shape));
+            net.Highway.Bias!.CopyFrom(Tensor.FromArray(highway.Bias, net.Highway.Bias.Shape));
+        }
+        double startLoss = o.FitHighway ? ValidationLoss(net, validation, validationIndices) : anchorLoss;
         var best = Snapshot(parameters);
-        double bestLoss = anchorLoss;
+        double bestLoss = startLoss;
         int bestEpoch = 0, epoch = 0;
-        var history = new List<EpochReport> { new(0, o.Epochs, double.NaN, anchorLoss, optimizer.LearningRate, true) };
+        var history = new List<EpochReport> { new(0, o.Epochs, double.NaN, startLoss, optimizer.LearningRate, true) };
         report?.Invoke(history[0]);
 
         while (epoch < o.Epochs && epoch - bestEpoch < o.Patience)
@@ -102,7 +113,7 @@ public static class ForecastTrainer
             plateau.Step(validationLoss);
         }
         Restore(parameters, best);
-        return new TrainingSummary(epoch, bestEpoch, bestLoss, anchorLoss, clock.Elapsed.TotalSeconds,
+        return new TrainingSummary(epoch, bestEpoch, bestLoss, anchorLoss, highway, clock.Elapsed.TotalSeconds,
             epoch < o.Epochs, history);
     }
 

@@ -53,7 +53,13 @@ public static class ForecastPlot
             origin.MarkerShape = MarkerShape.OpenCircle;
             origin.MarkerSize = 9;
         }
-        if (dates is not null) tail.Axes.DateTimeTicksBottom();
+        if (dates is not null)
+        {
+            string format = r.Plan.Frequency.Step < TimeSpan.FromDays(1) ? "yyyy-MM-dd HH:mm" : "yyyy-MM-dd";
+            var axis = tail.Axes.DateTimeTicksBottom();
+            if (axis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
+                ticks.LabelFormatter = d => d.ToString(format, CultureInfo.InvariantCulture);
+        }
         tail.Title($"{spec.Column}: lookback {spec.Lookback}, horizon {H}; test RMSE model {F(r.ModelErrors.Rmse)}, " +
                    $"persistence {F(r.PersistenceErrors.Rmse)}, seasonal naive {F(r.SeasonalErrors.Rmse)}");
         tail.YLabel(spec.Column);
@@ -74,6 +80,7 @@ public static class ForecastPlot
         }
         steps.Title($"test RMSE by horizon step, over {r.ModelErrors.Origins} origins");
         steps.XLabel("steps ahead");
+        steps.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         steps.YLabel($"RMSE ({spec.Column})");
         steps.Axes.SetLimitsY(0, 1.1 * new[] { r.ModelErrors, r.PersistenceErrors, r.SeasonalErrors }.Max(e => e.RmseByStep.Max()));
         steps.ShowLegend(Alignment.UpperLeft);

@@ -1,0 +1,150 @@
+using Recur.Cli.Forecast;
+using Recur.Data;
+using Recur.Tests.Data;
+
+namespace Recur.Tests.Forecast;
+
+/// <summary>The pieces of the forecaster, each against values worked out by hand.</summary>
+public class ForecastPartsTests
+{
+    private static ForecastSpec Spec(int lookback, int horizon, int season, ForecastAnchor anchor, int features = 0, string[]? calendar = null) => new()
+    {
+        Column = "y",
+        Features = [.. Enumerable.Range(0, features).Select(f => $"f{f}")],
+        Cell = "gru",
+        Hidden = 4,
+        Layers = 1,
+        Lookback = lookback,
+        Horizon = horizon,
+        Season = season,
+        Anchor = anchor,
+        TargetScaler = new StandardScaler(0, 1),
+        FeatureScalers = [.. Enumerable.Range(0, features).Select(_ => new StandardScaler(0, 1))],
+        Calendar = calendar ?? [],
+        Step = TimeSpan.Zero,
+        DateFormat = "",
+    };
+
+    [Fact]
+    public void CutMakesTheWindowRelativeToItsLastValueAndAnchorsOnPersistence()
+    {
+        double[] z = [0, 1, 2, 4, 7, 11, 16];
+        double[] f = [10, 20, 30, 40, 50, 60, 70];
+        var batch = ForecastBatch.Cut(Spec(3, 2, 1, ForecastAnchor.Last, features: 1), new ScaledSeries(z, [f]), [3, 5], withTargets: true);
+        // origin 3: window z[0..2] = 0, 1, 2 relative to z[2] = 2; the feature as is.
+        Assert.Equal([-2, 10, -1, 20, 0, 30, /* origin 5: z[2..4] − 7 */ -5, 30, -3, 40, 0, 50], batch.Inputs);
+        Assert.Equal([-2, -1, 0, -5, -3, 0], batch.Window);
+        Assert.Equal([2, 2, 7, 7], batch.Anchors);
+        Assert.Equal([4 - 2, 7 - 2, 11 - 7, 16 - 7], batch.Targets!);
+    }
+
+    [Fact]
+    public void SeasonalAnchorRepeatsTheLastSeasonBeforeTheOrigin()
+    {
+        double[] z = [.. Enumerable.Range(0, 12).Select(i => (double)i * i)];
+        var batch = ForecastBatch.Cut(Spec(4, 5, 2, ForecastAnchor.Seasonal), new ScaledSeries(z, []), [6], withTargets: true);
+        // ŷ[t+h] = z[t+h−kS], k = ⌊h/S⌋+1: z[4], z[5], z[4], z[5], z[4]: as Baselines.SeasonalNaive.
+        Assert.Equal([16, 25, 16, 25, 16], batch.Anchors);
+        Assert.Equal(Baselines.SeasonalNaive(z, [6], 5, 2).Select(v => (float)v), batch.Anchors);
+        Assert.Equal([36 - 16, 49 - 25, 64 - 16, 81 - 25, 100 - 16], batch.Targets!);
+    }
+
+    [Fact]
+    public void CutPastTheEndNeedsNoTargets()
+    {
+        double[] z = [1, 2, 3, 4];
+        var batch = ForecastBatch.Cut(Spec(2, 3, 1, ForecastAnchor.Last), new ScaledSeries(z, []), [4], withTargets: false);
+        Assert.Equal([-1, 0], batch.Window);
+        Assert.Null(batch.Targets);
+        Assert.Throws<ArgumentException>(() => ForecastBatch.Cut(Spec(2, 3, 1, ForecastAnchor.Last), new ScaledSeries(z, []), [4], withTargets: true));
+        Assert.Throws<ArgumentException>(() => ForecastBatch.Cut(Spec(5, 1, 1, ForecastAnchor.Last), new ScaledSeries(z, []), [4], withTargets: false));
+    }
+
+    [Theory]
+    [InlineData("rnn", 1)]
+    [InlineData("lstm", 2)]
+    [InlineData("gru", 3)]
+    public void ExpectedShapesAreThoseOfTheNetwork(string cell, int layers)
+    {
+        var net = new ForecastNet(cell, 5, 6, layers, 9, 4, new Generator(0));
+        var actual = net.NamedParameters().Select(p => (p.Name, Shape: string.Join("x", p.Parameter.Shape))).ToList();
+        var expected = ForecastNet.ExpectedShapes(cell, 5, 6, layers, 9, 4).Select(e => (e.Name, Shape: string.Join("x", e.Shape))).ToList();
+        Assert.Equal(expected, actual);
+        Assert.Contains(("rnn.weight_hh_l0", $"{(cell == "lstm" ? 24 : cell == "gru" ? 18 : 6)}x6"), actual);
+        Assert.Contains(("highway.weight", "4x9"), actual);
+    }
+
+    [Fact]
+    public void AnUntrainedModelForecastsItsAnchor()
+    {
+        var series = CsvSeries.Load(DataFiles.SeattleWeather, "temp_max");
+        var y = series.Target.Values;
+        var split = ForecastSplit.Chronological(y.Length);
+        var spec = Spec(30, 7, 1, ForecastAnchor.Last) with { TargetScaler = StandardScaler.Fit(y, split) };
+        var model = Forecaster.Create(spec, new Generator(1));
+        var origins = split.Origins(SeriesPart.Test, 30, 7);
+        var forecasts = model.Forecast(ScaledSeries.From(spec, y, [], null), origins);
+        Assert.Equal(Baselines.Persistence(y, origins, 7), forecasts, (a, b) => Math.Abs(a - b) < 1e-4);
+    }
+
+    [Theory]
+    [InlineData(1.0 / 24, 255, "hour_of_day,day_of_week")]
+    [InlineData(1.0 / 24, 800, "hour_of_day,day_of_week,day_of_year")]
+    [InlineData(1, 1022, "day_of_week,day_of_year")]
+    [InlineData(1, 500, "day_of_week")]
+    [InlineData(7, 2000, "day_of_year")]
+    [InlineData(30.4, 3000, "month_of_year")]
+    [InlineData(91, 3000, "month_of_year")]
+    [InlineData(365, 30000, "")]
+    public void CalendarCyclesAreThoseTheStepSamplesAndTheTrainingPartSpansTwice(double stepDays, double trainDays, string expected)
+    {
+        var chosen = CalendarFeatures.Choose(TimeSpan.FromDays(stepDays), TimeSpan.FromDays(trainDays));
+        Assert.Equal(expected, string.Join(",", chosen));
+    }
+
+    [Fact]
+    public void CalendarChannelsAreSinAndCosOfThePhase()
+    {
+        var channels = CalendarFeatures.Channels(["hour_of_day", "day_of_week"], [new DateTime(2024, 1, 1, 6, 0, 0)]); // a Monday
+        Assert.Equal(1, channels[0][0], 12); // sin(2π·6/24)
+        Assert.Equal(0, channels[1][0], 12);
+        double week = 2 * Math.PI * (1 + 0.25) / 7;
+        Assert.Equal(Math.Sin(week), channels[2][0], 12);
+        Assert.Equal(Math.Cos(week), channels[3][0], 12);
+    }
+
+    [Theory]
+    [InlineData(3600, "hourly", 24, 24)]
+    [InlineData(900, "every 15 minutes", 96, 48)]
+    [InlineData(86400, "daily", 7, 7)]
+    [InlineData(7 * 86400, "weekly", 52, 4)]
+    [InlineData(31 * 86400, "monthly", 12, 6)]
+    [InlineData(92 * 86400, "quarterly", 4, 4)]
+    [InlineData(365 * 86400, "yearly", 1, 3)]
+    public void FrequencyFromTheMedianStep(double seconds, string name, int season, int horizon)
+    {
+        var f = SeriesFrequency.FromStep(TimeSpan.FromSeconds(seconds));
+        Assert.Equal((name, season, horizon), (f.Name, f.Season, f.Horizon));
+    }
+
+    [Fact]
+    public void SeasonOfAnUndatedSeriesComesFromTheAutocorrelationOfItsDifferences()
+    {
+        var rng = new Random(3);
+        double[] seasonal = [.. Enumerable.Range(0, 200).Select(i => 0.3 * i + 5 * Math.Sin(2 * Math.PI * i / 12) + rng.NextDouble())];
+        Assert.Equal(12, ForecastDefaults.DetectSeason(seasonal));
+        double walk = 0;
+        double[] randomWalk = [.. Enumerable.Range(0, 200).Select(_ => walk += rng.NextDouble() - 0.5)];
+        Assert.Equal(1, ForecastDefaults.DetectSeason(randomWalk));
+        Assert.Equal(1, ForecastDefaults.DetectSeason([1, 2, 3]));
+    }
+
+    [Fact]
+    public void DefaultLookbackCoversTwoSeasonsWithinAThirdOfTheTrainingPart()
+    {
+        Assert.Equal(30, ForecastDefaults.Lookback(7, 7, 1022)); // max(14, 28, 30)
+        Assert.Equal(96, ForecastDefaults.Lookback(24, 24, 6131));
+        Assert.Equal(48, ForecastDefaults.Lookback(24, 12, 144)); // a third of 144
+        Assert.Equal(336, ForecastDefaults.Lookback(168, 24, 100_000));
+    }
+}
