@@ -20,6 +20,11 @@ public static class ForecastCommand
         var horizon = new Option<int?>("--horizon") { Description = "H: steps forecast from each origin (default: from the date frequency)" };
         var season = new Option<int?>("--season") { Description = "S: steps per season, for the seasonal naive baseline (default: from the date frequency, or detected)" };
         var features = new Option<string?>("--features") { Description = "extra input columns, comma-separated (their past values only)" };
+        var calendar = new Option<string>("--calendar")
+        {
+            Description = $"calendar inputs: auto (from the dates), none, or a comma-separated list of {string.Join(", ", CalendarFeatures.Cycles)}",
+            DefaultValueFactory = _ => "auto",
+        };
         var cell = new Option<string>("--cell") { Description = "recurrent cell", DefaultValueFactory = _ => "gru" };
         cell.AcceptOnlyFromAmong(CellChoice.Names);
         var hidden = new Option<int>("--hidden") { Description = "hidden size", DefaultValueFactory = _ => 32 };
@@ -33,7 +38,7 @@ public static class ForecastCommand
         var json = new Option<bool>("--json") { Description = "print the result as one JSON object on the last line" };
         var cmd = new Command("forecast", "Train a recurrent forecaster on a CSV column and compare it with persistence and seasonal naive on the test part (70/10/20 split)")
         {
-            csv, column, lookback, horizon, season, features, cell, hidden, layers, epochs, lr, batch, seed, plot, save, json,
+            csv, column, lookback, horizon, season, features, calendar, cell, hidden, layers, epochs, lr, batch, seed, plot, save, json,
         };
         cmd.SetAction(r => Cli.Guard(() =>
         {
@@ -45,6 +50,7 @@ public static class ForecastCommand
                 Csv = r.GetValue(csv)!,
                 Column = r.GetValue(column)!,
                 Features = SplitList(r.GetValue(features)),
+                Calendar = r.GetValue(calendar) switch { "auto" => null, "none" => [], var list => SplitList(list) },
                 Lookback = r.GetValue(lookback),
                 Horizon = r.GetValue(horizon),
                 Season = r.GetValue(season),
@@ -108,7 +114,9 @@ public static class ForecastCommand
         var t = report.Training;
         Console.WriteLine($"trained {t.EpochsRun} epochs in {t.Seconds:0.0} s{(t.StoppedEarly ? " (early stop)" : "")}; " +
                           $"best validation MSE {Num(t.BestValidationLoss)} at epoch {t.BestEpoch} (anchor alone: {Num(t.AnchorValidationLoss)}" +
-                          (t.Highway is { } fit ? $", with the least-squares highway: {Num(fit.ValidationLoss)}, ridge λ {Num(fit.Lambda)})" : ")"));
+                          (t.Highway is { } fit
+                              ? double.IsPositiveInfinity(fit.Lambda) ? "; the least-squares highway did not beat it and starts at zero)" : $", with the least-squares highway: {Num(fit.ValidationLoss)}, ridge λ {Num(fit.Lambda)})"
+                              : ")"));
 
         var saved = ForecastPlot.Save(report, plotPath);
         string? modelFile = null;

@@ -1,6 +1,9 @@
 namespace Recur.Cli.Forecast;
 
-/// <summary>The highway's least-squares weights, and the validation error that chose their ridge penalty.</summary>
+/// <summary>
+/// The highway's least-squares weights, and the validation error that chose their ridge penalty;
+/// λ = +∞ (all weights zero) when no penalty beat the anchor alone on validation.
+/// </summary>
 public sealed record HighwayFit(float[] Weight, float[] Bias, double Lambda, double ValidationLoss);
 
 /// <summary>
@@ -11,7 +14,8 @@ public sealed record HighwayFit(float[] Weight, float[] Bias, double Lambda, dou
 /// <remarks>
 /// With X = [window | 1] (one row per training origin) and Y the targets (corrections to the anchor):
 /// W = (XᵀX + λ·s·I′)⁻¹ XᵀY, where I′ leaves the bias unpenalised and s = trace(XᵀX)/L makes λ
-/// independent of the series' scale. λ is chosen from <see cref="Lambdas"/> by validation MSE.
+/// independent of the series' scale. λ is chosen from <see cref="Lambdas"/> by validation MSE, and must beat
+/// λ = ∞ (the anchor alone): on a short, noisy series the linear fit can be worse than no fit.
 /// </remarks>
 public static class HighwayFitter
 {
@@ -39,13 +43,13 @@ public static class HighwayFitter
         for (int a = 0; a < L; a++) trace += gram[a, a];
         double scale = Math.Max(trace / L, 1e-12);
 
-        HighwayFit? best = null;
+        var best = new HighwayFit(new float[H * L], new float[H], double.PositiveInfinity, Mse(validation, new double[k, H]));
         foreach (double lambda in Lambdas)
         {
             var w = Solve(gram, xty, lambda * scale, L);
             if (w is null) continue;
             double loss = Mse(validation, w);
-            if (best is null || loss < best.ValidationLoss)
+            if (loss < best.ValidationLoss)
             {
                 var weight = new float[H * L];
                 var bias = new float[H];
@@ -57,7 +61,7 @@ public static class HighwayFitter
                 best = new HighwayFit(weight, bias, lambda, loss);
             }
         }
-        return best ?? new HighwayFit(new float[H * L], new float[H], double.NaN, Mse(validation, new double[k, H]));
+        return best;
     }
 
     // Cholesky solve of (G + penalty·I′) W = XᵀY, G given by its lower triangle; null when not positive definite.

@@ -226,4 +226,15 @@ public class ForecastBadInputTests
         string other = dir.Write("other.csv", "date,z\n2020-01-01,1\n2020-01-02,2\n");
         AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", other), "no column 'y'", "available columns: date, z");
     }
+
+    [Fact]
+    public void PredictOnAFileWhoseRowsStepDifferently()
+    {
+        using var dir = new TempDirectory();
+        var (model, _) = SavedModel(dir);
+        var hourly = new System.Text.StringBuilder("date,y,x\n");
+        for (int i = 0; i < 30; i++) hourly.Append($"{new DateTime(2020, 1, 1).AddHours(i):yyyy-MM-dd HH:mm},{i},0\n");
+        string csv = dir.Write("hourly.csv", hourly.ToString());
+        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", csv), "1 hour apart", "1 day apart");
+    }
 }

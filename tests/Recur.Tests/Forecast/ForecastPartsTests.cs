@@ -147,4 +147,62 @@ public class ForecastPartsTests
         Assert.Equal(48, ForecastDefaults.Lookback(24, 12, 144)); // a third of 144
         Assert.Equal(336, ForecastDefaults.Lookback(168, 24, 100_000));
     }
+
+    [Fact]
+    public void TheHighwayFitRecoversALinearRuleAndFallsBackToZeroWhenNothingHelps()
+    {
+        // Differences d follow AR(1), d[t] = 0.8·d[t−1] + e, and y = Σd. With the persistence anchor the correction at
+        // step h is d[t] + … + d[t+h] ≈ (0.8 + … + 0.8^(h+1))·d[t−1], and d[t−1] = −window[L−2] in the relative window.
+        var rng = new Random(5);
+        double[] z = new double[600];
+        double d = 0;
+        for (int i = 1; i < z.Length; i++)
+        {
+            d = 0.8 * d + (rng.NextDouble() - 0.5);
+            z[i] = z[i - 1] + d;
+        }
+        var spec = Spec(6, 3, 1, ForecastAnchor.Last);
+        var series = new ScaledSeries(z, []);
+        var train = ForecastBatch.Cut(spec, series, [.. Enumerable.Range(6, 450)], withTargets: true);
+        var validation = ForecastBatch.Cut(spec, series, [.. Enumerable.Range(460, 130)], withTargets: true);
+        var fit = HighwayFitter.Fit(train, validation);
+        // As good as the true rule on the same samples (to sampling noise), and far better than no fit.
+        double oracle = 0, none0 = 0;
+        for (int i = 0; i < validation.Count; i++)
+        {
+            double dLast = -validation.Window[i * 6 + 4], gain = 0;
+            for (int h = 0; h < 3; h++)
+            {
+                gain += Math.Pow(0.8, h + 1);
+                double y = validation.Targets![i * 3 + h];
+                oracle += (gain * dLast - y) * (gain * dLast - y);
+                none0 += y * y;
+            }
+        }
+        oracle /= validation.Count * 3;
+        none0 /= validation.Count * 3;
+        Assert.True(fit.ValidationLoss < 1.1 * oracle && fit.ValidationLoss < 0.5 * none0,
+            $"validation MSE {fit.ValidationLoss}, true rule {oracle}, no fit {none0}");
+
+        // Validation targets that are exactly the anchor: no fit beats zero weights.
+        var flat = new ScaledSeries([.. Enumerable.Range(0, 300).Select(i => i < 220 ? rng.NextDouble() : 0.5)], []);
+        var noisy = ForecastBatch.Cut(spec, flat, [.. Enumerable.Range(6, 200)], withTargets: true);
+        var constant = ForecastBatch.Cut(spec, flat, [.. Enumerable.Range(230, 60)], withTargets: true);
+        var none = HighwayFitter.Fit(noisy, constant);
+        Assert.True(double.IsPositiveInfinity(none.Lambda));
+        Assert.All(none.Weight, w => Assert.Equal(0f, w));
+        Assert.Equal(0, none.ValidationLoss);
+    }
+
+    [Fact]
+    public void CalendarInputsAreChosenFromTheDatesUnlessAsked()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("daily.csv", SyntheticSeries.Daily(200));
+        var options = new ForecastOptions { Csv = csv, Column = "y" };
+        Assert.Equal(["day_of_week"], ForecastJob.Prepare(options).Spec.Calendar); // 139 training days: not two years
+        Assert.Empty(ForecastJob.Prepare(options with { Calendar = [] }).Spec.Calendar);
+        Assert.Equal(["month_of_year"], ForecastJob.Prepare(options with { Calendar = ["month_of_year"] }).Spec.Calendar);
+        Assert.Throws<ArgumentException>(() => ForecastJob.Prepare(options with { Calendar = ["day_of_month"] }));
+    }
 }
