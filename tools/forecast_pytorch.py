@@ -96,7 +96,8 @@ def main(model_path, csv_path):
         channels.append((column(rows, f)[-L:] - m) / s)
     cycles = json.loads(meta["calendar"])
     if cycles:
-        date_column = next(k for k in rows[0] if k.lower() in ("date", "time", "timestamp", "datetime", "date_time", "ds"))
+        names = ("date", "time", "timestamp", "datetime", "date_time", "ds")  # else the first column, as recur does
+        date_column = next((k for k in rows[0] if k.lower() in names), next(iter(rows[0])))
         dates = [parse_date(r[date_column].strip()) for r in rows[-L:]]
         for c in cycles:
             p = np.array([phase(c, d) for d in dates])

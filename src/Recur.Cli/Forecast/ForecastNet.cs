@@ -22,14 +22,8 @@ public sealed class ForecastNet : Module
     public Linear Head { get; }
     public Linear Highway { get; }
 
-    /// <summary>Dropout probability on the encoder's last state in training mode (no parameters: PyTorch's <c>nn.Dropout</c>).</summary>
-    public float Dropout { get; set; }
-
-    private readonly Generator _rng;
-
     public ForecastNet(string cell, int inputSize, int hidden, int layers, int lookback, int horizon, Generator rng)
     {
-        _rng = rng;
         Rnn = RegisterModule("rnn", CellChoice.Create(cell, inputSize, hidden, layers, batchFirst: true, rng: rng));
         Head = RegisterModule("head", new Linear(hidden, horizon, rng: rng));
         Highway = RegisterModule("highway", new Linear(lookback, horizon, rng: rng));
@@ -42,7 +36,6 @@ public sealed class ForecastNet : Module
     {
         var (output, _) = Rnn.ForwardState(x);
         var last = output.Select(1, output.Size(1) - 1); // [N, hidden]
-        if (Dropout > 0) last = Functional.Dropout(last, Dropout, Training, _rng);
         return Head.Forward(last) + Highway.Forward(window);
     }
 

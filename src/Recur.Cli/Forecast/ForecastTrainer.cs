@@ -24,9 +24,6 @@ public sealed record TrainingOptions
     /// <summary>Start the highway at its ridge-regression optimum (<see cref="HighwayFitter"/>) instead of zero.</summary>
     public bool FitHighway { get; init; } = true;
 
-    /// <summary>Dropout on the encoder's last state before the head, in training only.</summary>
-    public float Dropout { get; init; }
-
     /// <summary>Training samples drawn (without replacement) per epoch, so an epoch costs the same on any length of series.</summary>
     public int SamplesPerEpoch { get; init; } = 1024;
 
@@ -57,7 +54,6 @@ public static class ForecastTrainer
             throw new ArgumentException($"training needs samples in both parts (train {train.Count}, validation {validation.Count})");
 
         var net = model.Net;
-        net.Dropout = o.Dropout;
         var parameters = net.Parameters().ToArray();
         var optimizer = new AdamW(parameters, o.LearningRate, weightDecay: o.WeightDecay);
         var plateau = new ReduceLrOnPlateau(optimizer, factor: 0.5, patience: o.LrPatience, minLr: o.LearningRate / 64);

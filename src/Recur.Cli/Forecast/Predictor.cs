@@ -3,7 +3,7 @@ using Recur.Data;
 namespace Recur.Cli.Forecast;
 
 /// <summary>The next H values after a file's last row, with their dates when the file has dates.</summary>
-public sealed record Prediction(string Column, int Rows, int MissingFilled, double[] Values, DateTime[]? Dates, string? DateFormat);
+public sealed record Prediction(string Column, int Rows, int MissingFilled, double[] Values, DateTime[]? Dates);
 
 /// <summary><c>recur predict</c>: a saved model applied to the end of a CSV file.</summary>
 public static class Predictor
@@ -35,6 +35,6 @@ public static class Predictor
         DateTime[]? next = null;
         if (series.Dates is { } d && d.MedianStep() > TimeSpan.Zero)
             next = d.Next(spec.Horizon);
-        return new Prediction(spec.Column, series.Length, series.Target.MissingFilled, values, next, series.Dates?.Format);
+        return new Prediction(spec.Column, series.Length, series.Target.MissingFilled, values, next);
     }
 }
