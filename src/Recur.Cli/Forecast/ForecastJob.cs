@@ -74,6 +74,8 @@ public static class ForecastJob
         var split = ForecastSplit.Chronological(n);
         var target = series.Target.Values;
         var choices = new List<string>();
+        if (series.Dates is { } order && order.MedianStep() < TimeSpan.Zero)
+            choices.Add($"note: the dates in '{order.Name}' run backwards; rows are used in file order, which the protocol takes as time order");
 
         int season = o.Season ?? (frequency.HasDates ? frequency.Season : ForecastDefaults.DetectSeason(target.AsSpan(0, split.TrainEnd)));
         if (o.Season is null)

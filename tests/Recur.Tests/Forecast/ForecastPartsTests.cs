@@ -205,4 +205,20 @@ public class ForecastPartsTests
         Assert.Equal(["month_of_year"], ForecastJob.Prepare(options with { Calendar = ["month_of_year"] }).Spec.Calendar);
         Assert.Throws<ArgumentException>(() => ForecastJob.Prepare(options with { Calendar = ["day_of_month"] }));
     }
+
+    [Fact]
+    public void AnUndatedSeriesGetsItsSeasonFromTheData()
+    {
+        using var dir = new TempDirectory();
+        var dated = SyntheticSeries.Daily(200).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string csv = dir.Write("undated.csv", string.Join('\n', dated.Select(line => line[(line.IndexOf(',') + 1)..])) + "\n");
+        var plan = ForecastJob.Prepare(new ForecastOptions { Csv = csv, Column = "y" });
+        Assert.Null(plan.Series.Dates);
+        Assert.Equal("undated", plan.Frequency.Name);
+        Assert.Equal(7, plan.Spec.Season);
+        Assert.Equal(7, plan.Spec.Horizon); // one season
+        Assert.Empty(plan.Spec.Calendar);
+        Assert.Equal(ForecastAnchor.Seasonal, plan.Spec.Anchor);
+        Assert.Contains(plan.Choices, c => c.Contains("autocorrelation"));
+    }
 }
