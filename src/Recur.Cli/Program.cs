@@ -16,6 +16,15 @@ public static class Program
             ForecastCommand.Create(),
             PredictCommand.Create(),
         };
-        return root.Parse(args).Invoke();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // A malformed command line is bad input like any other: one line, exit code 2.
+            var command = parsed.CommandResult.Command == root ? "recur" : "recur " + parsed.CommandResult.Command.Name;
+            var message = string.Join("; ", parsed.Errors.Select(e => e.Message.Replace("\n\t", " ").ReplaceLineEndings(" ")));
+            Console.Error.WriteLine($"error: {message} (see '{command} --help')");
+            return 2;
+        }
+        return parsed.Invoke();
     }
 }

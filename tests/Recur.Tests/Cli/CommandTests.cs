@@ -106,3 +106,20 @@ public class ExampleTests
         Assert.Contains("LSTM(100, 20, batch_first=True): output [2, 5, 20]", text);
     }
 }
+
+[Collection("console")]
+public class CommandLineErrorTests
+{
+    [Theory]
+    [InlineData("sine --iterations abc", "Cannot parse argument 'abc' for option '--iterations'")]
+    [InlineData("sine --bogus", "Unrecognized command or argument '--bogus'")]
+    [InlineData("sine --cell xyz", "Argument 'xyz' not recognized. Must be one of: 'rnn' 'lstm' 'gru'")]
+    [InlineData("parity", "Required argument missing for command: 'parity'")]
+    public void MalformedCommandLinesAreOneLineAndExitTwo(string line, string expected)
+    {
+        var (code, _, err) = CommandTests.Run(line.Split(' '));
+        Assert.Equal(2, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains(expected, err);
+    }
+}
