@@ -9,13 +9,19 @@ namespace Recur.Tests.Nn;
 /// </summary>
 public class AllocationTests
 {
+    // The least of a few calls: a one-off (the runtime tiering up a method, a test in parallel growing a shared
+    // pool) can only add bytes, never remove them.
     private static long Bytes(Action a)
     {
         a();
-        a();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        a();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        long least = long.MaxValue;
+        for (int i = 0; i < 4; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            a();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return least;
     }
 
     [Theory]
