@@ -20,7 +20,7 @@ public sealed class IndexTensor
     }
 
     /// <summary>A 1-d index tensor.</summary>
-    public static IndexTensor From(params long[] values) => new((long[])values.Clone(), values.Length);
+    public static IndexTensor From(params long[] values) => new(values.AsSpan().ToArray(), values.Length);
 
     /// <summary>A 0-d index tensor.</summary>
     public static IndexTensor Scalar(long value) => new(new[] { value });

@@ -20,7 +20,7 @@ public static class Shapes
     {
         foreach (int d in shape)
             if (d < 0) throw new ArgumentException($"negative dimension {d} in shape {Format(shape)}");
-        return (int[])shape.Clone();
+        return shape.AsSpan().ToArray();
     }
 
     /// <summary>Maps a possibly negative dim into [0, rank), with PyTorch's error text.</summary>

@@ -27,7 +27,7 @@ public sealed partial class Tensor
 
     private int[] InferShape(int[] shape)
     {
-        shape = (int[])shape.Clone();
+        shape = shape.AsSpan().ToArray();
         int infer = -1, known = 1;
         for (int i = 0; i < shape.Length; i++)
         {
@@ -153,7 +153,7 @@ public sealed partial class Tensor
         if (start < 0) start += _shape[d];
         if (start < 0 || length < 0 || start + length > _shape[d])
             throw new ArgumentException($"start ({start}) + length ({length}) exceeds dimension size ({_shape[d]}) of dim {d}");
-        var outShape = (int[])_shape.Clone();
+        var outShape = _shape.AsSpan().ToArray();
         outShape[d] = length;
         int outer = Shapes.Prod(_shape, 0, d), inner = Shapes.Prod(_shape, d + 1, Dim), size = _shape[d];
         Tensor result;
@@ -193,7 +193,7 @@ public sealed partial class Tensor
         foreach (int i in idx)
             if ((uint)i >= (uint)size)
                 throw new IndexOutOfRangeException($"index {i} is out of bounds for dimension {d} with size {size}");
-        var outShape = (int[])_shape.Clone();
+        var outShape = _shape.AsSpan().ToArray();
         outShape[d] = idx.Length;
         var result = new Tensor(outShape);
         var src = ReadOnlySpan;
@@ -229,7 +229,7 @@ public sealed partial class Tensor
         }
         int outer = Shapes.Prod(first.Shape, 0, d), inner = Shapes.Prod(first.Shape, d + 1, first.Dim);
         int total = tensors.Sum(t => t.Shape[d]);
-        var outShape = (int[])first.Shape.Clone();
+        var outShape = first.Shape.AsSpan().ToArray();
         outShape[d] = total;
         var result = new Tensor(outShape);
         int at = 0;

@@ -104,7 +104,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>A 1-d tensor copied from <paramref name="values"/>.</summary>
-    public static Tensor From(params float[] values) => new((float[])values.Clone(), 0, new[] { values.Length });
+    public static Tensor From(params float[] values) => new(values.AsSpan().ToArray(), 0, new[] { values.Length });
 
     /// <summary>A copy of a rectangular 2-d array.</summary>
     public static Tensor From(float[,] values)
@@ -208,7 +208,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>A deep copy, detached from the graph.</summary>
-    public Tensor Clone() => new(ToArray(), 0, (int[])_shape.Clone());
+    public Tensor Clone() => new(ToArray(), 0, _shape.AsSpan().ToArray());
 
     /// <summary>Copies <paramref name="source"/>'s values into this tensor in place (no autograd).</summary>
     public void CopyFrom(Tensor source)

@@ -22,7 +22,7 @@ public static class ModelFile
     public static void Save(string path, Forecaster model)
     {
         var tensors = model.Net.NamedParameters()
-            .Select(p => new NamedTensorData(p.Name, (int[])p.Parameter.Shape.Clone(), p.Parameter.ToArray()))
+            .Select(p => new NamedTensorData(p.Name, p.Parameter.Shape.AsSpan().ToArray(), p.Parameter.ToArray()))
             .ToList();
         Safetensors.Save(path, tensors, Metadata(model.Spec));
     }

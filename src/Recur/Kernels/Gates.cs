@@ -6,7 +6,7 @@ namespace Recur.Kernels;
 
 /// <summary>
 /// The cell nonlinearities of one time step, fused into one pass over the gate buffer with
-/// <see cref="Vector256"/> (exp from <c>Vector256.Exp</c>; σ(x) = 1/(1 + e^−x); tanh x = sign(x)·(1 − e^−2|x|)/(1 + e^−2|x|)).
+/// <see cref="Vector256"/> (exp from <see cref="FastMath.Exp"/>; σ(x) = 1/(1 + e^−x); tanh x = sign(x)·(1 − e^−2|x|)/(1 + e^−2|x|)).
 /// Same signatures and equations as <see cref="GatesReference"/>, which handles the tails and is the fallback
 /// when SIMD is off (<see cref="KernelOptions.UseSimd"/>) or unavailable.
 /// </summary>
@@ -15,12 +15,12 @@ public static class Gates
     private static bool Simd => KernelOptions.UseSimd && Vector256.IsHardwareAccelerated;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+    private static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + FastMath.Exp(-x));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Tanh(Vector256<float> x)
     {
-        var e = Vector256.Exp(Vector256.Abs(x) * -2f);
+        var e = FastMath.Exp(Vector256.Abs(x) * -2f);
         return Vector256.CopySign((Vector256<float>.One - e) / (Vector256<float>.One + e), x);
     }
 
