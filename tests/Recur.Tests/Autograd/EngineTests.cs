@@ -1,3 +1,4 @@
+using Recur.Nn;
 using Recur.Autograd;
 
 namespace Recur.Tests.Autograd;
@@ -87,5 +88,18 @@ public class EngineTests
         var x = Tensor.From(1f).RequireGrad();
         Assert.Equal("tensor([1.0000], requires_grad=True)", x.ToString());
         Assert.EndsWith("grad_fn=<MulBackward1>)", (x * 2f).ToString());
+    }
+}
+
+public class RecurrentGraphTests
+{
+    [Fact]
+    public void SecondBackwardThroughARecurrentLayerIsAClearError()
+    {
+        var (o, h) = new Gru(2, 3).Forward(Tensor.Randn(4, 1, 2).RequireGrad());
+        var loss = o.Sum() + h.Sum();
+        loss.Backward();
+        var e = Assert.Throws<InvalidOperationException>(() => loss.Backward());
+        Assert.Contains("Trying to backward through the graph a second time", e.Message);
     }
 }

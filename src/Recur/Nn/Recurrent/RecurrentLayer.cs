@@ -30,18 +30,32 @@ internal static class RecurrentLayer
         CellKind cell, Tensor x, int[] batchSizes, Tensor? h0, Tensor? c0, DirectionWeights[] dirs, int hidden)
     {
         var g = new Geometry(cell, x, batchSizes, dirs, hidden);
+        var inputs = new List<Tensor>(4 + 5 * dirs.Length) { x };
+        if (h0 != null) inputs.Add(h0);
+        if (c0 != null) inputs.Add(c0);
+        foreach (var w in dirs) inputs.AddRange(w.All);
+        bool keep = Tensor.AnyRequiresGrad(inputs.ToArray()); // keep per-step state for a backward
+
+        var ws = new Workspace();
         var sweeps = new Sweep[g.D];
         for (int d = 0; d < g.D; d++)
         {
-            var s = sweeps[d] = new Sweep(g);
+            var s = sweeps[d] = new Sweep(g, ws, keep, ownOutput: g.D == 1);
             var w = dirs[d];
             // Gx = X·W_ihᵀ + b_ih (+ b_hh: for RNN/LSTM both biases just add, so fold them in once)
-            Gemm.Sgemm(false, true, g.Rows, g.GH, g.In, 1f, x.ReadOnlySpan, g.In, w.WeightIh.ReadOnlySpan, g.In, 0f, s.Gx, g.GH);
-            AddRowBias(s.Gx, g.Rows, w.BiasIh);
-            if (cell != CellKind.Gru) AddRowBias(s.Gx, g.Rows, w.BiasHh);
-            h0?.ReadOnlySpan.Slice(d * g.N * g.Hout, g.N * g.Hout).CopyTo(s.HState);
-            c0?.ReadOnlySpan.Slice(d * g.N * g.H, g.N * g.H).CopyTo(s.CState);
-            ForwardSweep(g, s, w, reverse: d == 1);
+            var gx = s.Gx.AsSpan(0, g.Rows * g.GH);
+            bool bias = InitRowBias(gx, g.GH, w.BiasIh, cell != CellKind.Gru ? w.BiasHh : null, ws);
+            Gemm.Sgemm(false, true, g.Rows, g.GH, g.In, 1f, x.ReadOnlySpan, g.In, w.WeightIh.ReadOnlySpan, g.In, bias ? 1f : 0f, gx, g.GH);
+            var hState = s.HState.AsSpan(0, g.N * g.Hout);
+            if (h0 is null) hState.Clear();
+            else h0.ReadOnlySpan.Slice(d * g.N * g.Hout, g.N * g.Hout).CopyTo(hState);
+            if (s.CState != null)
+            {
+                var cState = s.CState.AsSpan(0, g.N * g.H);
+                if (c0 is null) cState.Clear();
+                else c0.ReadOnlySpan.Slice(d * g.N * g.H, g.N * g.H).CopyTo(cState);
+            }
+            ForwardSweep(g, s, w, reverse: d == 1, keep);
         }
 
         var outT = g.D == 1 ? Tensor.FromArray(sweeps[0].Hs, g.Rows, g.Hout) : Interleave(g, sweeps);
@@ -49,17 +63,34 @@ internal static class RecurrentLayer
         var cN = cell == CellKind.Lstm ? Tensor.Zeros(g.D, g.N, g.H) : null;
         for (int d = 0; d < g.D; d++)
         {
-            sweeps[d].HState.CopyTo(hN.Span.Slice(d * g.N * g.Hout));
-            sweeps[d].CState?.CopyTo(cN!.Span.Slice(d * g.N * g.H));
+            sweeps[d].HState.AsSpan(0, g.N * g.Hout).CopyTo(hN.Span.Slice(d * g.N * g.Hout));
+            sweeps[d].CState?.AsSpan(0, g.N * g.H).CopyTo(cN!.Span.Slice(d * g.N * g.H));
+        }
+        if (!keep)
+        {
+            ws.Release();
+            return (outT, hN, cN);
         }
 
-        var inputs = new List<Tensor> { x };
-        if (h0 != null) inputs.Add(h0);
-        if (c0 != null) inputs.Add(c0);
-        foreach (var w in dirs) inputs.AddRange(w.All);
         var outputs = cN is null ? new[] { outT, hN } : new[] { outT, hN, cN };
-        Tensor.RecordMany(NodeName(cell), inputs.ToArray(), outputs,
-            () => Backward(g, x, h0, c0, dirs, sweeps, outT.PendingGrad, hN.PendingGrad, cN?.PendingGrad));
+        bool done = false;
+        Tensor.RecordMany(NodeName(cell), inputs.ToArray(), outputs, () =>
+        {
+            // The workspace is given back after the first backward, as PyTorch frees saved tensors.
+            if (done)
+                throw new InvalidOperationException(
+                    "Trying to backward through the graph a second time: the recurrent layer's saved state was freed after the first backward. " +
+                    "Run the forward again for a second backward.");
+            done = true;
+            try
+            {
+                Backward(g, x, h0, c0, dirs, sweeps, ws, outT.PendingGrad, hN.PendingGrad, cN?.PendingGrad);
+            }
+            finally
+            {
+                ws.Release();
+            }
+        });
         return (outT, hN, cN);
     }
 
@@ -98,44 +129,52 @@ internal static class RecurrentLayer
         }
     }
 
-    /// <summary>Everything one direction's forward keeps for its backward (all [rows, ·] row-major).</summary>
+    /// <summary>
+    /// Everything one direction's forward keeps for its backward (all [rows, ·] row-major), from the workspace.
+    /// Without a backward to come (<c>keep</c> false) only the running state is kept: h_{t−1} is read from it,
+    /// c is updated in place, and the per-step scratch is one step long.
+    /// </summary>
     private sealed class Sweep
     {
         public readonly float[] Gx;       // gate pre-activations, then activations      [rows, GH]
-        public readonly float[] Hs;       // h_t                                          [rows, Hout]
-        public readonly float[] Hprev;    // h_{t−1} as used at step t                    [rows, Hout]
+        public readonly float[] Hs;       // h_t (the output itself when ownOutput)        [rows, Hout]
+        public readonly float[]? Hprev;   // h_{t−1} as used at step t                    [rows, Hout]
         public readonly float[]? Cs;      // c_t (LSTM)                                    [rows, H]
         public readonly float[]? Cprev;   // c_{t−1} (LSTM)                                [rows, H]
-        public readonly float[]? R;       // o·tanh(c) before the projection (LSTM proj)   [rows, H]
-        public readonly float[]? Ghn;     // W_hn·h + b_hn (GRU)                           [rows, H]
+        public readonly float[]? R;       // o·tanh(c) before the projection (LSTM proj)   [rows, H] ([N, H] without keep)
+        public readonly float[]? Ghn;     // W_hn·h + b_hn (GRU)                           [rows, H] ([N, H] without keep)
         public readonly float[] HState;   // running state, h_n at the end                 [N, Hout]
         public readonly float[]? CState;  // running cell state, c_n at the end            [N, H]
         public readonly float[]? GhScratch; // one step of W_hh·h + b_hh (GRU)            [N, GH]
 
-        public Sweep(Geometry g)
+        public Sweep(Geometry g, Workspace ws, bool keep, bool ownOutput)
         {
-            Gx = new float[g.Rows * g.GH];
-            Hs = new float[g.Rows * g.Hout];
-            Hprev = new float[g.Rows * g.Hout];
-            HState = new float[g.N * g.Hout];
+            int stepRows = keep ? g.Rows : g.N;
+            Gx = ws.Rent(g.Rows * g.GH);
+            Hs = ownOutput ? new float[g.Rows * g.Hout] : ws.Rent(g.Rows * g.Hout);
+            HState = ws.Rent(g.N * g.Hout);
+            if (keep) Hprev = ws.Rent(g.Rows * g.Hout);
             if (g.Cell == CellKind.Lstm)
             {
-                Cs = new float[g.Rows * g.H];
-                Cprev = new float[g.Rows * g.H];
-                CState = new float[g.N * g.H];
-                if (g.Proj) R = new float[g.Rows * g.H];
+                CState = ws.Rent(g.N * g.H);
+                if (keep)
+                {
+                    Cs = ws.Rent(g.Rows * g.H);
+                    Cprev = ws.Rent(g.Rows * g.H);
+                }
+                if (g.Proj) R = ws.Rent(stepRows * g.H);
             }
             if (g.Cell == CellKind.Gru)
             {
-                Ghn = new float[g.Rows * g.H];
-                GhScratch = new float[g.N * g.GH];
+                Ghn = ws.Rent(stepRows * g.H);
+                GhScratch = ws.Rent(g.N * g.GH);
             }
         }
     }
 
     // ---- forward ------------------------------------------------------------------------------------
 
-    private static void ForwardSweep(Geometry g, Sweep s, DirectionWeights w, bool reverse)
+    private static void ForwardSweep(Geometry g, Sweep s, DirectionWeights w, bool reverse, bool keep)
     {
         int H = g.H, Hout = g.Hout, GH = g.GH;
         var whhT = Gemm.PackB(true, Hout, GH, w.WeightHh.ReadOnlySpan, Hout);            // W_hhᵀ: [Hout, GH]
@@ -147,8 +186,13 @@ internal static class RecurrentLayer
         {
             int t = reverse ? g.T - 1 - step : step;
             int bs = g.BatchSizes[t], r0 = g.RowStart[t];
-            var hPrev = s.Hprev.AsSpan(r0 * Hout, bs * Hout);
-            s.HState.AsSpan(0, bs * Hout).CopyTo(hPrev);
+            var state = s.HState.AsSpan(0, bs * Hout);
+            var hPrev = state;                    // h_{t−1}: the running state's active rows,
+            if (keep)                             // copied aside when a backward will need it
+            {
+                hPrev = s.Hprev.AsSpan(r0 * Hout, bs * Hout);
+                state.CopyTo(hPrev);
+            }
             var gates = s.Gx.AsSpan(r0 * GH, bs * GH);
             var h = s.Hs.AsSpan(r0 * Hout, bs * Hout);
             switch (g.Cell)
@@ -162,30 +206,35 @@ internal static class RecurrentLayer
                 case CellKind.Lstm:
                 {
                     Gemm.Sgemm(false, bs, 1f, hPrev, Hout, whhT, 1f, gates, GH);
-                    var cPrev = s.Cprev.AsSpan(r0 * H, bs * H);
-                    s.CState.AsSpan(0, bs * H).CopyTo(cPrev);
-                    var c = s.Cs.AsSpan(r0 * H, bs * H);
+                    var cState = s.CState.AsSpan(0, bs * H);
+                    Span<float> cPrev = cState, c = cState; // without keep: c updated in place
+                    if (keep)
+                    {
+                        cPrev = s.Cprev.AsSpan(r0 * H, bs * H);
+                        c = s.Cs.AsSpan(r0 * H, bs * H);
+                        cState.CopyTo(cPrev);
+                    }
                     if (whrT is null) Gates.LstmForward(gates, cPrev, c, h, bs, H);
                     else
                     {
-                        var r = s.R.AsSpan(r0 * H, bs * H);
+                        var r = s.R.AsSpan((keep ? r0 : 0) * H, bs * H);
                         Gates.LstmForward(gates, cPrev, c, r, bs, H);
                         Gemm.Sgemm(false, bs, 1f, r, H, whrT, 0f, h, Hout); // h = r·W_hrᵀ
                     }
-                    c.CopyTo(s.CState);
+                    if (keep) c.CopyTo(cState);
                     break;
                 }
                 case CellKind.Gru:
                 {
                     var gh = s.GhScratch.AsSpan(0, bs * GH);
-                    if (bhh.IsEmpty) gh.Clear();
-                    else for (int b = 0; b < bs; b++) bhh.CopyTo(gh.Slice(b * GH, GH));
-                    Gemm.Sgemm(false, bs, 1f, hPrev, Hout, whhT, 1f, gh, GH);
-                    Gates.GruForward(gates, gh, hPrev, h, s.Ghn.AsSpan(r0 * H, bs * H), bs, H);
+                    bool bias = !bhh.IsEmpty;
+                    if (bias) for (int b = 0; b < bs; b++) bhh.CopyTo(gh.Slice(b * GH, GH));
+                    Gemm.Sgemm(false, bs, 1f, hPrev, Hout, whhT, bias ? 1f : 0f, gh, GH);
+                    Gates.GruForward(gates, gh, hPrev, h, s.Ghn.AsSpan((keep ? r0 : 0) * H, bs * H), bs, H);
                     break;
                 }
             }
-            h.CopyTo(s.HState);
+            h.CopyTo(state);
         }
     }
 
@@ -199,46 +248,56 @@ internal static class RecurrentLayer
         return Tensor.FromArray(o, g.Rows, width);
     }
 
-    private static void AddRowBias(Span<float> m, int rows, Tensor? bias)
+    /// <summary>Fills every row of <paramref name="m"/> with b1 + b2 (either may be null); false when there is no bias at all.</summary>
+    private static bool InitRowBias(Span<float> m, int width, Tensor? b1, Tensor? b2, Workspace ws)
     {
-        if (bias is null) return;
-        var b = bias.ReadOnlySpan;
-        for (int r = 0; r < rows; r++)
+        if (b1 is null && b2 is null) return false;
+        ReadOnlySpan<float> row;
+        if (b1 != null && b2 != null)
         {
-            var row = m.Slice(r * b.Length, b.Length);
-            TensorPrimitives.Add(row, b, row);
+            var sum = ws.Rent(width).AsSpan(0, width);
+            TensorPrimitives.Add(b1.ReadOnlySpan, b2.ReadOnlySpan, sum);
+            row = sum;
         }
+        else row = (b1 ?? b2)!.ReadOnlySpan;
+        for (int r = 0; r < m.Length / width; r++) row.CopyTo(m.Slice(r * width, width));
+        return true;
     }
 
     // ---- backward -----------------------------------------------------------------------------------
 
-    private static void Backward(Geometry g, Tensor x, Tensor? h0, Tensor? c0, DirectionWeights[] dirs, Sweep[] sweeps,
+    private static void Backward(Geometry g, Tensor x, Tensor? h0, Tensor? c0, DirectionWeights[] dirs, Sweep[] sweeps, Workspace ws,
         float[]? gOut, float[]? gHn, float[]? gCn)
     {
-        float[]? dx = x.RequiresGrad ? new float[x.Numel] : null;
-        float[]? dh0 = h0 is { RequiresGrad: true } ? new float[h0.Numel] : null;
-        float[]? dc0 = c0 is { RequiresGrad: true } ? new float[c0.Numel] : null;
-        var dGx = new float[g.Rows * g.GH];
-        var dGh = g.Cell == CellKind.Gru ? new float[g.Rows * g.GH] : dGx; // RNN/LSTM: the same gradient reaches both biases
-        var dHall = g.Proj ? new float[g.Rows * g.Hout] : null;
+        float[]? dx = x.RequiresGrad ? ws.RentZeroed(x.Numel) : null;
+        float[]? dh0 = h0 is { RequiresGrad: true } ? ws.Rent(h0.Numel) : null;
+        float[]? dc0 = c0 is { RequiresGrad: true } ? ws.Rent(c0.Numel) : null;
+        var dGx = ws.Rent(g.Rows * g.GH);
+        var dGh = g.Cell == CellKind.Gru ? ws.Rent(g.Rows * g.GH) : dGx; // RNN/LSTM: the same gradient reaches both biases
+        var dHall = g.Proj ? ws.Rent(g.Rows * g.Hout) : null;
+        var dH = ws.Rent(g.N * g.Hout);
+        var dC = g.Cell == CellKind.Lstm ? ws.Rent(g.N * g.H) : null;
+        var dR = g.Proj ? ws.Rent(g.N * g.H) : null;
+        var ones = Workspace.Ones(g.Rows);
 
         for (int d = 0; d < g.D; d++)
         {
             var s = sweeps[d];
             var w = dirs[d];
-            var dH = new float[g.N * g.Hout];
-            gHn?.AsSpan(d * g.N * g.Hout, g.N * g.Hout).CopyTo(dH);
-            float[]? dC = null;
-            if (g.Cell == CellKind.Lstm)
+            var dh = dH.AsSpan(0, g.N * g.Hout);
+            if (gHn is null) dh.Clear();
+            else gHn.AsSpan(d * g.N * g.Hout, g.N * g.Hout).CopyTo(dh);
+            if (dC != null)
             {
-                dC = new float[g.N * g.H];
-                gCn?.AsSpan(d * g.N * g.H, g.N * g.H).CopyTo(dC);
+                var dc = dC.AsSpan(0, g.N * g.H);
+                if (gCn is null) dc.Clear();
+                else gCn.AsSpan(d * g.N * g.H, g.N * g.H).CopyTo(dc);
             }
-            BackwardSweep(g, s, w, d, gOut, dH, dC, dGx, dGh, dHall);
-            if (dh0 != null) dH.CopyTo(dh0.AsSpan(d * g.N * g.Hout));
-            if (dc0 != null) dC!.CopyTo(dc0.AsSpan(d * g.N * g.H));
+            BackwardSweep(g, s, w, d, gOut, dH, dC, dGx, dGh, dHall, dR);
+            if (dh0 != null) dh.CopyTo(dh0.AsSpan(d * g.N * g.Hout));
+            if (dc0 != null) dC!.AsSpan(0, g.N * g.H).CopyTo(dc0.AsSpan(d * g.N * g.H));
 
-            // Whole-sequence weight gradients, one GEMM each.
+            // Whole-sequence weight gradients, one GEMM each (bias: Σ_rows dG = onesᵀ·dG).
             var xs = x.ReadOnlySpan;
             if (w.WeightIh.RequiresGrad)   // dW_ih += dGxᵀ·X
                 Gemm.Sgemm(true, false, g.GH, g.In, g.Rows, 1f, dGx, g.GH, xs, g.In, 1f, Engine.GradBuffer(w.WeightIh), g.In);
@@ -246,14 +305,16 @@ internal static class RecurrentLayer
                 Gemm.Sgemm(false, false, g.Rows, g.In, g.GH, 1f, dGx, g.GH, w.WeightIh.ReadOnlySpan, g.In, 1f, dx, g.In);
             if (w.WeightHh.RequiresGrad)   // dW_hh += dGhᵀ·H_prev
                 Gemm.Sgemm(true, false, g.GH, g.Hout, g.Rows, 1f, dGh, g.GH, s.Hprev, g.Hout, 1f, Engine.GradBuffer(w.WeightHh), g.Hout);
-            if (w.BiasIh is { RequiresGrad: true }) AddColumnSums(dGx, g.Rows, Engine.GradBuffer(w.BiasIh));
-            if (w.BiasHh is { RequiresGrad: true }) AddColumnSums(dGh, g.Rows, Engine.GradBuffer(w.BiasHh));
+            if (w.BiasIh is { RequiresGrad: true })
+                Gemm.Sgemm(false, false, 1, g.GH, g.Rows, 1f, ones, g.Rows, dGx, g.GH, 1f, Engine.GradBuffer(w.BiasIh), g.GH);
+            if (w.BiasHh is { RequiresGrad: true })
+                Gemm.Sgemm(false, false, 1, g.GH, g.Rows, 1f, ones, g.Rows, dGh, g.GH, 1f, Engine.GradBuffer(w.BiasHh), g.GH);
             if (w.WeightHr is { RequiresGrad: true }) // dW_hr += dHᵀ·R
                 Gemm.Sgemm(true, false, g.Hout, g.H, g.Rows, 1f, dHall, g.Hout, s.R, g.H, 1f, Engine.GradBuffer(w.WeightHr), g.H);
         }
-        if (dx != null) x.AccumulateGrad(dx);
-        if (dh0 != null) h0!.AccumulateGrad(dh0);
-        if (dc0 != null) c0!.AccumulateGrad(dc0);
+        if (dx != null) x.AccumulateGrad(dx.AsSpan(0, x.Numel));
+        if (dh0 != null) h0!.AccumulateGrad(dh0.AsSpan(0, h0.Numel));
+        if (dc0 != null) c0!.AccumulateGrad(dc0.AsSpan(0, c0.Numel));
     }
 
     /// <summary>
@@ -261,13 +322,12 @@ internal static class RecurrentLayer
     /// d h_n on entry, d h0 on exit; rows of finished sequences keep theirs until their last step comes.
     /// </summary>
     private static void BackwardSweep(Geometry g, Sweep s, DirectionWeights w, int d, float[]? gOut,
-        float[] dH, float[]? dC, float[] dGx, float[] dGh, float[]? dHall)
+        float[] dH, float[]? dC, float[] dGx, float[] dGh, float[]? dHall, float[]? dR)
     {
         int H = g.H, Hout = g.Hout, GH = g.GH, width = g.D * Hout;
         bool reverse = d == 1, relu = g.Cell == CellKind.RnnRelu;
         var whh = Gemm.PackB(false, GH, Hout, w.WeightHh.ReadOnlySpan, Hout);              // W_hh: [GH, Hout]
         var whr = g.Proj ? Gemm.PackB(false, Hout, H, w.WeightHr!.ReadOnlySpan, H) : null;   // W_hr: [P, H]
-        var dR = g.Proj ? new float[g.N * H] : null;
 
         for (int step = g.T - 1; step >= 0; step--)
         {
@@ -310,11 +370,5 @@ internal static class RecurrentLayer
                 }
             }
         }
-    }
-
-    private static void AddColumnSums(ReadOnlySpan<float> m, int rows, Span<float> dst)
-    {
-        int cols = dst.Length;
-        for (int r = 0; r < rows; r++) TensorPrimitives.Add(dst, m.Slice(r * cols, cols), dst);
     }
 }
