@@ -15,7 +15,8 @@ public static class FastMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
     {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.33654f)), Vector256.Create(88.3762626647949f));
+        // clamp with x second: on x86 max/min return the second operand when one is NaN, so NaN propagates
+        x = Vector256.MinNative(Vector256.Create(88.3762626647949f), Vector256.MaxNative(Vector256.Create(-87.33654f), x));
         var n = Vector256.Round(x * Vector256.Create(1.44269504088896341f));
         var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), x);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
@@ -27,7 +28,7 @@ public static class FastMath
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201E-1f));
         p = Vector256.FusedMultiplyAdd(p, r * r, r + Vector256<float>.One);
         // 2^n by building the float's exponent field: (n + 127) << 23
-        var pow2n = (Vector256.ConvertToInt32(n) + Vector256.Create(127)).AsInt32() << 23;
+        var pow2n = (Vector256.ConvertToInt32Native(n) + Vector256.Create(127)).AsInt32() << 23;
         return p * pow2n.AsSingle();
     }
 }

@@ -38,7 +38,7 @@ public static class Gates
         for (; j + 8 <= pre.Length; j += 8)
         {
             var v = Vector256.LoadUnsafe(ref p, (nuint)j);
-            (relu ? Vector256.Max(v, Vector256<float>.Zero) : Tanh(v)).StoreUnsafe(ref p, (nuint)j);
+            (relu ? Vector256.MaxNative(Vector256<float>.Zero, v) : Tanh(v)).StoreUnsafe(ref p, (nuint)j);
         }
         GatesReference.RnnForward(pre[j..], relu);
     }

@@ -132,3 +132,22 @@ public class FastMathTests
         Assert.Equal(1f, FastMath.Exp(System.Runtime.Intrinsics.Vector256.Create(0f)).GetElement(0));
     }
 }
+
+public class NaNPropagationTests
+{
+    [Fact]
+    public void NaNInNaNOut()
+    {
+        var gates = new float[4 * 8];
+        gates[0] = float.NaN;          // i of unit 0
+        var (c, h) = (new float[8], new float[8]);
+        Gates.LstmForward(gates, new float[8], c, h, 1, 8);
+        Assert.True(float.IsNaN(h[0]));
+        Assert.False(float.IsNaN(h[1]));
+        var pre = new float[8];
+        pre[3] = float.NaN;
+        Gates.RnnForward(pre, relu: true);
+        Assert.True(float.IsNaN(pre[3]));
+        Assert.True(float.IsNaN(FastMath.Exp(Vector256.Create(float.NaN)).GetElement(0)));
+    }
+}
