@@ -177,8 +177,8 @@ internal static class RecurrentLayer
     private static void ForwardSweep(Geometry g, Sweep s, DirectionWeights w, bool reverse, bool keep)
     {
         int H = g.H, Hout = g.Hout, GH = g.GH;
-        var whhT = Gemm.PackB(true, Hout, GH, w.WeightHh.ReadOnlySpan, Hout);            // W_hhᵀ: [Hout, GH]
-        var whrT = g.Proj ? Gemm.PackB(true, H, Hout, w.WeightHr!.ReadOnlySpan, H) : null; // W_hrᵀ: [H, P]
+        var whhT = PackCache.Pack(true, Hout, GH, w.WeightHh.ReadOnlySpan, Hout);            // W_hhᵀ: [Hout, GH]
+        var whrT = g.Proj ? PackCache.Pack(true, H, Hout, w.WeightHr!.ReadOnlySpan, H) : null; // W_hrᵀ: [H, P]
         var bhh = w.BiasHh is null ? default : w.BiasHh.ReadOnlySpan;
         bool relu = g.Cell == CellKind.RnnRelu;
 
@@ -236,6 +236,8 @@ internal static class RecurrentLayer
             }
             h.CopyTo(state);
         }
+        PackCache.Return(whhT);
+        PackCache.Return(whrT);
     }
 
     private static Tensor Interleave(Geometry g, Sweep[] sweeps)
@@ -326,8 +328,8 @@ internal static class RecurrentLayer
     {
         int H = g.H, Hout = g.Hout, GH = g.GH, width = g.D * Hout;
         bool reverse = d == 1, relu = g.Cell == CellKind.RnnRelu;
-        var whh = Gemm.PackB(false, GH, Hout, w.WeightHh.ReadOnlySpan, Hout);              // W_hh: [GH, Hout]
-        var whr = g.Proj ? Gemm.PackB(false, Hout, H, w.WeightHr!.ReadOnlySpan, H) : null;   // W_hr: [P, H]
+        var whh = PackCache.Pack(false, GH, Hout, w.WeightHh.ReadOnlySpan, Hout);              // W_hh: [GH, Hout]
+        var whr = g.Proj ? PackCache.Pack(false, Hout, H, w.WeightHr!.ReadOnlySpan, H) : null;   // W_hr: [P, H]
 
         for (int step = g.T - 1; step >= 0; step--)
         {
@@ -370,5 +372,7 @@ internal static class RecurrentLayer
                 }
             }
         }
+        PackCache.Return(whh);
+        PackCache.Return(whr);
     }
 }
