@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Recur;
 
@@ -8,15 +9,33 @@ public sealed partial class Tensor
     /// <summary>Sum of all elements (0-d); d = g everywhere.</summary>
     public Tensor Sum()
     {
-        double s = 0;
-        foreach (float v in ReadOnlySpan) s += v;
-        var result = Scalar((float)s);
+        var result = Scalar((float)SumDouble(ReadOnlySpan));
         return Record(result, "SumBackward0", new[] { this }, g =>
         {
             var gi = new float[Numel];
             gi.AsSpan().Fill(g[0]);
             AccumulateGrad(gi);
         });
+    }
+
+    /// <summary>Σ x in double, four lanes at a time.</summary>
+    internal static double SumDouble(ReadOnlySpan<float> x)
+    {
+        int i = 0;
+        double s = 0;
+        if (Vector256.IsHardwareAccelerated && x.Length >= 8)
+        {
+            var acc = Vector256<double>.Zero;
+            for (; i + 8 <= x.Length; i += 8)
+            {
+                var v = Vector256.Create(x.Slice(i, 8));
+                var (lo, hi) = Vector256.Widen(v);
+                acc += lo + hi;
+            }
+            s = Vector256.Sum(acc);
+        }
+        for (; i < x.Length; i++) s += x[i];
+        return s;
     }
 
     /// <summary>Mean of all elements (0-d).</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Recur.Optim;
 
 /// <summary>
@@ -55,23 +57,45 @@ public class Adam : Optimizer
         var v = State(_v, index, p.Length);
         var vmax = Amsgrad ? State(_vmax, index, p.Length) : null;
         double lr = LearningRate;
-        float decay = (float)(1 - lr * WeightDecay), wd = (float)WeightDecay;
-        float b1 = (float)Beta1, b2 = (float)Beta2, a1 = (float)(1 - Beta1), a2 = (float)(1 - Beta2);
-        float stepSize = (float)(lr / (1 - Math.Pow(Beta1, t)));
-        float bc2Sqrt = (float)Math.Sqrt(1 - Math.Pow(Beta2, t));
-        float eps = (float)Eps;
-        for (int i = 0; i < p.Length; i++)
-        {
-            float g = Maximize ? -grad[i] : grad[i];
-            if (_decoupled) p[i] *= decay;
-            else if (wd != 0) g += wd * p[i];
-            m[i] = m[i] * b1 + a1 * g;
-            v[i] = v[i] * b2 + a2 * g * g;
-            float vv = v[i];
-            if (vmax != null) vv = vmax[i] = MathF.Max(vmax[i], vv);
-            float denom = MathF.Sqrt(vv) / bc2Sqrt + eps;
-            p[i] += -stepSize * (m[i] / denom);
-        }
+        var k = new Constants(
+            Decay: (float)(1 - lr * WeightDecay), Wd: (float)WeightDecay,
+            B1: (float)Beta1, B2: (float)Beta2, A1: (float)(1 - Beta1), A2: (float)(1 - Beta2),
+            StepSize: (float)(lr / (1 - Math.Pow(Beta1, t))), Bc2Sqrt: (float)Math.Sqrt(1 - Math.Pow(Beta2, t)),
+            Eps: (float)Eps, Sign: Maximize ? -1f : 1f, Decoupled: _decoupled);
+
+        // Eight parameters at a time; the tail goes through an 8-wide scratch copy so the update is written once.
+        int n = p.Length, i = 0;
+        for (; i + 8 <= n; i += 8) Step(k, p.Slice(i, 8), grad.Slice(i, 8), m.AsSpan(i, 8), v.AsSpan(i, 8), vmax is null ? default : vmax.AsSpan(i, 8));
+        if (i == n) return;
+        int r = n - i;
+        Span<float> tp = stackalloc float[8], tg = stackalloc float[8], tm = stackalloc float[8], tv = stackalloc float[8], tx = stackalloc float[8];
+        p[i..].CopyTo(tp); grad[i..].CopyTo(tg); m.AsSpan(i).CopyTo(tm); v.AsSpan(i).CopyTo(tv);
+        if (vmax != null) vmax.AsSpan(i).CopyTo(tx);
+        Step(k, tp, tg, tm, tv, vmax is null ? default : tx);
+        tp[..r].CopyTo(p[i..]); tm[..r].CopyTo(m.AsSpan(i)); tv[..r].CopyTo(v.AsSpan(i));
+        if (vmax != null) tx[..r].CopyTo(vmax.AsSpan(i));
+    }
+
+    private readonly record struct Constants(float Decay, float Wd, float B1, float B2, float A1, float A2,
+        float StepSize, float Bc2Sqrt, float Eps, float Sign, bool Decoupled);
+
+    // p, g, m, v (and vmax unless empty): 8 floats each. The scalar order of operations of PyTorch's update, lane-wise.
+    private static void Step(in Constants k, Span<float> p8, ReadOnlySpan<float> g8, Span<float> m8, Span<float> v8, Span<float> vmax8)
+    {
+        var p = Vector256.Create<float>(p8);
+        var g = Vector256.Create<float>(g8) * k.Sign;
+        if (k.Decoupled) p *= k.Decay;
+        else if (k.Wd != 0) g += k.Wd * p;
+        var m = Vector256.Create<float>(m8) * k.B1 + k.A1 * g;
+        var v = Vector256.Create<float>(v8) * k.B2 + k.A2 * g * g;
+        var vv = v;
+        if (!vmax8.IsEmpty) vv = Vector256.Max(Vector256.Create<float>(vmax8), v);
+        var denom = Vector256.Sqrt(vv) / k.Bc2Sqrt + Vector256.Create(k.Eps);
+        p += -k.StepSize * (m / denom);
+        p.CopyTo(p8);
+        m.CopyTo(m8);
+        v.CopyTo(v8);
+        if (!vmax8.IsEmpty) vv.CopyTo(vmax8);
     }
 }
 

@@ -94,3 +94,38 @@ public class OptimizerTests
         Assert.True(float.IsNaN(ClipGrad.ClipGradNorm(a, 1f)));
     }
 }
+
+public class AdamVectorisationTests
+{
+    // The 8-wide update and its scratch-copied tail must equal a plain scalar transcription of PyTorch's formula.
+    [Theory]
+    [InlineData(false, false, 0.0)]
+    [InlineData(true, false, 0.05)]
+    [InlineData(false, true, 0.05)]
+    public void MatchesScalarFormulaOnOddLengths(bool amsgrad, bool decoupled, double wd)
+    {
+        var rng = new Generator(3);
+        var p = Tensor.Randn(rng, 37).RequireGrad();
+        var want = p.ToArray();
+        Adam opt = decoupled ? new AdamW(new[] { p }, lr: 0.01, weightDecay: wd, amsgrad: amsgrad) : new Adam(new[] { p }, lr: 0.01, weightDecay: wd, amsgrad: amsgrad);
+        var (m, v, vmax) = (new float[37], new float[37], new float[37]);
+        for (int t = 1; t <= 4; t++)
+        {
+            var g = Tensor.Randn(rng, 37);
+            p.Grad = g;
+            opt.Step();
+            float stepSize = (float)(0.01 / (1 - Math.Pow(0.9, t))), bc2 = (float)Math.Sqrt(1 - Math.Pow(0.999, t));
+            for (int i = 0; i < 37; i++)
+            {
+                float gi = g[i];
+                if (decoupled) want[i] *= (float)(1 - 0.01 * wd);
+                else gi += (float)wd * want[i];
+                m[i] = m[i] * 0.9f + (float)(1 - 0.9) * gi;
+                v[i] = v[i] * 0.999f + (float)(1 - 0.999) * gi * gi;
+                float vv = amsgrad ? vmax[i] = MathF.Max(vmax[i], v[i]) : v[i];
+                want[i] += -stepSize * (m[i] / (MathF.Sqrt(vv) / bc2 + 1e-8f));
+            }
+            for (int i = 0; i < 37; i++) Assert.Equal(want[i], p[i], 6);
+        }
+    }
+}
