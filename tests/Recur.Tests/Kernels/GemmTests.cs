@@ -321,11 +321,17 @@ public sealed class GemmTests(ITestOutputHelper output) : IDisposable
                             Gemm.RepackB(packed, transB, p.B, p.Ldb);
                         }
                         Both(); // first call at this size may grow the scratch and start workers
-                        long before = GC.GetAllocatedBytesForCurrentThread();
-                        for (int r = 0; r < 10; r++)
-                            Both();
-                        Assert.True(GC.GetAllocatedBytesForCurrentThread() == before,
-                            $"m={m} k={k} n={n} transB={transB} threads={threads} allocated {GC.GetAllocatedBytesForCurrentThread() - before} bytes");
+                        // The least of three rounds: a one-off runtime allocation (a worker's first blocking wait while
+                        // other tests load the cores) can only add bytes; a per-call allocation shows in every round.
+                        long least = long.MaxValue;
+                        for (int round = 0; round < 3 && least > 0; round++)
+                        {
+                            long before = GC.GetAllocatedBytesForCurrentThread();
+                            for (int r = 0; r < 10; r++)
+                                Both();
+                            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+                        }
+                        Assert.True(least == 0, $"m={m} k={k} n={n} transB={transB} threads={threads} allocated {least} bytes");
                     }
     }
 }
