@@ -18,7 +18,7 @@ public sealed class StreamingRnn
 {
     private readonly RnnBase _module;
     private readonly Layer[] _layers;
-    private readonly float[] _gates, _gh, _r;
+    private readonly float[] _gates, _gh, _r, _xh;
 
     public int Batch { get; }
     public int InputSize => _module.InputSize;
@@ -34,6 +34,7 @@ public sealed class StreamingRnn
         public required DirectionWeights W;
         public required int In;
         public PackedMatrix? WihT, WhhT, WhrT;
+        public PackedMatrix? WxhT;         // [W_ih | W_hh]ᵀ: one product per step for RNN and LSTM   [In + H_out, GH]
         public required float[] Bias;     // b_ih + b_hh (RNN, LSTM) or b_ih (GRU)   [GH]
         public required float[] BiasHh;   // b_hh (GRU only)                          [GH]
         public required float[] H;        // [batch, H_out]
@@ -62,6 +63,7 @@ public sealed class StreamingRnn
         _gates = new float[batch * GH];
         _gh = new float[batch * GH];
         _r = new float[batch * H];
+        _xh = new float[batch * (Math.Max(module.InputSize, hOut) + hOut)];
         Refresh();
     }
 
@@ -72,8 +74,26 @@ public sealed class StreamingRnn
         foreach (var layer in _layers)
         {
             var w = layer.W;
-            layer.WihT = Pack(layer.WihT, w.WeightIh, layer.In, GH);
-            layer.WhhT = Pack(layer.WhhT, w.WeightHh, hOut, GH);
+            if (_module.Cell == CellKind.Gru)
+            {
+                layer.WihT = Pack(layer.WihT, w.WeightIh, layer.In, GH);
+                layer.WhhT = Pack(layer.WhhT, w.WeightHh, hOut, GH);
+            }
+            else
+            {
+                // W_xh = [W_ih | W_hh], [GH, In + H_out]: then gates = [x | h]·W_xhᵀ is a single matrix–vector pass.
+                int kx = layer.In + hOut;
+                var wxh = new float[GH * kx];
+                var wih = w.WeightIh.ReadOnlySpan;
+                var whh = w.WeightHh.ReadOnlySpan;
+                for (int r = 0; r < GH; r++)
+                {
+                    wih.Slice(r * layer.In, layer.In).CopyTo(wxh.AsSpan(r * kx));
+                    whh.Slice(r * hOut, hOut).CopyTo(wxh.AsSpan(r * kx + layer.In));
+                }
+                if (layer.WxhT is null) layer.WxhT = Gemm.PackB(true, kx, GH, wxh, kx);
+                else Gemm.RepackB(layer.WxhT, true, wxh, kx);
+            }
             if (w.WeightHr != null) layer.WhrT = Pack(layer.WhrT, w.WeightHr, H, hOut);
             Array.Clear(layer.Bias);
             Array.Clear(layer.BiasHh);
@@ -150,18 +170,27 @@ public sealed class StreamingRnn
         {
             var gates = _gates.AsSpan();
             for (int b = 0; b < B; b++) layer.Bias.CopyTo(gates.Slice(b * GH, GH));
-            Gemm.Sgemm(false, B, 1f, x, layer.In, layer.WihT!, 1f, gates, GH);            // + x·W_ihᵀ
             var h = layer.H.AsSpan();
+            if (cell != CellKind.Gru)
+            {
+                int kx = layer.In + hOut;                                                  // gates += [x | h]·W_xhᵀ
+                var xh = _xh.AsSpan(0, B * kx);
+                for (int b = 0; b < B; b++)
+                {
+                    x.Slice(b * layer.In, layer.In).CopyTo(xh.Slice(b * kx));
+                    h.Slice(b * hOut, hOut).CopyTo(xh.Slice(b * kx + layer.In));
+                }
+                Gemm.Sgemm(false, B, 1f, xh, kx, layer.WxhT!, 1f, gates, GH);
+            }
+            else Gemm.Sgemm(false, B, 1f, x, layer.In, layer.WihT!, 1f, gates, GH);      // + x·W_ihᵀ
             switch (cell)
             {
                 case CellKind.RnnTanh:
                 case CellKind.RnnRelu:
-                    Gemm.Sgemm(false, B, 1f, h, hOut, layer.WhhT!, 1f, gates, GH);        // + h·W_hhᵀ
                     Gates.RnnForward(gates, cell == CellKind.RnnRelu);
                     gates.CopyTo(h);
                     break;
                 case CellKind.Lstm:
-                    Gemm.Sgemm(false, B, 1f, h, hOut, layer.WhhT!, 1f, gates, GH);
                     if (layer.WhrT is null) Gates.LstmForward(gates, layer.C, layer.C, h, B, H); // c, h updated in place
                     else
                     {
