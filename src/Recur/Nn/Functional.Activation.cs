@@ -2,71 +2,73 @@ namespace Recur.Nn;
 
 public static partial class Functional
 {
-    /// <summary>log_softmax along <paramref name="dim"/>: y = x − max − log Σ exp(x − max).  dx = g − softmax·Σg.</summary>
+    /// <summary>log_softmax along <paramref name="dim"/>: y = x − logΣexp(x).  dx = g − softmax·Σg.</summary>
     public static Tensor LogSoftmax(Tensor x, int dim)
     {
-        var (outer, size, inner) = Split(x, dim);
-        var y = Tensor.Zeros(x.Shape);
-        var src = x.ReadOnlySpan;
-        var ys = y.Span;
-        for (int o = 0; o < outer; o++)
-            for (int i = 0; i < inner; i++)
-            {
-                int b = o * size * inner + i;
-                float max = float.NegativeInfinity;
-                for (int k = 0; k < size; k++) max = MathF.Max(max, src[b + k * inner]);
-                double sum = 0;
-                for (int k = 0; k < size; k++) sum += Math.Exp(src[b + k * inner] - max);
-                float lse = max + (float)Math.Log(sum);
-                for (int k = 0; k < size; k++) ys[b + k * inner] = src[b + k * inner] - lse;
-            }
+        var y = Normalized(x, dim, log: true, out var split);
+        var (outer, size, inner) = split;
         var yv = y.Storage;
         return Tensor.Record(y, "LogSoftmaxBackward0", new[] { x }, g =>
         {
             var gx = new float[x.Numel];
-            for (int o = 0; o < outer; o++)
-                for (int i = 0; i < inner; i++)
-                {
-                    int b = o * size * inner + i;
-                    double gs = 0;
-                    for (int k = 0; k < size; k++) gs += g[b + k * inner];
-                    for (int k = 0; k < size; k++) gx[b + k * inner] = g[b + k * inner] - MathF.Exp(yv[b + k * inner]) * (float)gs;
-                }
+            ForEachSlice(outer, size, inner, (b, stride) =>
+            {
+                double gs = 0;
+                for (int k = 0; k < size; k++) gs += g[b + k * stride];
+                for (int k = 0; k < size; k++) gx[b + k * stride] = g[b + k * stride] - MathF.Exp(yv[b + k * stride]) * (float)gs;
+            });
             x.AccumulateGrad(gx);
         });
     }
 
-    /// <summary>softmax along <paramref name="dim"/>.  dx = y·(g − Σ g·y).</summary>
+    /// <summary>softmax along <paramref name="dim"/>: y = exp(x − logΣexp(x)).  dx = y·(g − Σ g·y).</summary>
     public static Tensor Softmax(Tensor x, int dim)
     {
-        var (outer, size, inner) = Split(x, dim);
-        var y = Tensor.Zeros(x.Shape);
-        var src = x.ReadOnlySpan;
-        var ys = y.Span;
-        for (int o = 0; o < outer; o++)
-            for (int i = 0; i < inner; i++)
-            {
-                int b = o * size * inner + i;
-                float max = float.NegativeInfinity;
-                for (int k = 0; k < size; k++) max = MathF.Max(max, src[b + k * inner]);
-                double sum = 0;
-                for (int k = 0; k < size; k++) sum += ys[b + k * inner] = MathF.Exp(src[b + k * inner] - max);
-                for (int k = 0; k < size; k++) ys[b + k * inner] = (float)(ys[b + k * inner] / sum);
-            }
+        var y = Normalized(x, dim, log: false, out var split);
+        var (outer, size, inner) = split;
         var yv = y.Storage;
         return Tensor.Record(y, "SoftmaxBackward0", new[] { x }, g =>
         {
             var gx = new float[x.Numel];
-            for (int o = 0; o < outer; o++)
-                for (int i = 0; i < inner; i++)
-                {
-                    int b = o * size * inner + i;
-                    double dot = 0;
-                    for (int k = 0; k < size; k++) dot += g[b + k * inner] * yv[b + k * inner];
-                    for (int k = 0; k < size; k++) gx[b + k * inner] = yv[b + k * inner] * (g[b + k * inner] - (float)dot);
-                }
+            ForEachSlice(outer, size, inner, (b, stride) =>
+            {
+                double dot = 0;
+                for (int k = 0; k < size; k++) dot += g[b + k * stride] * yv[b + k * stride];
+                for (int k = 0; k < size; k++) gx[b + k * stride] = yv[b + k * stride] * (g[b + k * stride] - (float)dot);
+            });
             x.AccumulateGrad(gx);
         });
+    }
+
+    /// <summary>log_softmax (or softmax) values of <paramref name="x"/> along dim, with the stable max shift.</summary>
+    private static Tensor Normalized(Tensor x, int dim, bool log, out (int Outer, int Size, int Inner) split)
+    {
+        var (outer, size, inner) = split = Split(x, dim);
+        var y = Tensor.Zeros(x.Shape);
+        var src = x.Storage;
+        int off = x.Offset;
+        var ys = y.Storage;
+        ForEachSlice(outer, size, inner, (b, stride) =>
+        {
+            float max = float.NegativeInfinity;
+            for (int k = 0; k < size; k++) max = MathF.Max(max, src[off + b + k * stride]);
+            double sum = 0;
+            for (int k = 0; k < size; k++) sum += Math.Exp(src[off + b + k * stride] - max);
+            float lse = max + (float)Math.Log(sum);
+            for (int k = 0; k < size; k++)
+            {
+                float v = src[off + b + k * stride] - lse;
+                ys[b + k * stride] = log ? v : MathF.Exp(v);
+            }
+        });
+        return y;
+    }
+
+    /// <summary>Calls f(first index, stride) for every 1-d slice along the middle dimension of [outer, size, inner].</summary>
+    private static void ForEachSlice(int outer, int size, int inner, Action<int, int> f)
+    {
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++) f(o * size * inner + i, inner);
     }
 
     public static Tensor Tanh(Tensor x) => x.Tanh();

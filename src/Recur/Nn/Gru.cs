@@ -11,25 +11,11 @@ namespace Recur.Nn;
 /// Note r multiplies the whole hidden term, b_hn included, after the matrix product (PyTorch's choice, which
 /// makes b_in and b_hn not interchangeable).
 /// </summary>
-public sealed class Gru : RnnBase
+public sealed class Gru : HiddenStateRnn
 {
     public Gru(int inputSize, int hiddenSize, int numLayers = 1, bool bias = true, bool batchFirst = false,
         float dropout = 0f, bool bidirectional = false, Generator? rng = null)
-        : base(CellKind.Gru, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, 0, rng) { }
-
-    /// <summary>(output, h_n) for a padded input; <paramref name="h0"/> null means zeros.</summary>
-    public (Tensor Output, Tensor HN) Forward(Tensor input, Tensor? h0 = null)
-    {
-        var (o, h, _) = ForwardTensor(input, h0, null);
-        return (o, h);
-    }
-
-    /// <summary>(packed output, h_n) for a packed batch.</summary>
-    public (PackedSequence Output, Tensor HN) Forward(PackedSequence input, Tensor? h0 = null)
-    {
-        var (o, h, _) = ForwardPacked(input, h0, null);
-        return (o, h);
-    }
+        : base(CellKind.Gru, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, rng) { }
 
     protected override string TypeName => "GRU";
 }

@@ -65,22 +65,16 @@ public abstract class RnnBase : Module
         // Registration order is PyTorch's state_dict order; every tensor ~ U(−1/√hidden, 1/√hidden).
         rng ??= Generator.Default;
         float k = 1f / MathF.Sqrt(hiddenSize);
-        int gh = cell.GateCount() * hiddenSize, hOut = OutputHiddenSize;
         _weights = new DirectionWeights[numLayers][];
         for (int layer = 0; layer < numLayers; layer++)
         {
             _weights[layer] = new DirectionWeights[NumDirections];
-            int layerInput = layer == 0 ? inputSize : hOut * NumDirections;
+            int layerInput = layer == 0 ? inputSize : OutputHiddenSize * NumDirections;
             for (int d = 0; d < NumDirections; d++)
             {
                 string sfx = $"_l{layer}" + (d == 1 ? "_reverse" : "");
-                Tensor P(string name, params int[] shape) => RegisterParameter(name + sfx, Tensor.Uniform(rng, -k, k, shape));
-                var wih = P("weight_ih", gh, layerInput);
-                var whh = P("weight_hh", gh, hOut);
-                var bih = bias ? P("bias_ih", gh) : null;
-                var bhh = bias ? P("bias_hh", gh) : null;
-                var whr = projSize > 0 ? P("weight_hr", projSize, hiddenSize) : null;
-                _weights[layer][d] = new DirectionWeights(wih, whh, bih, bhh, whr);
+                _weights[layer][d] = DirectionWeights.Create(
+                    (name, shape) => RegisterParameter(name + sfx, Tensor.Uniform(rng, -k, k, shape)), cell, layerInput, hiddenSize, bias, projSize);
             }
         }
     }

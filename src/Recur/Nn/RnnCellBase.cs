@@ -25,12 +25,10 @@ public abstract class RnnCellBase : Module
         Bias = bias;
         rng ??= Generator.Default;
         float k = 1f / MathF.Sqrt(hiddenSize);
-        int gh = cell.GateCount() * hiddenSize;
-        var wih = RegisterParameter("weight_ih", Tensor.Uniform(rng, -k, k, gh, inputSize));
-        var whh = RegisterParameter("weight_hh", Tensor.Uniform(rng, -k, k, gh, hiddenSize));
-        var bih = bias ? RegisterParameter("bias_ih", Tensor.Uniform(rng, -k, k, gh)) : null;
-        var bhh = bias ? RegisterParameter("bias_hh", Tensor.Uniform(rng, -k, k, gh)) : null;
-        _weights = new[] { new DirectionWeights(wih, whh, bih, bhh, null) };
+        _weights = new[]
+        {
+            DirectionWeights.Create((name, shape) => RegisterParameter(name, Tensor.Uniform(rng, -k, k, shape)), cell, inputSize, hiddenSize, bias, 0),
+        };
     }
 
     /// <summary>One step: (h', c') with c' null unless LSTM. hx / cx null mean zeros.</summary>

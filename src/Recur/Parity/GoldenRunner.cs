@@ -213,8 +213,7 @@ public static class GoldenRunner
                     (outPacked, (hN, var cn)) = lstm.Forward(seq, h0 is null ? null : (h0, c0!));
                     cN = cn;
                     break;
-                case Rnn rnn: (outPacked, hN) = rnn.Forward(seq, h0); break;
-                default: (outPacked, hN) = ((Gru)module).Forward(seq, h0); break;
+                default: (outPacked, hN) = ((HiddenStateRnn)module).Forward(seq, h0); break;
             }
             output = RnnUtils.PadPackedSequence(outPacked, batchFirst, padding, totalLength).Padded;
         }
@@ -226,8 +225,7 @@ public static class GoldenRunner
                     (output, (hN, var cn)) = lstm.Forward(x, h0 is null ? null : (h0, c0!));
                     cN = cn;
                     break;
-                case Rnn rnn: (output, hN) = rnn.Forward(x, h0); break;
-                default: (output, hN) = ((Gru)module).Forward(x, h0); break;
+                default: (output, hN) = ((HiddenStateRnn)module).Forward(x, h0); break;
             }
         }
 

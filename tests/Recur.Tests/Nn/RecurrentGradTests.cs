@@ -93,8 +93,7 @@ public class RecurrentGradTests
             Tensor? cN = null;
             PackedSequence o;
             if (m is Lstm lstm) (o, (hN, cN)) = lstm.Forward(packed, (h0, c0!));
-            else if (m is Gru gru) (o, hN) = gru.Forward(packed, h0);
-            else (o, hN) = ((Rnn)m).Forward(packed, h0);
+            else (o, hN) = ((HiddenStateRnn)m).Forward(packed, h0);
             var padded = RnnUtils.PadPackedSequence(o, totalLength: 5).Padded;
             return cN is null ? new[] { padded, hN } : new[] { padded, hN, cN };
         }, Inputs(m, x, h0, c0));
