@@ -20,6 +20,18 @@ public static class KernelOptions
     /// <summary>False sends every call to the scalar reference kernels. Env <c>RECUR_SIMD=0</c>.</summary>
     public static bool UseSimd { get; set; } = Environment.GetEnvironmentVariable("RECUR_SIMD") != "0";
 
+    /// <summary>
+    /// Recurrent layers multiply the input of all time steps by W_ih in one GEMM before the step loop (true), or
+    /// one step at a time inside it (false). Env <c>RECUR_HOIST=0</c>.
+    /// </summary>
+    public static bool HoistInputProjection { get; set; } = Environment.GetEnvironmentVariable("RECUR_HOIST") != "0";
+
+    /// <summary>
+    /// Recurrent layers pack W_hh (and W_hr) once per call for the step loop (true), or hand the plain weight to
+    /// every step's GEMM (false). Env <c>RECUR_PACK=0</c>.
+    /// </summary>
+    public static bool PackWeights { get; set; } = Environment.GetEnvironmentVariable("RECUR_PACK") != "0";
+
     /// <summary>Most threads one kernel call may use. Default: processor count; env <c>RECUR_THREADS</c>.</summary>
     public static int MaxThreads
     {

@@ -45,7 +45,9 @@ internal static class RecurrentLayer
             // Gx = X·W_ihᵀ + b_ih (+ b_hh: for RNN/LSTM both biases just add, so fold them in once)
             var gx = s.Gx.AsSpan(0, g.Rows * g.GH);
             bool bias = InitRowBias(gx, g.GH, w.BiasIh, cell != CellKind.Gru ? w.BiasHh : null, ws);
-            Gemm.Sgemm(false, true, g.Rows, g.GH, g.In, 1f, x.ReadOnlySpan, g.In, w.WeightIh.ReadOnlySpan, g.In, bias ? 1f : 0f, gx, g.GH);
+            if (!bias) gx.Clear();
+            if (KernelOptions.HoistInputProjection)
+                Gemm.Sgemm(false, true, g.Rows, g.GH, g.In, 1f, x.ReadOnlySpan, g.In, w.WeightIh.ReadOnlySpan, g.In, 1f, gx, g.GH);
             var hState = s.HState.AsSpan(0, g.N * g.Hout);
             if (h0 is null) hState.Clear();
             else h0.ReadOnlySpan.Slice(d * g.N * g.Hout, g.N * g.Hout).CopyTo(hState);
@@ -55,7 +57,7 @@ internal static class RecurrentLayer
                 if (c0 is null) cState.Clear();
                 else c0.ReadOnlySpan.Slice(d * g.N * g.H, g.N * g.H).CopyTo(cState);
             }
-            ForwardSweep(g, s, w, reverse: d == 1, keep);
+            ForwardSweep(g, s, w, x, reverse: d == 1, keep);
         }
 
         var outT = g.D == 1 ? Tensor.FromArray(sweeps[0].Hs, g.Rows, g.Hout) : Interleave(g, sweeps);
@@ -174,11 +176,13 @@ internal static class RecurrentLayer
 
     // ---- forward ------------------------------------------------------------------------------------
 
-    private static void ForwardSweep(Geometry g, Sweep s, DirectionWeights w, bool reverse, bool keep)
+    private static void ForwardSweep(Geometry g, Sweep s, DirectionWeights w, Tensor x, bool reverse, bool keep)
     {
         int H = g.H, Hout = g.Hout, GH = g.GH;
-        var whhT = PackCache.Pack(true, Hout, GH, w.WeightHh.ReadOnlySpan, Hout);            // W_hhᵀ: [Hout, GH]
-        var whrT = g.Proj ? PackCache.Pack(true, H, Hout, w.WeightHr!.ReadOnlySpan, H) : null; // W_hrᵀ: [H, P]
+        var whhT = new StepWeight(w.WeightHh, true, Hout, GH);                                  // W_hhᵀ: [Hout, GH]
+        var whrT = g.Proj ? new StepWeight(w.WeightHr!, true, H, Hout) : default;              // W_hrᵀ: [H, P]
+        var wihT = KernelOptions.HoistInputProjection ? default : new StepWeight(w.WeightIh, true, g.In, GH);
+        var xs = x.ReadOnlySpan;
         var bhh = w.BiasHh is null ? default : w.BiasHh.ReadOnlySpan;
         bool relu = g.Cell == CellKind.RnnRelu;
 
@@ -195,17 +199,18 @@ internal static class RecurrentLayer
             }
             var gates = s.Gx.AsSpan(r0 * GH, bs * GH);
             var h = s.Hs.AsSpan(r0 * Hout, bs * Hout);
+            if (!wihT.IsNull) wihT.Multiply(bs, xs.Slice(r0 * g.In, bs * g.In), g.In, 1f, gates, GH); // x_t·W_ihᵀ, not hoisted
             switch (g.Cell)
             {
                 case CellKind.RnnTanh:
                 case CellKind.RnnRelu:
-                    Gemm.Sgemm(false, bs, 1f, hPrev, Hout, whhT, 1f, gates, GH);
+                    whhT.Multiply(bs, hPrev, Hout, 1f, gates, GH);
                     Gates.RnnForward(gates, relu);
                     gates.CopyTo(h);
                     break;
                 case CellKind.Lstm:
                 {
-                    Gemm.Sgemm(false, bs, 1f, hPrev, Hout, whhT, 1f, gates, GH);
+                    whhT.Multiply(bs, hPrev, Hout, 1f, gates, GH);
                     var cState = s.CState.AsSpan(0, bs * H);
                     Span<float> cPrev = cState, c = cState; // without keep: c updated in place
                     if (keep)
@@ -214,12 +219,12 @@ internal static class RecurrentLayer
                         c = s.Cs.AsSpan(r0 * H, bs * H);
                         cState.CopyTo(cPrev);
                     }
-                    if (whrT is null) Gates.LstmForward(gates, cPrev, c, h, bs, H);
+                    if (whrT.IsNull) Gates.LstmForward(gates, cPrev, c, h, bs, H);
                     else
                     {
                         var r = s.R.AsSpan((keep ? r0 : 0) * H, bs * H);
                         Gates.LstmForward(gates, cPrev, c, r, bs, H);
-                        Gemm.Sgemm(false, bs, 1f, r, H, whrT, 0f, h, Hout); // h = r·W_hrᵀ
+                        whrT.Multiply(bs, r, H, 0f, h, Hout); // h = r·W_hrᵀ
                     }
                     if (keep) c.CopyTo(cState);
                     break;
@@ -229,15 +234,16 @@ internal static class RecurrentLayer
                     var gh = s.GhScratch.AsSpan(0, bs * GH);
                     bool bias = !bhh.IsEmpty;
                     if (bias) for (int b = 0; b < bs; b++) bhh.CopyTo(gh.Slice(b * GH, GH));
-                    Gemm.Sgemm(false, bs, 1f, hPrev, Hout, whhT, bias ? 1f : 0f, gh, GH);
+                    whhT.Multiply(bs, hPrev, Hout, bias ? 1f : 0f, gh, GH);
                     Gates.GruForward(gates, gh, hPrev, h, s.Ghn.AsSpan((keep ? r0 : 0) * H, bs * H), bs, H);
                     break;
                 }
             }
             h.CopyTo(state);
         }
-        PackCache.Return(whhT);
-        PackCache.Return(whrT);
+        whhT.Release();
+        whrT.Release();
+        wihT.Release();
     }
 
     private static Tensor Interleave(Geometry g, Sweep[] sweeps)
@@ -328,8 +334,8 @@ internal static class RecurrentLayer
     {
         int H = g.H, Hout = g.Hout, GH = g.GH, width = g.D * Hout;
         bool reverse = d == 1, relu = g.Cell == CellKind.RnnRelu;
-        var whh = PackCache.Pack(false, GH, Hout, w.WeightHh.ReadOnlySpan, Hout);              // W_hh: [GH, Hout]
-        var whr = g.Proj ? PackCache.Pack(false, Hout, H, w.WeightHr!.ReadOnlySpan, H) : null;   // W_hr: [P, H]
+        var whh = new StepWeight(w.WeightHh, false, GH, Hout);                  // W_hh: [GH, Hout]
+        var whr = g.Proj ? new StepWeight(w.WeightHr!, false, Hout, H) : default; // W_hr: [P, H]
 
         for (int step = g.T - 1; step >= 0; step--)
         {
@@ -343,11 +349,11 @@ internal static class RecurrentLayer
                     TensorPrimitives.Add(row, gOut.AsSpan((r0 + b) * width + d * Hout, Hout), row);
                 }
             Span<float> dCell = dh;
-            if (whr != null)
+            if (!whr.IsNull)
             {
                 dh.CopyTo(dHall.AsSpan(r0 * Hout));
                 dCell = dR.AsSpan(0, bs * H);
-                Gemm.Sgemm(false, bs, 1f, dh, Hout, whr, 0f, dCell, H); // d(o·tanh c) = dh·W_hr
+                whr.Multiply(bs, dh, Hout, 0f, dCell, H); // d(o·tanh c) = dh·W_hr
             }
             var dg = dGx.AsSpan(r0 * GH, bs * GH);
             switch (g.Cell)
@@ -355,24 +361,24 @@ internal static class RecurrentLayer
                 case CellKind.RnnTanh:
                 case CellKind.RnnRelu:
                     Gates.RnnBackward(s.Hs.AsSpan(r0 * Hout, bs * Hout), dCell, dg, relu);
-                    Gemm.Sgemm(false, bs, 1f, dg, GH, whh, 0f, dh, Hout);
+                    whh.Multiply(bs, dg, GH, 0f, dh, Hout);
                     break;
                 case CellKind.Lstm:
                     Gates.LstmBackward(s.Gx.AsSpan(r0 * GH, bs * GH), s.Cs.AsSpan(r0 * H, bs * H), s.Cprev.AsSpan(r0 * H, bs * H),
                         dCell, dC.AsSpan(0, bs * H), dg, bs, H);
-                    Gemm.Sgemm(false, bs, 1f, dg, GH, whh, 0f, dh, Hout);
+                    whh.Multiply(bs, dg, GH, 0f, dh, Hout);
                     break;
                 case CellKind.Gru:
                 {
                     var dgh = dGh.AsSpan(r0 * GH, bs * GH);
                     Gates.GruBackward(s.Gx.AsSpan(r0 * GH, bs * GH), s.Ghn.AsSpan(r0 * H, bs * H), s.Hprev.AsSpan(r0 * Hout, bs * Hout),
                         dh, dg, dgh, bs, H);
-                    Gemm.Sgemm(false, bs, 1f, dgh, GH, whh, 1f, dh, Hout); // dh_prev = dh·z + dGh·W_hh
+                    whh.Multiply(bs, dgh, GH, 1f, dh, Hout); // dh_prev = dh·z + dGh·W_hh
                     break;
                 }
             }
         }
-        PackCache.Return(whh);
-        PackCache.Return(whr);
+        whh.Release();
+        whr.Release();
     }
 }
