@@ -52,10 +52,9 @@ public sealed partial class Tensor
     private static Tensor Binary(Tensor a, Tensor b, string name, Kernel3 forward, GradKernel gradA, GradKernel gradB)
     {
         var shape = Shapes.Broadcast(a.Shape, b.Shape);
-        bool same = Shapes.Equal(a.Shape, shape) && Shapes.Equal(b.Shape, shape);
-        // Operands stretched to the output shape (no copy when the shapes already agree).
-        ReadOnlySpan<float> x = same || Shapes.Equal(a.Shape, shape) ? a.ReadOnlySpan : BroadcastTo(a, shape);
-        ReadOnlySpan<float> y = same || Shapes.Equal(b.Shape, shape) ? b.ReadOnlySpan : BroadcastTo(b, shape);
+        // Operands stretched to the output shape (no copy when a shape already agrees).
+        ReadOnlySpan<float> x = Shapes.Equal(a.Shape, shape) ? a.ReadOnlySpan : BroadcastTo(a, shape);
+        ReadOnlySpan<float> y = Shapes.Equal(b.Shape, shape) ? b.ReadOnlySpan : BroadcastTo(b, shape);
         var result = new Tensor(shape);
         forward(x, y, result.Storage);
         if (!AnyRequiresGrad(new[] { a, b })) return result;

@@ -75,7 +75,4 @@ internal static class Engine
         t.PendingGrad ??= new float[t.Numel];
         return t.PendingGrad;
     }
-
-    /// <summary>The gradient arriving at an op's output, or null when nothing downstream used it.</summary>
-    public static float[]? GradOf(Tensor output) => output.PendingGrad;
 }

@@ -76,24 +76,18 @@ public static partial class Functional
                 throw new IndexOutOfRangeException($"Target {t} is out of bounds: expected 0 <= target < {C} classes (or ignore_index {ignoreIndex}), at element {e}");
         }
 
-        var x = input.ReadOnlySpan;
-        var logp = new float[input.Numel];
+        var logp = Normalized(input, classDim, log: true, out _).Storage; // log_softmax over the classes
         var losses = new float[count];
         int kept = 0;
         float eps = labelSmoothing;
         for (int e = 0; e < count; e++)
         {
-            int o = e / inner, i = e % inner, b = o * C * inner + i;
-            float max = float.NegativeInfinity;
-            for (int c = 0; c < C; c++) max = MathF.Max(max, x[b + c * inner]);
-            double sum = 0;
-            for (int c = 0; c < C; c++) sum += Math.Exp(x[b + c * inner] - max);
-            float lse = max + (float)Math.Log(sum);
-            double all = 0;
-            for (int c = 0; c < C; c++) all -= logp[b + c * inner] = x[b + c * inner] - lse;
             long t = target.Data[e];
             if (t == ignoreIndex) continue;
             kept++;
+            int b = e / inner * C * inner + e % inner;
+            double all = 0;
+            for (int c = 0; c < C; c++) all -= logp[b + c * inner];
             losses[e] = (float)((1 - eps) * -logp[b + (int)t * inner] + eps / C * all);
         }
 
@@ -101,8 +95,7 @@ public static partial class Functional
         if (reduction == Reduction.None) y = Tensor.FromArray(losses, target.Shape);
         else
         {
-            double s = 0;
-            foreach (float l in losses) s += l;
+            double s = Tensor.SumDouble(losses);
             y = Tensor.Scalar(reduction == Reduction.Sum ? (float)s : (float)(s / kept)); // all ignored ⇒ 0/0 = NaN, as PyTorch
         }
         return Tensor.Record(y, "NllLossBackward0", new[] { input }, g =>
