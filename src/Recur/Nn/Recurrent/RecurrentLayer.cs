@@ -34,7 +34,8 @@ internal static class RecurrentLayer
         if (h0 != null) inputs.Add(h0);
         if (c0 != null) inputs.Add(c0);
         foreach (var w in dirs) inputs.AddRange(w.All);
-        bool keep = Tensor.AnyRequiresGrad(inputs.ToArray()); // keep per-step state for a backward
+        var inputArray = inputs.ToArray();
+        bool keep = Tensor.AnyRequiresGrad(inputArray); // keep per-step state for a backward
 
         var ws = new Workspace();
         var sweeps = new Sweep[g.D];
@@ -44,8 +45,7 @@ internal static class RecurrentLayer
             var w = dirs[d];
             // Gx = X·W_ihᵀ + b_ih (+ b_hh: for RNN/LSTM both biases just add, so fold them in once)
             var gx = s.Gx.AsSpan(0, g.Rows * g.GH);
-            bool bias = InitRowBias(gx, g.GH, w.BiasIh, cell != CellKind.Gru ? w.BiasHh : null, ws);
-            if (!bias) gx.Clear();
+            FillRowBias(gx, g.GH, w.BiasIh, cell != CellKind.Gru ? w.BiasHh : null, ws);
             if (KernelOptions.HoistInputProjection)
                 Gemm.Sgemm(false, true, g.Rows, g.GH, g.In, 1f, x.ReadOnlySpan, g.In, w.WeightIh.ReadOnlySpan, g.In, 1f, gx, g.GH);
             var hState = s.HState.AsSpan(0, g.N * g.Hout);
@@ -76,7 +76,7 @@ internal static class RecurrentLayer
 
         var outputs = cN is null ? new[] { outT, hN } : new[] { outT, hN, cN };
         bool done = false;
-        Tensor.RecordMany(NodeName(cell), inputs.ToArray(), outputs, () =>
+        Tensor.RecordMany(NodeName(cell), inputArray, outputs, () =>
         {
             // The workspace is given back after the first backward, as PyTorch frees saved tensors.
             if (done)
@@ -256,10 +256,14 @@ internal static class RecurrentLayer
         return Tensor.FromArray(o, g.Rows, width);
     }
 
-    /// <summary>Fills every row of <paramref name="m"/> with b1 + b2 (either may be null); false when there is no bias at all.</summary>
-    private static bool InitRowBias(Span<float> m, int width, Tensor? b1, Tensor? b2, Workspace ws)
+    /// <summary>Fills every row of <paramref name="m"/> with b1 + b2 (either may be null; zeros without any bias).</summary>
+    private static void FillRowBias(Span<float> m, int width, Tensor? b1, Tensor? b2, Workspace ws)
     {
-        if (b1 is null && b2 is null) return false;
+        if (b1 is null && b2 is null)
+        {
+            m.Clear();
+            return;
+        }
         ReadOnlySpan<float> row;
         if (b1 != null && b2 != null)
         {
@@ -269,7 +273,6 @@ internal static class RecurrentLayer
         }
         else row = (b1 ?? b2)!.ReadOnlySpan;
         for (int r = 0; r < m.Length / width; r++) row.CopyTo(m.Slice(r * width, width));
-        return true;
     }
 
     // ---- backward -----------------------------------------------------------------------------------
