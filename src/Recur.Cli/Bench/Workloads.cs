@@ -54,7 +54,7 @@ public static class Workloads
     private static Action RnnCall((string Size, int Input, int Hidden, int Layers, int Seq, int Batch) s, string cell, string mode)
     {
         var rng = new Generator(0);
-        var model = Models.CellChoice.Create(cell, s.Input, s.Hidden, s.Layers, batchFirst: false, rng: rng);
+        var model = CellChoice.Create(cell, s.Input, s.Hidden, s.Layers, batchFirst: false, rng: rng);
         var x = Tensor.Randn(rng, s.Seq, s.Batch, s.Input);
         if (mode == "train")
             return () =>

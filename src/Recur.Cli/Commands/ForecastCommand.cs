@@ -1,8 +1,8 @@
+using Recur.Nn;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Recur.Cli.Forecast;
-using Recur.Cli.Models;
+using Recur.Forecasting;
 using Recur.Cli.Plots;
 using Spectre.Console;
 

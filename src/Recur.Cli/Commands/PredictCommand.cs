@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Recur.Cli.Forecast;
+using Recur.Forecasting;
 using Spectre.Console;
 
 namespace Recur.Cli.Commands;

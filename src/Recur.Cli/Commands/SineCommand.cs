@@ -1,7 +1,7 @@
+using Recur.Nn;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Recur.Cli.Models;
 using Recur.Cli.Plots;
 using Recur.Cli.Sine;
 using Spectre.Console;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Recur.Cli.Forecast;
+using Recur.Forecasting;
 using ScottPlot;
 
 namespace Recur.Cli.Plots;

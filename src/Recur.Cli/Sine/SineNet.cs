@@ -13,7 +13,7 @@ public sealed class SineNet : Module
 
     public SineNet(string cell, int hiddenSize, Generator rng)
     {
-        Rnn = RegisterModule("rnn", Models.CellChoice.Create(cell, 1, hiddenSize, batchFirst: true, rng: rng));
+        Rnn = RegisterModule("rnn", CellChoice.Create(cell, 1, hiddenSize, batchFirst: true, rng: rng));
         Linear = RegisterModule("linear", new Linear(hiddenSize, 1, rng: rng));
     }
 

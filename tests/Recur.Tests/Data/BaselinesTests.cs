@@ -1,4 +1,4 @@
-using Recur.Data;
+using Recur.Forecasting;
 using Xunit.Abstractions;
 
 namespace Recur.Tests.Data;

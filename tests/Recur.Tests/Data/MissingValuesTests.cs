@@ -1,4 +1,4 @@
-using Recur.Data;
+using Recur.Forecasting;
 
 namespace Recur.Tests.Data;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Recur.Cli.Forecast;
+using Recur.Forecasting;
 using Recur.IO;
 using Recur.Tests.Data;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Recur.Cli.Forecast;
-using Recur.Data;
+using Recur.Forecasting;
 using Recur.Tests.Data;
 
 namespace Recur.Tests.Forecast;

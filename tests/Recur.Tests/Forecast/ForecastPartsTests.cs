@@ -1,5 +1,4 @@
-using Recur.Cli.Forecast;
-using Recur.Data;
+using Recur.Forecasting;
 using Recur.Tests.Data;
 
 namespace Recur.Tests.Forecast;

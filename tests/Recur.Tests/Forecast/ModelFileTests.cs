@@ -1,5 +1,4 @@
-using Recur.Cli.Forecast;
-using Recur.Data;
+using Recur.Forecasting;
 using Recur.IO;
 using Recur.Tests.Data;
 

@@ -30,7 +30,7 @@ public class AllocationTests
     [InlineData("gru", 3, 24)]
     public void StepLoopsAllocateNothing(string cell, int batch, int hidden)
     {
-        var m = Recur.Cli.Models.CellChoice.Create(cell, 4, hidden, batchFirst: false, rng: new Generator(1));
+        var m = Recur.Nn.CellChoice.Create(cell, 4, hidden, batchFirst: false, rng: new Generator(1));
         var (x1, x2) = (Tensor.Randn(100, batch, 4), Tensor.Randn(200, batch, 4));
 
         // Working memory comes from a pool; what grows with the sequence is the output itself (one H-wide row per

@@ -1,0 +1,126 @@
+using System.Globalization;
+
+namespace Recur.Forecasting;
+
+/// <summary>
+/// Recognises the date format of a whole column: the first format family (in the order below)
+/// under which every cell parses wins, so one file gets one consistent format.
+/// </summary>
+/// <remarks>
+/// Families, each with optional time of day where it makes sense:
+/// ISO 8601 (<c>2020-01-31</c>, <c>2020-01-31T13:45[:05[.123]]</c>, with <c>T</c> or a space,
+/// with <c>Z</c>, <c>+02:00</c> or no offset), <c>yyyy-MM</c>, <c>yyyy/MM/dd [HH:mm[:ss]]</c>,
+/// <c>yyyyMMdd</c>, <c>dd.MM.yyyy</c>, <c>MM/dd/yyyy</c> and <c>dd/MM/yyyy</c> (also with '-',
+/// 12- or 24-hour time), <c>d MMM yyyy</c>, and, for a column whose name says it is a date,
+/// Unix time in seconds or milliseconds. Single-digit days and months are accepted.
+/// <para>Day-first and month-first are told apart by looking at every value: the one under which
+/// all cells parse wins; when both do (no day above 12), the one that keeps the dates in
+/// non-decreasing order, and month-first if that still ties. A written offset is kept out of the
+/// value: the wall-clock time is what the file says.</para>
+/// </remarks>
+public static class DateFormats
+{
+    private sealed record Family(string Name, string[] Patterns);
+
+    private static readonly string[] Clock24 = ["", " H:mm", " H:mm:ss"];
+    private static readonly string[] Clock12Or24 = ["", " H:mm", " H:mm:ss", " h:mm tt", " h:mm:ss tt"];
+
+    private static readonly Family MonthFirst =
+        new("MM/dd/yyyy", [.. WithClock("M/d/yyyy", Clock12Or24), .. WithClock("M-d-yyyy", Clock12Or24)]);
+    private static readonly Family DayFirst =
+        new("dd/MM/yyyy", [.. WithClock("d/M/yyyy", Clock12Or24), .. WithClock("d-M-yyyy", Clock12Or24)]);
+
+    private static readonly Family[] Families =
+    [
+        new("ISO 8601", ["yyyy-MM-dd", "yyyy-MM-ddTHH:mmK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK",
+                         "yyyy-MM-dd HH:mmK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK"]),
+        new("yyyy-MM", ["yyyy-MM"]),
+        new("yyyy/MM/dd", WithClock("yyyy/M/d", Clock24)),
+        new("yyyyMMdd", ["yyyyMMdd"]),
+        new("dd.MM.yyyy", WithClock("d.M.yyyy", Clock24)),
+        MonthFirst,
+        DayFirst,
+        new("d MMM yyyy", [.. WithClock("d MMM yyyy", Clock24), .. WithClock("d-MMM-yyyy", Clock24)]),
+    ];
+
+    /// <summary>Column names (case-insensitive) taken as the date column.</summary>
+    public static readonly IReadOnlySet<string> ColumnNames =
+        new HashSet<string>(["date", "time", "timestamp", "datetime", "date_time", "ds"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Parses every cell with one detected format. Returns false when no format fits all cells.
+    /// <paramref name="allowUnixTime"/> admits integer columns as Unix seconds or milliseconds
+    /// (only sensible when the column is named like a date).
+    /// </summary>
+    public static bool TryParseColumn(IReadOnlyList<string> cells, bool allowUnixTime,
+        out DateTime[] dates, out string format)
+    {
+        dates = [];
+        format = "";
+        if (cells.Count == 0)
+            return false;
+        foreach (var family in Families)
+        {
+            if (!TryParseAll(cells, family.Patterns, out var parsed))
+                continue;
+            // Only the month-first family has a rival that can also fit every cell.
+            if (family == MonthFirst && !IsNonDecreasing(parsed)
+                && TryParseAll(cells, DayFirst.Patterns, out var dayFirst) && IsNonDecreasing(dayFirst))
+            {
+                (dates, format) = (dayFirst, DayFirst.Name);
+                return true;
+            }
+            (dates, format) = (parsed, family.Name);
+            return true;
+        }
+        if (allowUnixTime && TryParseUnix(cells, out dates, out format))
+            return true;
+        return false;
+    }
+
+    private static string[] WithClock(string date, string[] clocks) => [.. clocks.Select(c => date + c)];
+
+    private static bool TryParseAll(IReadOnlyList<string> cells, string[] patterns, out DateTime[] dates)
+    {
+        dates = new DateTime[cells.Count];
+        for (int i = 0; i < cells.Count; i++)
+        {
+            if (!DateTimeOffset.TryParseExact(cells[i], patterns, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal, out var value))
+                return false;
+            dates[i] = value.DateTime;
+        }
+        return true;
+    }
+
+    // Seconds when every value is below 1e11 (year 5138), milliseconds otherwise.
+    private static bool TryParseUnix(IReadOnlyList<string> cells, out DateTime[] dates, out string format)
+    {
+        dates = new DateTime[cells.Count];
+        format = "";
+        var raw = new long[cells.Count];
+        for (int i = 0; i < cells.Count; i++)
+            if (!long.TryParse(cells[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out raw[i]))
+                return false;
+        bool seconds = raw.All(v => Math.Abs(v) < 100_000_000_000L);
+        try
+        {
+            for (int i = 0; i < raw.Length; i++)
+                dates[i] = (seconds ? DateTimeOffset.FromUnixTimeSeconds(raw[i]) : DateTimeOffset.FromUnixTimeMilliseconds(raw[i])).UtcDateTime;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+        format = seconds ? "Unix seconds" : "Unix milliseconds";
+        return true;
+    }
+
+    private static bool IsNonDecreasing(DateTime[] dates)
+    {
+        for (int i = 1; i < dates.Length; i++)
+            if (dates[i] < dates[i - 1])
+                return false;
+        return true;
+    }
+}

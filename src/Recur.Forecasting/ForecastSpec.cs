@@ -1,0 +1,45 @@
+
+namespace Recur.Forecasting;
+
+/// <summary>What a forecast's anchor is: the model predicts the correction to it.</summary>
+public enum ForecastAnchor
+{
+    /// <summary>Persistence: ŷ[t+h] = y[t−1] + correction.</summary>
+    Last,
+
+    /// <summary>Seasonal naive: ŷ[t+h] = y[t+h−kS] + correction (only when the season fits in the lookback).</summary>
+    Seasonal,
+}
+
+/// <summary>
+/// Everything needed to turn rows of a CSV into a trained model's inputs and its outputs back into
+/// forecasts: the network's size, the window, the scaling fitted on the training part, and the calendar.
+/// It is the model file's metadata (<see cref="ModelFile"/>).
+/// </summary>
+public sealed record ForecastSpec
+{
+    public required string Column { get; init; }
+    public required string[] Features { get; init; }
+    public required string Cell { get; init; }
+    public required int Hidden { get; init; }
+    public required int Layers { get; init; }
+    public required int Lookback { get; init; }
+    public required int Horizon { get; init; }
+    public required int Season { get; init; }
+    public required ForecastAnchor Anchor { get; init; }
+    public required StandardScaler TargetScaler { get; init; }
+    public required StandardScaler[] FeatureScalers { get; init; }
+
+    /// <summary>Calendar cycles fed as sin/cos channels (<see cref="CalendarFeatures.Cycles"/>); empty without dates.</summary>
+    public required string[] Calendar { get; init; }
+
+    /// <summary>The training file's median date step (zero when undated) and date format, to check a file given to predict.</summary>
+    public required TimeSpan Step { get; init; }
+    public required string DateFormat { get; init; }
+
+    /// <summary>Values per input step: the target, each exogenous feature, and sin/cos per calendar cycle.</summary>
+    public int InputSize => 1 + Features.Length + 2 * Calendar.Length;
+
+    /// <summary>Rows a file needs for one forecast: the lookback (the seasonal anchor lies inside it).</summary>
+    public int RowsNeeded => Lookback;
+}

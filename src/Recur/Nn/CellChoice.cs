@@ -1,0 +1,18 @@
+
+
+namespace Recur.Nn;
+
+/// <summary>The <c>--cell rnn|lstm|gru</c> choice, and the layer it builds.</summary>
+public static class CellChoice
+{
+    public static readonly string[] Names = { "rnn", "lstm", "gru" };
+
+    public static RnnBase Create(string cell, int inputSize, int hiddenSize, int numLayers = 1, bool batchFirst = true,
+        float dropout = 0f, Generator? rng = null) => cell.ToLowerInvariant() switch
+    {
+        "rnn" => new Rnn(inputSize, hiddenSize, numLayers, batchFirst: batchFirst, dropout: dropout, rng: rng),
+        "lstm" => new Lstm(inputSize, hiddenSize, numLayers, batchFirst: batchFirst, dropout: dropout, rng: rng),
+        "gru" => new Gru(inputSize, hiddenSize, numLayers, batchFirst: batchFirst, dropout: dropout, rng: rng),
+        _ => throw new ArgumentException($"unknown cell '{cell}': expected one of {string.Join(", ", Names)}"),
+    };
+}
