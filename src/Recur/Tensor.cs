@@ -194,8 +194,11 @@ public sealed partial class Tensor
     /// <summary>
     /// Back-propagates from this tensor: every leaf that requires grad and contributed gets
     /// d(this)/d(leaf) added to its <see cref="Grad"/>. Without <paramref name="gradient"/> this must be a scalar.
+    /// The graph's saved values are freed afterwards, as PyTorch's: a second backward through it throws
+    /// <see cref="InvalidOperationException"/> unless the first passed <paramref name="retainGraph"/> = true
+    /// (then the second adds its gradients to the first's).
     /// </summary>
-    public void Backward(Tensor? gradient = null) => Engine.Backward(this, gradient);
+    public void Backward(Tensor? gradient = null, bool retainGraph = false) => Engine.Backward(this, gradient, retainGraph);
 
     /// <summary>A tensor sharing this one's storage, cut from the graph (PyTorch's <c>detach()</c>).</summary>
     public Tensor Detach() => new(Storage, Offset, _shape);
