@@ -1,4 +1,3 @@
-using Recur.Autograd;
 using Recur.Cli.Sine;
 using Recur.Kernels;
 using Recur.Nn;
