@@ -10,6 +10,7 @@ public sealed partial class Tensor
     /// </summary>
     internal static Tensor Record(Tensor result, string name, Tensor[] inputs, Action<float[]> backward)
     {
+        OpTrace.NoteUntraced(name, result);
         if (!AnyRequiresGrad(inputs)) return result;
         result._requiresGrad = true;
         result.GradFn = new Node(name, inputs, new[] { result }, () => backward(result.PendingGrad!));
@@ -19,6 +20,7 @@ public sealed partial class Tensor
     /// <summary>One node for several outputs; <paramref name="backward"/> reads each output's <see cref="PendingGrad"/> (null if unused).</summary>
     internal static void RecordMany(string name, Tensor[] inputs, Tensor[] outputs, Action backward)
     {
+        foreach (var o in outputs) OpTrace.NoteUntraced(name, o);
         if (!AnyRequiresGrad(inputs)) return;
         var node = new Node(name, inputs, outputs, backward);
         foreach (var o in outputs)
