@@ -19,16 +19,16 @@ import torch
 from torch import nn
 
 CASES = [
-    # name, constructor, kind, (seq, batch) sizes
-    ("rnn_5_7", lambda: nn.RNN(5, 7), "rnn"),
-    ("rnn_relu_2l_bf", lambda: nn.RNN(3, 6, num_layers=2, nonlinearity="relu", batch_first=True), "rnn"),
-    ("lstm_2l_bi", lambda: nn.LSTM(4, 8, num_layers=2, bidirectional=True), "lstm"),
-    ("lstm_proj_bf", lambda: nn.LSTM(6, 10, proj_size=3, batch_first=True), "lstm"),
-    ("lstm_proj_2l_bi", lambda: nn.LSTM(5, 7, num_layers=2, proj_size=4, bidirectional=True), "lstm"),
-    ("gru_3l_nobias", lambda: nn.GRU(5, 9, num_layers=3, bias=False), "rnn"),
-    ("gru_bi_bf", lambda: nn.GRU(2, 4, bidirectional=True, batch_first=True), "rnn"),
-    ("linear_8_3", lambda: nn.Linear(8, 3), "linear"),
-    ("embedding_30_6", lambda: nn.Embedding(30, 6), "embedding"),
+    # name, PyTorch constructor (the C# tests build Recur's module from the same text), kind
+    ("rnn_5_7", "RNN(5, 7)", "rnn"),
+    ("rnn_relu_2l_bf", "RNN(3, 6, num_layers=2, nonlinearity='relu', batch_first=True)", "rnn"),
+    ("lstm_2l_bi", "LSTM(4, 8, num_layers=2, bidirectional=True)", "lstm"),
+    ("lstm_proj_bf", "LSTM(6, 10, proj_size=3, batch_first=True)", "lstm"),
+    ("lstm_proj_2l_bi", "LSTM(5, 7, num_layers=2, proj_size=4, bidirectional=True)", "lstm"),
+    ("gru_3l_nobias", "GRU(5, 9, num_layers=3, bias=False)", "rnn"),
+    ("gru_bi_bf", "GRU(2, 4, bidirectional=True, batch_first=True)", "rnn"),
+    ("linear_8_3", "Linear(8, 3)", "linear"),
+    ("embedding_30_6", "Embedding(30, 6)", "embedding"),
 ]
 SIZES = [(4, 3), (1, 1)]  # (seq, batch)
 
@@ -94,13 +94,13 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(1)
-    for i, (name, ctor, kind) in enumerate(CASES):
+    for i, (name, spec, kind) in enumerate(CASES):
         torch.manual_seed(100 + i)
         g = torch.Generator().manual_seed(200 + i)
-        m = ctor()
+        m = eval("nn." + spec)
         train(m, kind, g)
         m.eval()
-        case = {"name": name, "module": repr(m), "kind": kind,
+        case = {"name": name, "module": spec, "kind": kind,
                 "state": {k: tensor_json(v) for k, v in m.state_dict().items()}, "runs": []}
         with torch.no_grad():
             for seq, batch in SIZES:
