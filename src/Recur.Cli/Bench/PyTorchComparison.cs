@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Recur.Cli.Bench;
 
 /// <summary>Runs bench/pytorch_bench.py (Debian's torch via /usr/bin/python3) and reads its last stdout line.</summary>
-public static class PyTorchComparison
+internal static class PyTorchComparison
 {
     public sealed record Result(string Torch, string Blas, int Threads, Dictionary<string, Timing> Workloads);
 
