@@ -4,7 +4,7 @@ using ScottPlot;
 namespace Recur.Cli.Plots;
 
 /// <summary>Saves a ScottPlot figure as PNG through <see cref="AtomicFile"/>: the old figure or the new, never half of one.</summary>
-public static class PlotFile
+internal static class PlotFile
 {
     public static string SavePng(ScottPlot.Plot plot, string path, int width, int height) =>
         Save(path, () => plot.GetImageBytes(width, height, ImageFormat.Png));
