@@ -103,10 +103,17 @@ public static class Checkpoint
         // The model: every tensor outside the optimizer's prefix.
         var modelState = new Dictionary<string, Tensor>();
         var optimizerTensors = new List<NamedTensorData>();
-        foreach (var t in file.Tensors)
+        try
         {
-            if (t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)) optimizerTensors.Add(t);
-            else modelState[t.Name] = Tensor.FromArray(t.Data, t.Shape);
+            foreach (var t in file.Tensors)
+            {
+                if (t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)) optimizerTensors.Add(t);
+                else modelState[t.Name] = Tensor.FromArray(t.Data, t.Shape);
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw Bad("model tensors: " + e.Message);
         }
         if (model.CheckStateDict(modelState, strict: true) is string error) throw Bad(error);
 

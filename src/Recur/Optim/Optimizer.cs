@@ -198,7 +198,7 @@ public abstract class Optimizer
             {
                 if (key == "params") continue;
                 if (!own.Options.TryGetValue(key, out var current))
-                    throw new ArgumentException($"parameter group {gi} has option '{key}', which {GetType().Name} does not have");
+                    throw new ArgumentException($"parameter group {gi} has option '{Cut(key)}', which {GetType().Name} does not have");
                 o[key] = value switch
                 {
                     double d when current is double => d,
@@ -239,7 +239,7 @@ public abstract class Optimizer
                         throw new ArgumentException($"state {id} '{name}' has shape {Shapes.Format(t.Shape)}, but its parameter has shape {Shapes.Format(Params[i].Shape)}");
                     buffers[name] = t.ToArray();
                 }
-                else throw new ArgumentException($"state {id} has '{name}', which {GetType().Name} does not keep");
+                else throw new ArgumentException($"state {id} has '{Cut(name)}', which {GetType().Name} does not keep");
             }
             if (CountsSteps && !entry.ContainsKey("step"))
                 throw new ArgumentException($"state {id} has no 'step'");
@@ -254,6 +254,9 @@ public abstract class Optimizer
             Array.Copy(state, _state, state.Length);
         };
     }
+
+    // A name from a file, cut for an error message.
+    private static string Cut(string s) => s.Length > 80 ? s[..80] + "…" : s;
 
     /// <summary>Throws PyTorch's message unless <paramref name="value"/> is a non-negative number.</summary>
     protected static void CheckNonNegative(string name, double value)
