@@ -15,7 +15,7 @@ public sealed partial class Tensor
             var gi = new float[Numel];
             gi.AsSpan().Fill(g[0]);
             AccumulateGrad(gi);
-        });
+        }, savesTensors: false);
     }
 
     /// <summary>Σ x in double, four lanes at a time.</summary>
@@ -38,8 +38,18 @@ public sealed partial class Tensor
         return s;
     }
 
-    /// <summary>Mean of all elements (0-d).</summary>
-    public Tensor Mean() => Sum().Mul(1f / Numel);
+    /// <summary>Mean of all elements (0-d): the double-accumulated sum rounded to float, times 1/n; d = g/n everywhere.</summary>
+    public Tensor Mean()
+    {
+        float scale = 1f / Numel;
+        var result = Scalar((float)SumDouble(ReadOnlySpan) * scale);
+        return Record(result, "MeanBackward0", new[] { this }, g =>
+        {
+            var gi = new float[Numel];
+            gi.AsSpan().Fill(g[0] * scale);
+            AccumulateGrad(gi);
+        }, savesTensors: false);
+    }
 
     /// <summary>Sum over <paramref name="dim"/>; d = g broadcast back along dim.</summary>
     public Tensor Sum(int dim, bool keepDim = false)
@@ -64,10 +74,26 @@ public sealed partial class Tensor
                 for (int k = 0; k < size; k++)
                     g.AsSpan(o * inner, inner).CopyTo(gi.AsSpan((o * size + k) * inner));
             AccumulateGrad(gi);
-        });
+        }, savesTensors: false);
     }
 
-    public Tensor Mean(int dim, bool keepDim = false) => Sum(dim, keepDim).Mul(1f / _shape[Shapes.NormalizeDim(dim, Dim)]);
+    /// <summary>Mean over <paramref name="dim"/> (the sum over dim times 1/size); d = g/size broadcast back along dim.</summary>
+    public Tensor Mean(int dim, bool keepDim = false)
+    {
+        int d = Shapes.NormalizeDim(dim, Dim);
+        int outer = Shapes.Prod(_shape, 0, d), size = _shape[d], inner = Shapes.Prod(_shape, d + 1, Dim);
+        float scale = 1f / size;
+        Tensor result;
+        using (GradMode.NoGrad()) result = Sum(d, keepDim).Mul(scale);
+        return Record(result, "MeanBackward1", new[] { this }, g =>
+        {
+            var gi = new float[Numel];
+            for (int o = 0; o < outer; o++)
+                for (int k = 0; k < size; k++)
+                    for (int i = 0; i < inner; i++) gi[(o * size + k) * inner + i] = g[o * inner + i] * scale;
+            AccumulateGrad(gi);
+        }, savesTensors: false);
+    }
 
     /// <summary>The p-norm of all elements (0-d), p = 2 by default.</summary>
     public Tensor Norm(float p = 2f) => p == 2f ? Pow(2f).Sum().Sqrt() : Abs().Pow(p).Sum().Pow(1f / p);
