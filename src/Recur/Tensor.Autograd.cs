@@ -11,6 +11,7 @@ public sealed partial class Tensor
     /// </summary>
     internal static Tensor Record(Tensor result, string name, Tensor[] inputs, Action<float[]> backward, bool savesTensors = true)
     {
+        OpTrace.NoteUntraced(name, result);
         if (!AnyRequiresGrad(inputs)) return result;
         result._requiresGrad = true;
         result.GradFn = new Node(name, inputs, new[] { result }, () => backward(result.PendingGrad!), savesTensors: savesTensors);
@@ -23,6 +24,7 @@ public sealed partial class Tensor
     /// </summary>
     internal static void RecordMany(string name, Tensor[] inputs, Tensor[] outputs, Action backward, Action? release = null)
     {
+        foreach (var o in outputs) OpTrace.NoteUntraced(name, o);
         if (!AnyRequiresGrad(inputs)) return;
         var node = new Node(name, inputs, outputs, backward, release);
         foreach (var o in outputs)

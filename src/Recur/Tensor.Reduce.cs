@@ -9,7 +9,9 @@ public sealed partial class Tensor
     /// <summary>Sum of all elements (0-d); d = g everywhere.</summary>
     public Tensor Sum()
     {
+        using var trace = Autograd.OpTrace.Enter();
         var result = Scalar((float)SumDouble(ReadOnlySpan));
+        trace.Done("SumAll", result, new object[] { this });
         return Record(result, "SumBackward0", new[] { this }, g =>
         {
             var gi = new float[Numel];
@@ -41,8 +43,9 @@ public sealed partial class Tensor
     /// <summary>Mean of all elements (0-d): the double-accumulated sum rounded to float, times 1/n; d = g/n everywhere.</summary>
     public Tensor Mean()
     {
+        using var trace = Autograd.OpTrace.Enter();
         float scale = 1f / Numel;
-        var result = Scalar((float)SumDouble(ReadOnlySpan) * scale);
+        var result = trace.Done("MeanAll", Scalar((float)SumDouble(ReadOnlySpan) * scale), new object[] { this });
         return Record(result, "MeanBackward0", new[] { this }, g =>
         {
             var gi = new float[Numel];
@@ -54,6 +57,7 @@ public sealed partial class Tensor
     /// <summary>Sum over <paramref name="dim"/>; d = g broadcast back along dim.</summary>
     public Tensor Sum(int dim, bool keepDim = false)
     {
+        using var trace = Autograd.OpTrace.Enter();
         int d = Shapes.NormalizeDim(dim, Dim);
         int outer = Shapes.Prod(_shape, 0, d), size = _shape[d], inner = Shapes.Prod(_shape, d + 1, Dim);
         var outShape = keepDim ? _shape.Select((s, i) => i == d ? 1 : s).ToArray() : _shape.Where((_, i) => i != d).ToArray();
@@ -67,6 +71,7 @@ public sealed partial class Tensor
                 for (int i = 0; i < inner; i++) acc[i] += src[(o * size + k) * inner + i];
             for (int i = 0; i < inner; i++) result.Storage[o * inner + i] = (float)acc[i];
         }
+        trace.Done("Sum", result, new object[] { this }, d, keepDim);
         return Record(result, "SumBackward1", new[] { this }, g =>
         {
             var gi = new float[Numel];
@@ -80,11 +85,13 @@ public sealed partial class Tensor
     /// <summary>Mean over <paramref name="dim"/> (the sum over dim times 1/size); d = g/size broadcast back along dim.</summary>
     public Tensor Mean(int dim, bool keepDim = false)
     {
+        using var trace = Autograd.OpTrace.Enter();
         int d = Shapes.NormalizeDim(dim, Dim);
         int outer = Shapes.Prod(_shape, 0, d), size = _shape[d], inner = Shapes.Prod(_shape, d + 1, Dim);
         float scale = 1f / size;
         Tensor result;
         using (GradMode.NoGrad()) result = Sum(d, keepDim).Mul(scale);
+        trace.Done("Mean", result, new object[] { this }, d, keepDim);
         return Record(result, "MeanBackward1", new[] { this }, g =>
         {
             var gi = new float[Numel];

@@ -199,7 +199,11 @@ public sealed partial class Tensor
     public void Backward(Tensor? gradient = null, bool retainGraph = false) => Engine.Backward(this, gradient, retainGraph);
 
     /// <summary>A tensor sharing this one's storage, cut from the graph (PyTorch's <c>detach()</c>).</summary>
-    public Tensor Detach() => new(Storage, Offset, _shape);
+    public Tensor Detach()
+    {
+        using var trace = OpTrace.Enter();
+        return trace.Done("Identity", new Tensor(Storage, Offset, _shape), new object[] { this });
+    }
 
     /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor, for fluent construction.</summary>
     public Tensor RequireGrad(bool requires = true)
@@ -209,7 +213,11 @@ public sealed partial class Tensor
     }
 
     /// <summary>A deep copy, detached from the graph.</summary>
-    public Tensor Clone() => new(ToArray(), 0, _shape.AsSpan().ToArray());
+    public Tensor Clone()
+    {
+        using var trace = OpTrace.Enter();
+        return trace.Done("Identity", new Tensor(ToArray(), 0, _shape.AsSpan().ToArray()), new object[] { this });
+    }
 
     /// <summary>Copies <paramref name="source"/>'s values into this tensor in place (no autograd).</summary>
     public void CopyFrom(Tensor source)
