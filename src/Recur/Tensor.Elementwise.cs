@@ -23,13 +23,13 @@ public sealed partial class Tensor
     public Tensor Add(Tensor other) => Binary(this, other, "Add", "AddBackward0",
         static (x, y, o) => TensorPrimitives.Add(x, y, o),
         static (g, x, y, gx) => g.CopyTo(gx),
-        static (g, x, y, gy) => g.CopyTo(gy));
+        static (g, x, y, gy) => g.CopyTo(gy), savesTensors: false);
 
     // d(a−b) = g, −g
     public Tensor Sub(Tensor other) => Binary(this, other, "Sub", "SubBackward0",
         static (x, y, o) => TensorPrimitives.Subtract(x, y, o),
         static (g, x, y, gx) => g.CopyTo(gx),
-        static (g, x, y, gy) => TensorPrimitives.Negate(g, gy));
+        static (g, x, y, gy) => TensorPrimitives.Negate(g, gy), savesTensors: false);
 
     // d(a·b) = g·b, g·a
     public Tensor Mul(Tensor other) => Binary(this, other, "Mul", "MulBackward0",
@@ -49,7 +49,7 @@ public sealed partial class Tensor
     internal delegate void Kernel3(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> o);
     internal delegate void GradKernel(ReadOnlySpan<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> gi);
 
-    private static Tensor Binary(Tensor a, Tensor b, string op, string name, Kernel3 forward, GradKernel gradA, GradKernel gradB)
+    private static Tensor Binary(Tensor a, Tensor b, string op, string name, Kernel3 forward, GradKernel gradA, GradKernel gradB, bool savesTensors = true)
     {
         using var trace = Autograd.OpTrace.Enter();
         var shape = Shapes.Broadcast(a.Shape, b.Shape);
@@ -66,7 +66,7 @@ public sealed partial class Tensor
             var tmp = new float[g.Length];
             if (a.RequiresGrad) { gradA(g, xa, ya, tmp); a.AccumulateGrad(SumTo(tmp, shape, a.Shape)); }
             if (b.RequiresGrad) { gradB(g, xa, ya, tmp); b.AccumulateGrad(SumTo(tmp, shape, b.Shape)); }
-        });
+        }, savesTensors);
     }
 
     /// <summary>The values of <paramref name="t"/> repeated to <paramref name="shape"/>.</summary>
@@ -117,7 +117,7 @@ public sealed partial class Tensor
         var result = new Tensor(_shape);
         TensorPrimitives.Add(ReadOnlySpan, s, result.Storage);
         trace.Done("AddScalar", result, new object[] { this }, s);
-        return Record(result, "AddBackward0", new[] { this }, g => AccumulateGrad(g));
+        return Record(result, "AddBackward0", new[] { this }, g => AccumulateGrad(g), savesTensors: false);
     }
 
     public Tensor Mul(float s)
