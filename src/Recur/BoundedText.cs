@@ -33,6 +33,11 @@ internal static class BoundedText
         return sb.ToString();
     }
 
+    /// <summary>A list as <c>[1, 2, 3]</c>, cut after <paramref name="max"/> items: <c>[1, 2, … (5000 items)]</c>.</summary>
+    public static string List(IReadOnlyList<int> items, int max = 16) =>
+        items.Count <= max ? "[" + string.Join(", ", items) + "]"
+            : "[" + string.Join(", ", items.Take(max)) + $", … ({items.Count} items)]";
+
     /// <summary>A path cut to its last <paramref name="max"/> characters (the file name matters most).</summary>
     public static string Path(string path, int max = 160)
     {
