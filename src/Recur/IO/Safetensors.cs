@@ -51,7 +51,7 @@ public static class Safetensors
         });
     }
 
-    /// <summary>The string metadata (<c>__metadata__</c>) of a safetensors file, after checking the whole file as <see cref="Load"/> does.</summary>
+    /// <summary>The string metadata (<c>__metadata__</c>) of a safetensors file, after checking the whole file as <see cref="Load(string)"/> does.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not valid safetensors.</exception>
     public static IReadOnlyDictionary<string, string> ReadMetadata(string path) => Load(path).Metadata;

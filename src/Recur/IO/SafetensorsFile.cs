@@ -6,7 +6,7 @@ namespace Recur.IO;
 /// <param name="Data">Row-major values; length = product of <paramref name="Shape"/> (1 for 0-d).</param>
 public sealed record NamedTensorData(string Name, int[] Shape, float[] Data);
 
-/// <summary>What <see cref="Safetensors.Load"/> read: the tensors in file order, and the string metadata.</summary>
+/// <summary>What <see cref="Safetensors.Load(string)"/> read: the tensors in file order, and the string metadata.</summary>
 public sealed record SafetensorsFile(IReadOnlyList<NamedTensorData> Tensors, IReadOnlyDictionary<string, string> Metadata)
 {
     /// <summary>The tensor called <paramref name="name"/>.</summary>
