@@ -174,7 +174,7 @@ public sealed partial class Tensor
     public Tensor Sigmoid() => Unary("SigmoidBackward0", TensorPrimitives.Sigmoid, static (x, y) => y * (1f - y));
     public Tensor Relu() => Unary("ReluBackward0", static (x, y) => TensorPrimitives.Max(x, 0f, y), static (x, y) => y > 0 ? 1f : 0f);
     public Tensor Sqrt() => Unary("SqrtBackward0", TensorPrimitives.Sqrt, static (x, y) => 0.5f / y);
-    public Tensor Abs() => Unary("AbsBackward0", TensorPrimitives.Abs, static (x, y) => MathF.Sign(x));
+    public Tensor Abs() => Unary("AbsBackward0", TensorPrimitives.Abs, static (x, y) => x > 0 ? 1f : x < 0 ? -1f : 0f); // sign(NaN) = 0 as in PyTorch; MathF.Sign throws
     public Tensor Sin() => Unary("SinBackward0", TensorPrimitives.Sin, static (x, y) => MathF.Cos(x));
     public Tensor Cos() => Unary("CosBackward0", TensorPrimitives.Cos, static (x, y) => -MathF.Sin(x));
 }
