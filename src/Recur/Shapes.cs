@@ -3,6 +3,7 @@ namespace Recur;
 /// <summary>Shape arithmetic and PyTorch-style shape text (<c>[2, 3]</c>).</summary>
 public static class Shapes
 {
+    /// <summary>Product of the sizes: the number of elements.</summary>
     public static int Numel(ReadOnlySpan<int> shape)
     {
         long n = 1;
@@ -11,8 +12,10 @@ public static class Shapes
         return (int)n;
     }
 
+    /// <summary>The shape as PyTorch's messages print it, e.g. <c>[2, 3]</c>.</summary>
     public static string Format(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
 
+    /// <summary>True when the shapes have the same sizes.</summary>
     public static bool Equal(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
 
     /// <summary>A copy of <paramref name="shape"/> after checking every dimension is non-negative.</summary>

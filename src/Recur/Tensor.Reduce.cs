@@ -67,6 +67,7 @@ public sealed partial class Tensor
         });
     }
 
+    /// <summary>Mean over dimension <paramref name="dim"/> (negative counts from the end), kept as size 1 when <paramref name="keepDim"/>.</summary>
     public Tensor Mean(int dim, bool keepDim = false) => Sum(dim, keepDim).Mul(1f / _shape[Shapes.NormalizeDim(dim, Dim)]);
 
     /// <summary>The p-norm of all elements (0-d), p = 2 by default.</summary>

@@ -8,6 +8,7 @@ public static class GradMode
 {
     [ThreadStatic] private static bool _disabled;
 
+    /// <summary>True when operations on this thread are recorded for backward.</summary>
     public static bool IsEnabled => !_disabled;
 
     /// <summary>Disables recording until the returned scope is disposed (scopes nest).</summary>
@@ -16,6 +17,7 @@ public static class GradMode
     /// <summary>Re-enables recording inside a no-grad region.</summary>
     public static Scope EnableGrad() => new(enabled: true);
 
+    /// <summary>A region of <see cref="NoGrad"/> or <see cref="EnableGrad"/>; disposing it restores the previous mode.</summary>
     public readonly struct Scope : IDisposable
     {
         private readonly bool _previousDisabled;
@@ -26,6 +28,7 @@ public static class GradMode
             _disabled = !enabled;
         }
 
+        /// <summary>Restores the mode that was in force when the scope began.</summary>
         public void Dispose() => _disabled = _previousDisabled;
     }
 }

@@ -12,6 +12,7 @@ namespace Recur.Kernels;
 /// </summary>
 public static class FastMath
 {
+    /// <summary>e^x in eight lanes, in float (Cephes-style range reduction and polynomial).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
     {

@@ -30,6 +30,7 @@ public static class Gates
     }
 
     // h = act(pre), in place
+    /// <summary>h = tanh(pre) or relu(pre), in place.</summary>
     public static void RnnForward(Span<float> pre, bool relu)
     {
         if (!Simd) { GatesReference.RnnForward(pre, relu); return; }
@@ -44,6 +45,7 @@ public static class Gates
     }
 
     // dpre = dh · act'(pre), from h
+    /// <summary>dpre = dh · act′(pre), computed from the output h.</summary>
     public static void RnnBackward(ReadOnlySpan<float> h, ReadOnlySpan<float> dh, Span<float> dpre, bool relu)
     {
         if (!Simd) { GatesReference.RnnBackward(h, dh, dpre, relu); return; }
@@ -66,6 +68,7 @@ public static class Gates
     }
 
     // gates [bs, 4H] → (i, f, g, o) in place;  c = f·cPrev + i·g;  h = o·tanh(c)
+    /// <summary>LSTM step: gates [bs, 4H] → (i, f, g, o) in place; c = f·cPrev + i·g; h = o·tanh(c).</summary>
     public static void LstmForward(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int bs, int hidden)
     {
         if (!Simd || hidden < 8) { GatesReference.LstmForward(gates, cPrev, c, h, bs, hidden); return; }
@@ -99,6 +102,7 @@ public static class Gates
     }
 
     // See GatesReference.LstmBackward for the equations.
+    /// <summary>LSTM step backward; the equations are <see cref="GatesReference.LstmBackward"/>'s.</summary>
     public static void LstmBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> c, ReadOnlySpan<float> cPrev,
         ReadOnlySpan<float> dh, Span<float> dc, Span<float> dGates, int bs, int hidden)
     {
@@ -136,6 +140,7 @@ public static class Gates
     }
 
     // r, z, n and h for one step; see GatesReference.GruForward.
+    /// <summary>GRU step: r, z, n and h from the input and hidden projections; see <see cref="GatesReference.GruForward"/>.</summary>
     public static void GruForward(Span<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> hPrev, Span<float> h, Span<float> ghn, int bs, int hidden)
     {
         if (!Simd || hidden < 8) { GatesReference.GruForward(gx, gh, hPrev, h, ghn, bs, hidden); return; }
@@ -167,6 +172,7 @@ public static class Gates
     }
 
     // See GatesReference.GruBackward.
+    /// <summary>GRU step backward; see <see cref="GatesReference.GruBackward"/>.</summary>
     public static void GruBackward(ReadOnlySpan<float> act, ReadOnlySpan<float> ghn, ReadOnlySpan<float> hPrev,
         Span<float> dh, Span<float> dGx, Span<float> dGh, int bs, int hidden)
     {

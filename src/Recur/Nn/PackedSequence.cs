@@ -20,6 +20,7 @@ public sealed class PackedSequence
     /// <summary>The inverse permutation of <see cref="SortedIndices"/>.</summary>
     public int[]? UnsortedIndices { get; }
 
+    /// <summary>Wraps already packed data; use <see cref="RnnUtils.PackPaddedSequence"/> to pack a padded batch.</summary>
     public PackedSequence(Tensor data, int[] batchSizes, int[]? sortedIndices = null, int[]? unsortedIndices = null)
     {
         if (batchSizes.Length == 0) throw new ArgumentException("PackedSequence needs at least one time step");
@@ -55,6 +56,7 @@ public sealed class PackedSequence
         return inv;
     }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"PackedSequence(data={Shapes.Format(Data.Shape)}, batch_sizes=[{string.Join(", ", BatchSizes)}])";
 }
