@@ -1,4 +1,3 @@
-using Recur.Autograd;
 using Recur.Nn;
 using Recur.Optim;
 using Recur.Training;
