@@ -10,7 +10,9 @@ public class ModuleExportTests
 {
     private static readonly (int Seq, int Batch)[] Sizes = { (1, 1), (4, 3), (7, 1), (1, 5), (3, 2) };
 
-    public static TheoryData<string> Recurrent => new()
+    public static TheoryData<string> Recurrent => new(Specs);
+
+    internal static readonly string[] Specs =
     {
         "RNN(5, 7)",
         "RNN(3, 6, num_layers=2, nonlinearity='relu', batch_first=True)",
