@@ -117,7 +117,7 @@ public sealed partial class Tensor
         var result = new Tensor(_shape);
         TensorPrimitives.Add(ReadOnlySpan, s, result.Storage);
         trace.Done("AddScalar", result, new object[] { this }, s);
-        return Record(result, "AddBackward1", new[] { this }, g => AccumulateGrad(g));
+        return Record(result, "AddBackward0", new[] { this }, g => AccumulateGrad(g));
     }
 
     public Tensor Mul(float s)
@@ -126,7 +126,7 @@ public sealed partial class Tensor
         var result = new Tensor(_shape);
         TensorPrimitives.Multiply(ReadOnlySpan, s, result.Storage);
         trace.Done("MulScalar", result, new object[] { this }, s);
-        return Record(result, "MulBackward1", new[] { this }, g =>
+        return Record(result, "MulBackward0", new[] { this }, g =>
         {
             var gi = new float[g.Length];
             TensorPrimitives.Multiply(g, s, gi);
@@ -177,9 +177,4 @@ public sealed partial class Tensor
     public Tensor Abs() => Unary("AbsBackward0", TensorPrimitives.Abs, static (x, y) => MathF.Sign(x));
     public Tensor Sin() => Unary("SinBackward0", TensorPrimitives.Sin, static (x, y) => MathF.Cos(x));
     public Tensor Cos() => Unary("CosBackward0", TensorPrimitives.Cos, static (x, y) => -MathF.Sin(x));
-
-    /// <summary>Clamps to [min, max]; gradient passes only where the value was inside.</summary>
-    public Tensor Clamp(float min, float max) => Unary("ClampBackward1",
-        (x, y) => { TensorPrimitives.Max(x, min, y); TensorPrimitives.Min(y, max, y); },
-        (x, y) => x >= min && x <= max ? 1f : 0f, min, max);
 }
