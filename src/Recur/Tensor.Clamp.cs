@@ -22,7 +22,7 @@ public sealed partial class Tensor
                 if (min is not null) TensorPrimitives.Max(y, lo, y);
                 if (max is not null) TensorPrimitives.Min(y, hi, y);
             },
-            (x, y) => x >= lo && x <= hi ? 1f : 0f);
+            (x, y) => x >= lo && x <= hi ? 1f : 0f, lo, hi);
     }
 
     /// <summary>max(x, <paramref name="min"/>) element-wise (PyTorch's <c>clamp_min</c>).</summary>

@@ -27,6 +27,8 @@ public class CheckerTests
             Save("linear", new Linear(8, 3));
             Save("linear3d", new Linear(8, 3), new OnnxExportOptions { InputShape = new OnnxDim[] { OnnxDim.Batch, OnnxDim.Seq, 8 } });
             Save("embedding", new Embedding(30, 6));
+            Save("sequential", new Sequential(new Linear(8, 16), new Tanh(), new Dropout(0.3f), new Linear(16, 3)));
+            Save("mixer", new TracingTests.Mixer(), new OnnxExportOptions { InputShape = new OnnxDim[] { OnnxDim.Seq, OnnxDim.Batch, 3 } });
             Save("traced", new TracingTests.Tagger(), new OnnxExportOptions { InputShape = new OnnxDim[] { OnnxDim.Batch, OnnxDim.Seq }, OpsetVersion = 13 });
 
             string tool = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../tools/check_onnx.py"));

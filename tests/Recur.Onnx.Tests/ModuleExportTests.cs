@@ -92,6 +92,20 @@ public class ModuleExportTests
     }
 
     [Fact]
+    public void SequentialMatchesRecur()
+    {
+        var rng = new Generator(8);
+        var seq = new Sequential(new Linear(8, 16, rng: rng), new Tanh(), new Dropout(0.3f), new Linear(16, 3, rng: rng), new Relu());
+        var bytes = OnnxExport.ToBytes(seq);
+        seq.Eval();
+        foreach (var (_, batch) in Sizes)
+        {
+            var x = Tensor.Randn(rng, batch, 8);
+            Ort.AssertClose($"sequential batch={batch}", seq.Forward(x).ToArray(), new[] { batch, 3 }, Ort.Run(bytes, Ort.Value.Of("input", x))["output"]);
+        }
+    }
+
+    [Fact]
     public void ExportLeavesTrainingModeAsItWas()
     {
         var m = new Lstm(3, 4, numLayers: 2, dropout: 0.5f);
