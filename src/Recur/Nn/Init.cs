@@ -3,7 +3,7 @@ namespace Recur.Nn;
 /// <summary>
 /// In-place parameter initialisers, as <c>torch.nn.init</c>: each fills the tensor (outside autograd, like PyTorch's
 /// <c>no_grad</c> bodies), bumps its <see cref="Tensor.Version"/> and returns it. Random ones draw from
-/// <paramref name="generator"/>, or <see cref="Generator.Default"/> when it is null; the numbers differ from PyTorch's
+/// <c>generator</c>, or <see cref="Generator.Default"/> when it is null; the numbers differ from PyTorch's
 /// (its random stream cannot be reproduced) but the distributions, bounds and fan rules are PyTorch's.
 /// A zero-element tensor is left as it is (PyTorch warns and does nothing).
 /// </summary>
