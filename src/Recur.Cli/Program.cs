@@ -15,6 +15,7 @@ public static class Program
             BenchCommand.Create(),
             ForecastCommand.Create(),
             PredictCommand.Create(),
+            CharLmCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
