@@ -29,6 +29,15 @@ public class CheckerTests
             Save("embedding", new Embedding(30, 6));
             Save("sequential", new Sequential(new Linear(8, 16), new Tanh(), new Dropout(0.3f), new Linear(16, 3)));
             Save("mixer", new TracingTests.Mixer(), new OnnxExportOptions { InputShape = new OnnxDim[] { OnnxDim.Seq, OnnxDim.Batch, 3 } });
+            var vocab = Recur.Text.CharVocabulary.FromText("abc def");
+            var lmPath = Path.Combine(dir, "charlm.safetensors");
+            Recur.Text.CharLmFile.Save(lmPath, new Recur.Text.CharLm(new Recur.Text.CharLmConfig(vocab.Count, 4, 6, 2)), vocab);
+            files.Add(Path.Combine(dir, "charlm.onnx"));
+            Recur.Cli.Commands.ExportCommand.Export(lmPath, files[^1]);
+            var fcPath = Path.Combine(dir, "forecast.safetensors");
+            Recur.Forecasting.ModelFile.Save(fcPath, CliExportTests.Forecaster("lstm", Recur.Forecasting.ForecastAnchor.Seasonal, 2, 2));
+            files.Add(Path.Combine(dir, "forecast.onnx"));
+            Recur.Cli.Commands.ExportCommand.Export(fcPath, files[^1]);
             Save("traced", new TracingTests.Tagger(), new OnnxExportOptions { InputShape = new OnnxDim[] { OnnxDim.Batch, OnnxDim.Seq }, OpsetVersion = 13 });
 
             string tool = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../tools/check_onnx.py"));
