@@ -82,7 +82,7 @@ public sealed partial class Tensor
         }, savesTensors: false);
     }
 
-    /// <summary>Mean over <paramref name="dim"/> (the sum over dim times 1/size); d = g/size broadcast back along dim.</summary>
+    /// <summary>Mean over dimension <paramref name="dim"/> (negative counts from the end), kept as size 1 when <paramref name="keepDim"/>.</summary>
     public Tensor Mean(int dim, bool keepDim = false)
     {
         using var trace = Autograd.OpTrace.Enter();

@@ -36,7 +36,8 @@ public sealed partial class Tensor
     private int[] InferShape(int[] shape)
     {
         shape = shape.AsSpan().ToArray();
-        int infer = -1, known = 1;
+        int infer = -1;
+        long known = 1; // saturates above Numel: such a shape is invalid whatever is inferred
         for (int i = 0; i < shape.Length; i++)
         {
             if (shape[i] == -1)
@@ -45,13 +46,13 @@ public sealed partial class Tensor
                 infer = i;
             }
             else if (shape[i] < 0) throw new ArgumentException($"invalid shape dimension {shape[i]}");
-            else known *= shape[i];
+            else known = Math.Min(known * shape[i], (long)int.MaxValue + 1);
         }
         if (infer >= 0)
         {
             if (known == 0 || Numel % known != 0)
                 throw new ArgumentException($"shape '{Shapes.Format(shape)}' is invalid for input of size {Numel}");
-            shape[infer] = Numel / known;
+            shape[infer] = (int)(Numel / known);
         }
         if (Shapes.Numel(shape) != Numel)
             throw new ArgumentException($"shape '{Shapes.Format(shape)}' is invalid for input of size {Numel}");
