@@ -6,7 +6,7 @@ namespace Recur.Cli.Bench;
 /// Times a workload: a warm-up (one call, or 0.2 s of calls), then samples until the time budget is spent and
 /// at least <see cref="MinReps"/> were taken, as bench/pytorch_bench.py does.
 /// </summary>
-public sealed class BenchRunner
+internal sealed class BenchRunner
 {
     public double BudgetSeconds { get; init; } = 1.5;
     public int MinReps { get; init; } = 5;

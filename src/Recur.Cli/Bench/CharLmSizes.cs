@@ -5,7 +5,7 @@ namespace Recur.Cli.Bench;
 /// batch_first) + Linear(Hidden → Vocab), trained on [Batch, Seq] token windows. The other sides of
 /// <c>recur bench --compare</c> are handed them on their command line (<see cref="Argument"/>).
 /// </summary>
-public sealed record CharLmSizes(int Vocab, int Embed, int Hidden, int Layers, int Seq, int Batch)
+internal sealed record CharLmSizes(int Vocab, int Embed, int Hidden, int Layers, int Seq, int Batch)
 {
     /// <summary>The char-LM defaults on tinyshakespeare (65 characters).</summary>
     public static CharLmSizes Default { get; } = new(65, 64, 512, 2, 128, 32);

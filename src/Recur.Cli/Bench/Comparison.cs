@@ -7,7 +7,7 @@ namespace Recur.Cli.Bench;
 /// The other side of <c>recur bench --compare</c>: a program (bench/pytorch_bench.py or bench/LibTorch) that times the
 /// same workloads under the same names and prints one JSON object as its last stdout line.
 /// </summary>
-public sealed record Comparison(string Framework, string Torch, string Blas, int Threads, Dictionary<string, Timing> Workloads)
+internal sealed record Comparison(string Framework, string Torch, string Blas, int Threads, Dictionary<string, Timing> Workloads)
 {
     /// <summary>Runs <paramref name="psi"/> and reads its JSON line; <paramref name="hint"/> maps its last error line to advice.</summary>
     public static Comparison Run(string framework, ProcessStartInfo psi, Func<string, string>? hint = null)

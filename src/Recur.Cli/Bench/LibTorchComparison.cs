@@ -6,7 +6,7 @@ namespace Recur.Cli.Bench;
 /// Runs bench/LibTorch (TorchSharp 0.107 on libtorch 2.10 with MKL and oneDNN, in its own process), building it on
 /// first use: the build restores about 1.4 GB of packages once. The project lives outside the solution and CI.
 /// </summary>
-public static class LibTorchComparison
+internal static class LibTorchComparison
 {
     const string Dll = "bin/Release/net10.0/linux-x64/TorchSharpAnchor.dll";
 

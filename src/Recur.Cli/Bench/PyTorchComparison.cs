@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Recur.Cli.Bench;
 
 /// <summary>Runs bench/pytorch_bench.py (Debian's torch via /usr/bin/python3) and reads its last stdout line.</summary>
-public static class PyTorchComparison
+internal static class PyTorchComparison
 {
     public static Comparison Run(string script, int threads, string? only, bool quick, CharLmSizes charLm, string python = "/usr/bin/python3")
     {

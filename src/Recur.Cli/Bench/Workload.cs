@@ -5,7 +5,7 @@ namespace Recur.Cli.Bench;
 /// factory that builds its inputs and returns the call to time (set-up stays outside the timing).
 /// <see cref="CallsPerSample"/> &gt; 1 times a batch of calls and reports per call (for microsecond calls).
 /// </summary>
-public sealed record Workload(string Name, string Cell, string Mode, double Flops, Func<Action> Setup, int CallsPerSample = 1)
+internal sealed record Workload(string Name, string Cell, string Mode, double Flops, Func<Action> Setup, int CallsPerSample = 1)
 {
     /// <summary>When set, a run of the workload reports its own duration (the sine demo's training loop).</summary>
     public Func<double>? SelfTimed { get; init; }
@@ -30,7 +30,7 @@ public sealed record Workload(string Name, string Cell, string Mode, double Flop
 }
 
 /// <summary>Median, min and max per call in ms, over the samples taken.</summary>
-public sealed record Timing(double MedianMs, double MinMs, double MaxMs, int Reps)
+internal sealed record Timing(double MedianMs, double MinMs, double MaxMs, int Reps)
 {
     /// <summary>Bytes allocated (all threads) per call while sampling; null where not measured.</summary>
     public double? AllocBytesPerCall { get; init; }

@@ -1,4 +1,3 @@
-using Recur.Autograd;
 using Recur.Cli.Sine;
 using Recur.Kernels;
 using Recur.Nn;
@@ -6,7 +5,7 @@ using Recur.Nn;
 namespace Recur.Cli.Bench;
 
 /// <summary>The workloads of issue 4, built exactly as bench/pytorch_bench.py builds them.</summary>
-public static class Workloads
+internal static class Workloads
 {
     private static readonly (string Size, int Input, int Hidden, int Layers, int Seq, int Batch)[] Sizes =
     {

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Recur.Cli.Commands;
 
 /// <summary><c>recur bench</c>: the performance workloads of issue 4, optionally side by side with PyTorch in the same run.</summary>
-public static class BenchCommand
+internal static class BenchCommand
 {
     public static Command Create()
     {

@@ -76,24 +76,15 @@ internal static class RecurrentLayer
         }
 
         var outputs = cN is null ? new[] { outT, hN } : new[] { outT, hN, cN };
-        bool done = false;
+        bool freed = false;
         Tensor.RecordMany(NodeName(cell), inputArray, outputs, () =>
         {
-            // The workspace is given back after the first backward, as PyTorch frees saved tensors.
-            if (done)
-                throw new InvalidOperationException(
-                    "Trying to backward through the graph a second time: the recurrent layer's saved state was freed after the first backward. " +
-                    "Run the forward again for a second backward.");
-            done = true;
-            try
-            {
-                Backward(g, x, h0, c0, dirs, sweeps, ws, outT.PendingGrad, hN.PendingGrad, cN?.PendingGrad);
-            }
-            finally
-            {
-                ws.Release();
-            }
-        });
+            // The engine refuses a freed node first; this guard keeps the returned buffers from ever being read.
+            if (freed) throw new InvalidOperationException(Autograd.Engine.FreedGraphMessage);
+            Backward(g, x, h0, c0, dirs, sweeps, ws, outT.PendingGrad, hN.PendingGrad, cN?.PendingGrad);
+        },
+        // The workspace goes back to the pool when the engine frees the node (after a backward without retain_graph).
+        release: () => { freed = true; ws.Release(); });
         return (outT, hN, cN);
     }
 
