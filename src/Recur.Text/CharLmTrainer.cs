@@ -14,7 +14,7 @@ namespace Recur.Text;
 /// </summary>
 public sealed class CharLmTrainer
 {
-    private const int CalibrationSteps = 12, ReportPoints = 200;
+    private const int CalibrationSteps = 12, ReplanEvery = 25, ReportPoints = 200;
     private const double SafetySeconds = 3;
 
     private readonly CharCorpus _corpus;
@@ -23,6 +23,12 @@ public sealed class CharLmTrainer
     private readonly AdamW _optimizer;
     private readonly TbpttBatches _batches;
     private RnnState? _state;
+
+    // Where the run stands (what a checkpoint holds besides the model, optimizer and generators).
+    private int _step, _total, _bestStep, _evalsDone;
+    private long _tokens;
+    private double _best = double.PositiveInfinity, _recentSum, _recentWeight;
+    private readonly List<LossPoint> _trainCurve = new(), _valCurve = new();
 
     /// <summary>The model being trained (its parameters are the latest, not necessarily the best).</summary>
     public CharLm Model { get; }
@@ -66,92 +72,108 @@ public sealed class CharLmTrainer
     {
         var clock = Stopwatch.StartNew();
         double budget = _o.Minutes * 60;
-        var trainCurve = new List<LossPoint>();
-        var valCurve = new List<LossPoint>();
-        double best = double.PositiveInfinity, trainSeconds = 0, valSeconds = 0;
-        int bestStep = 0, step = 0;
-        long tokens = 0;
+        bool timed = _o.Steps is null;
+        double trainSeconds = 0, valSeconds = 0, valCpu = 0, valEstimate = 0;
+        var runCpu0 = Cpu();
+        long tokensAtStart = _tokens;
+        int stepAtStart = _step;
 
-        // Planned length: fixed, or from the budget once the first steps have been timed.
-        int total = _o.Steps ?? int.MaxValue;
-        int evalEvery = _o.Steps is int s ? _o.EvalEvery ?? Math.Max(1, s / _o.Evaluations) : int.MaxValue;
-        double valEstimate = 0;
-        if (_o.Steps is null) valEstimate = EstimateValidationSeconds();
-        var schedule = new LearningRateSchedule(_o.LearningRate, _o.WarmupSteps, total, _o.MinLrFraction);
+        // Planned length: fixed, or from the budget once the first steps have been timed (and re-planned as the
+        // measured speed changes: the machine may be shared).
+        if (!timed) _total = _o.Steps!.Value;
+        else if (_total == 0) _total = int.MaxValue;
+        if (timed) valEstimate = EstimateValidationSeconds();
+        var schedule = new LearningRateSchedule(_o.LearningRate, _o.WarmupSteps, _total, _o.MinLrFraction);
 
-        int reportEvery = _o.Steps is int s2 ? Math.Max(1, s2 / ReportPoints) : 10;
-        double lossSum = 0, recentSum = 0;
-        int lossCount = 0, recentCount = 0;
-        string stopped = _o.Steps is null ? "budget" : "steps";
+        int reportEvery = timed ? 10 : Math.Max(1, _total / ReportPoints);
+        double lossSum = 0;
+        int lossCount = 0;
+        string stopped = timed ? "budget" : "steps";
         double calibrationStart = 0;
-        int lastEvalStep = -1;
+        int calibrationFrom = _step + 3;
 
         void Validate()
         {
             var t0 = clock.Elapsed.TotalSeconds;
+            var cpu0 = Cpu();
             double loss = CharLmEvaluator.Loss(Model, _corpus.Validation);
+            valCpu += Cpu() - cpu0;
             double took = clock.Elapsed.TotalSeconds - t0;
             valSeconds += took;
             valEstimate = Math.Max(valEstimate, took);
-            valCurve.Add(new LossPoint(step, loss));
-            lastEvalStep = step;
-            if (loss < best)
+            _valCurve.Add(new LossPoint(_step, loss));
+            _evalsDone++;
+            if (loss < _best)
             {
-                best = loss;
-                bestStep = step;
+                _best = loss;
+                _bestStep = _step;
                 var meta = Metadata();
-                meta["steps"] = Int(step);
+                meta["steps"] = Int(_step);
                 meta["validation_loss"] = Real(loss);
                 CharLmFile.Save(outPath, Model, _corpus.Vocabulary, meta);
             }
             progress?.Invoke(Progress(loss));
         }
 
-        CharLmProgress Progress(double? validation) => new(step, total, _batches.Epoch, recentCount > 0 ? recentSum / recentCount : double.NaN,
-            trainSeconds > 0 ? tokens / trainSeconds : 0, _optimizer.LearningRate, validation,
-            double.IsPositiveInfinity(best) ? null : best, clock.Elapsed);
+        CharLmProgress Progress(double? validation) => new(_step, _total, _batches.Epoch, _recentWeight > 0 ? _recentSum / _recentWeight : double.NaN,
+            trainSeconds > 0 ? (_tokens - tokensAtStart) / trainSeconds : 0, _optimizer.LearningRate, validation,
+            double.IsPositiveInfinity(_best) ? null : _best, clock.Elapsed);
 
-        while (step < total)
+        while (_step < _total)
         {
             if (cancel.IsCancellationRequested) { stopped = "cancelled"; break; }
-            if (_o.Steps is null && step > CalibrationSteps)
+            if (timed && _step - stepAtStart > CalibrationSteps)
             {
                 // Stop early if the machine got slower than planned: the final validation must still fit.
-                double perStep = trainSeconds / step;
+                double perStep = trainSeconds / (_step - stepAtStart);
                 if (clock.Elapsed.TotalSeconds + perStep + valEstimate + SafetySeconds > budget) break;
             }
 
             var t0 = clock.Elapsed.TotalSeconds;
-            double loss = TrainStep(schedule.At(step), step);
+            double loss = TrainStep(schedule.At(_step), _step);
             trainSeconds += clock.Elapsed.TotalSeconds - t0;
-            step++;
-            tokens += (long)_batches.Batch * _o.SeqLen;
+            _step++;
+            _tokens += (long)_batches.Batch * _o.SeqLen;
             lossSum += loss; lossCount++;
-            recentSum += loss; recentCount++;
-            if (recentCount > 50) { recentSum = recentSum * 49 / 50; recentCount = 49; } // a running mean of about 50 steps
+            // Exponential moving average over about 50 steps, bias-corrected so the first steps are not pulled to 0.
+            _recentSum = 0.98 * _recentSum + 0.02 * loss;
+            _recentWeight = 0.98 * _recentWeight + 0.02;
 
-            if (_o.Steps is null && step == 3) calibrationStart = trainSeconds;
-            if (_o.Steps is null && step == CalibrationSteps)
+            if (timed && _step == calibrationFrom) calibrationStart = trainSeconds;
+            if (timed && _step - stepAtStart >= CalibrationSteps && (_step - stepAtStart - CalibrationSteps) % ReplanEvery == 0)
             {
-                // Plan the run: the remaining time minus the validation passes, divided by the measured step time.
-                double perStep = (trainSeconds - calibrationStart) / (CalibrationSteps - 3);
-                double left = budget - clock.Elapsed.TotalSeconds - _o.Evaluations * valEstimate - SafetySeconds;
-                total = step + Math.Max(1, (int)(left / perStep));
-                evalEvery = Math.Max(1, total / _o.Evaluations);
-                schedule = schedule with { TotalSteps = total };
+                // Plan: the time left minus the validation passes still to come, divided by the measured step time.
+                double perStep = (trainSeconds - calibrationStart) / (_step - calibrationFrom);
+                double left = budget - clock.Elapsed.TotalSeconds - (_o.Evaluations - _evalsDone) * valEstimate - SafetySeconds;
+                _total = _step + Math.Max(1, (int)(left / perStep));
+                schedule = schedule with { TotalSteps = _total };
             }
-            if (step % reportEvery == 0)
+            if (_step % reportEvery == 0)
             {
-                trainCurve.Add(new LossPoint(step, lossSum / lossCount));
+                _trainCurve.Add(new LossPoint(_step, lossSum / lossCount));
                 lossSum = 0; lossCount = 0;
             }
-            if (step % evalEvery == 0 && step < total) Validate();
+            if (_step < _total && _step >= NextEvalStep()) Validate();
             else progress?.Invoke(Progress(null));
         }
-        if (lossCount > 0) trainCurve.Add(new LossPoint(step, lossSum / lossCount));
-        if (stopped != "cancelled" && step > 0 && lastEvalStep != step) Validate();
-        return new CharLmTrainResult(step, best, bestStep, trainCurve, valCurve, trainSeconds, valSeconds,
-            trainSeconds > 0 ? tokens / trainSeconds : 0, stopped);
+        if (lossCount > 0) _trainCurve.Add(new LossPoint(_step, lossSum / lossCount));
+        if (stopped != "cancelled" && _step > 0 && (_valCurve.Count == 0 || _valCurve[^1].Step != _step)) Validate();
+        long tokens = _tokens - tokensAtStart;
+        return new CharLmTrainResult(_step, _best, _bestStep, _trainCurve.ToList(), _valCurve.ToList(), trainSeconds, valSeconds,
+            trainSeconds > 0 ? tokens / trainSeconds : 0, stopped)
+        {
+            CpuSeconds = Cpu() - runCpu0,
+            ValidationCpuSeconds = valCpu,
+            Tokens = tokens,
+        };
+    }
+
+    /// <summary>The step of the next validation pass: every <c>EvalEvery</c> steps, or the next of the evenly spread passes.</summary>
+    private int NextEvalStep()
+    {
+        if (_o.Steps is not null && _o.EvalEvery is int every) return (_valCurve.Count == 0 ? 0 : _valCurve[^1].Step) / every * every + every;
+        if (_total == int.MaxValue) return int.MaxValue;
+        return Math.Max(1, (int)((long)_total * (_evalsDone + 1) / _o.Evaluations));
     }
 
     /// <summary>One update at learning rate <paramref name="lr"/>; returns the batch's mean loss.</summary>
@@ -184,6 +206,8 @@ public sealed class CharLmTrainer
         CharLmEvaluator.Loss(Model, v.AsSpan(0, n));
         return sw.Elapsed.TotalSeconds * (v.Length - 1) / Math.Max(1, n - 1) * 1.15;
     }
+
+    private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     private static string Int(int v) => v.ToString(CultureInfo.InvariantCulture);
     private static string Real(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -140,6 +140,8 @@ public static class CharLmCommand
         var table = new Table().AddColumns("", "value").HideHeaders();
         table.AddRow("best validation loss", $"{result.BestValidation:0.0000} nats/char (step {result.BestStep} of {result.Steps})");
         table.AddRow("training throughput", $"{result.TokensPerSecond:N0} characters/s ({result.TrainSeconds:0.0} s training, {result.ValidationSeconds:0.0} s validation)");
+        table.AddRow("processor time", $"{result.CpuSeconds:0.0} s ({result.ValidationCpuSeconds:0.0} s validation); " +
+                                         $"{result.Tokens / Math.Max(1e-9, result.CpuSeconds - result.ValidationCpuSeconds):N0} training characters per CPU-second");
         table.AddRow("stopped", result.Stopped);
         table.AddRow("model", Markup.Escape(Path.GetFullPath(outPath)));
         table.AddRow("loss curve", Markup.Escape(savedPlot));
@@ -153,6 +155,8 @@ public static class CharLmCommand
                 steps = result.Steps,
                 tokens_per_second = result.TokensPerSecond,
                 train_seconds = result.TrainSeconds,
+                cpu_seconds = result.CpuSeconds,
+                validation_cpu_seconds = result.ValidationCpuSeconds,
                 validation_seconds = result.ValidationSeconds,
                 stopped = result.Stopped,
                 model = Path.GetFullPath(outPath),
