@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Recur.Autograd;
 using Recur.Nn;
 using Recur.Optim;
 

@@ -68,6 +68,8 @@ public static class GoldenRunner
                 "loss" => RunLoss(c, checks),
                 "optimizer" => RunOptimizer(c, checks),
                 "clip" => RunClip(c, checks),
+                "op" => GoldenOps.Run(c, checks),
+                "repr" => GoldenOps.RunRepr(c, checks),
                 _ => $"kind '{c.Kind}' is not implemented",
             };
             if (unsupported != null) return new CaseResult(c.Name, c.Module, CaseStatus.Unsupported, checks, unsupported);
@@ -85,7 +87,7 @@ public static class GoldenRunner
 
     // ---- comparison ---------------------------------------------------------------------------------
 
-    private static void Compare(GoldenCase c, List<TensorCheck> checks, string name, Tensor? got, JsonElement wantEl)
+    internal static void Compare(GoldenCase c, List<TensorCheck> checks, string name, Tensor? got, JsonElement wantEl)
     {
         var want = c.Tensor(wantEl, name);
         if (got is null)
@@ -136,7 +138,7 @@ public static class GoldenRunner
     }
 
     /// <summary>L = Σ output·R1 + Σ h_n·R2 (+ Σ c_n·R3), or L = output for a scalar loss.</summary>
-    private static Tensor Loss(GoldenCase c, params Tensor?[] terms)
+    internal static Tensor Loss(GoldenCase c, params Tensor?[] terms)
     {
         var loss = c.Section("loss");
         string formula = c.String(loss, "formula", "loss");
@@ -153,7 +155,7 @@ public static class GoldenRunner
         return total ?? throw c.Bad($"loss formula '{formula}' has no R tensors to weight the outputs");
     }
 
-    private static void CheckLossValue(GoldenCase c, List<TensorCheck> checks, Tensor loss)
+    internal static void CheckLossValue(GoldenCase c, List<TensorCheck> checks, Tensor loss)
     {
         var el = c.Section("loss");
         if (c.Has(el, "value")) Compare(c, checks, "loss.value", loss, c.Get(el, "value", "loss"));

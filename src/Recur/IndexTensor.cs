@@ -30,11 +30,6 @@ public sealed class IndexTensor
     /// <summary>The values as float32 (e.g. one-hot codes fed to a network).</summary>
     public Tensor ToFloat() => Tensor.FromArray(Data.Select(v => (float)v).ToArray(), Shape);
 
-    /// <summary>PyTorch-like: <c>tensor([0, 1, 2])</c>; the shape is added beyond one dimension.</summary>
-    public override string ToString()
-    {
-        if (Dim == 0) return $"tensor({Data[0]})";
-        var values = "[" + string.Join(", ", Data.Take(20)) + (Numel > 20 ? ", ..." : "") + "]";
-        return Dim == 1 ? $"tensor({values})" : $"tensor({values}, shape={Shapes.Format(Shape)})";
-    }
+    /// <summary>The values as PyTorch prints an int64 tensor: <c>tensor([ 0, 12,  3])</c> (summarised past 1000 elements).</summary>
+    public override string ToString() => TensorFormat.Int64(Data, Shape);
 }

@@ -57,7 +57,7 @@ public static class Shapes
         return r;
     }
 
-    /// <summary>Row-major strides of <paramref name="shape"/> aligned to <paramref name="rank"/> dims, 0 where broadcast.</summary>
+    /// <summary>Row-major strides of <paramref name="shape"/> aligned to the rank of <paramref name="target"/>, 0 where broadcast.</summary>
     internal static int[] BroadcastStrides(int[] shape, int[] target)
     {
         int rank = target.Length;

@@ -10,17 +10,22 @@ public sealed partial class Tensor
     /// </summary>
     internal static Tensor Record(Tensor result, string name, Tensor[] inputs, Action<float[]> backward)
     {
+        OpTrace.NoteUntraced(name, result);
         if (!AnyRequiresGrad(inputs)) return result;
         result._requiresGrad = true;
         result.GradFn = new Node(name, inputs, new[] { result }, () => backward(result.PendingGrad!));
         return result;
     }
 
-    /// <summary>One node for several outputs; <paramref name="backward"/> reads each output's <see cref="PendingGrad"/> (null if unused).</summary>
-    internal static void RecordMany(string name, Tensor[] inputs, Tensor[] outputs, Action backward)
+    /// <summary>
+    /// One node for several outputs; <paramref name="backward"/> reads each output's <see cref="PendingGrad"/> (null if unused).
+    /// <paramref name="release"/>, if given, returns the saved state once the node is freed (after a backward without retain_graph).
+    /// </summary>
+    internal static void RecordMany(string name, Tensor[] inputs, Tensor[] outputs, Action backward, Action? release = null)
     {
+        foreach (var o in outputs) OpTrace.NoteUntraced(name, o);
         if (!AnyRequiresGrad(inputs)) return;
-        var node = new Node(name, inputs, outputs, backward);
+        var node = new Node(name, inputs, outputs, backward, release);
         foreach (var o in outputs)
         {
             o._requiresGrad = true;

@@ -20,25 +20,25 @@ public sealed partial class Tensor
     public static Tensor operator /(Tensor a, float s) => a.Mul(1f / s);
 
     // d(a+b) = g, g
-    public Tensor Add(Tensor other) => Binary(this, other, "AddBackward0",
+    public Tensor Add(Tensor other) => Binary(this, other, "Add", "AddBackward0",
         static (x, y, o) => TensorPrimitives.Add(x, y, o),
         static (g, x, y, gx) => g.CopyTo(gx),
         static (g, x, y, gy) => g.CopyTo(gy));
 
     // d(a−b) = g, −g
-    public Tensor Sub(Tensor other) => Binary(this, other, "SubBackward0",
+    public Tensor Sub(Tensor other) => Binary(this, other, "Sub", "SubBackward0",
         static (x, y, o) => TensorPrimitives.Subtract(x, y, o),
         static (g, x, y, gx) => g.CopyTo(gx),
         static (g, x, y, gy) => TensorPrimitives.Negate(g, gy));
 
     // d(a·b) = g·b, g·a
-    public Tensor Mul(Tensor other) => Binary(this, other, "MulBackward0",
+    public Tensor Mul(Tensor other) => Binary(this, other, "Mul", "MulBackward0",
         static (x, y, o) => TensorPrimitives.Multiply(x, y, o),
         static (g, x, y, gx) => TensorPrimitives.Multiply(g, y, gx),
         static (g, x, y, gy) => TensorPrimitives.Multiply(g, x, gy));
 
     // d(a/b) = g/b, −g·a/b²
-    public Tensor Div(Tensor other) => Binary(this, other, "DivBackward0",
+    public Tensor Div(Tensor other) => Binary(this, other, "Div", "DivBackward0",
         static (x, y, o) => TensorPrimitives.Divide(x, y, o),
         static (g, x, y, gx) => TensorPrimitives.Divide(g, y, gx),
         static (g, x, y, gy) =>
@@ -49,14 +49,16 @@ public sealed partial class Tensor
     internal delegate void Kernel3(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> o);
     internal delegate void GradKernel(ReadOnlySpan<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> gi);
 
-    private static Tensor Binary(Tensor a, Tensor b, string name, Kernel3 forward, GradKernel gradA, GradKernel gradB)
+    private static Tensor Binary(Tensor a, Tensor b, string op, string name, Kernel3 forward, GradKernel gradA, GradKernel gradB)
     {
+        using var trace = Autograd.OpTrace.Enter();
         var shape = Shapes.Broadcast(a.Shape, b.Shape);
         // Operands stretched to the output shape (no copy when a shape already agrees).
         ReadOnlySpan<float> x = Shapes.Equal(a.Shape, shape) ? a.ReadOnlySpan : BroadcastTo(a, shape);
         ReadOnlySpan<float> y = Shapes.Equal(b.Shape, shape) ? b.ReadOnlySpan : BroadcastTo(b, shape);
         var result = new Tensor(shape);
         forward(x, y, result.Storage);
+        trace.Done(op, result, new object[] { a, b });
         if (!AnyRequiresGrad(new[] { a, b })) return result;
         float[] xa = x.ToArray(), ya = y.ToArray(); // saved for backward
         return Record(result, name, new[] { a, b }, g =>
@@ -111,16 +113,20 @@ public sealed partial class Tensor
 
     public Tensor Add(float s)
     {
+        using var trace = Autograd.OpTrace.Enter();
         var result = new Tensor(_shape);
         TensorPrimitives.Add(ReadOnlySpan, s, result.Storage);
-        return Record(result, "AddBackward1", new[] { this }, g => AccumulateGrad(g));
+        trace.Done("AddScalar", result, new object[] { this }, s);
+        return Record(result, "AddBackward0", new[] { this }, g => AccumulateGrad(g));
     }
 
     public Tensor Mul(float s)
     {
+        using var trace = Autograd.OpTrace.Enter();
         var result = new Tensor(_shape);
         TensorPrimitives.Multiply(ReadOnlySpan, s, result.Storage);
-        return Record(result, "MulBackward1", new[] { this }, g =>
+        trace.Done("MulScalar", result, new object[] { this }, s);
+        return Record(result, "MulBackward0", new[] { this }, g =>
         {
             var gi = new float[g.Length];
             TensorPrimitives.Multiply(g, s, gi);
@@ -131,9 +137,11 @@ public sealed partial class Tensor
     /// <summary>x^p element-wise; d = p·x^(p−1).</summary>
     public Tensor Pow(float p)
     {
+        using var trace = Autograd.OpTrace.Enter();
         var x = ToArray();
         var result = new Tensor(_shape);
         for (int i = 0; i < x.Length; i++) result.Storage[i] = MathF.Pow(x[i], p);
+        trace.Done("Pow", result, new object[] { this }, p);
         return Record(result, "PowBackward0", new[] { this }, g =>
         {
             var gi = new float[g.Length];
@@ -144,11 +152,13 @@ public sealed partial class Tensor
 
     // ---- unary functions: y = f(x), the derivative written from y where that is cheaper -----------
 
-    private Tensor Unary(string name, Action<ReadOnlySpan<float>, Span<float>> f, Func<float, float, float> dydx)
+    private Tensor Unary(string name, Action<ReadOnlySpan<float>, Span<float>> f, Func<float, float, float> dydx, params object[] attributes)
     {
+        using var trace = Autograd.OpTrace.Enter();
         var x = ToArray();
         var result = new Tensor(_shape);
         f(x, result.Storage);
+        trace.Done(name[..name.IndexOf("Backward", StringComparison.Ordinal)], result, new object[] { this }, attributes);
         var y = result.Storage;
         return Record(result, name, new[] { this }, g =>
         {
@@ -167,9 +177,4 @@ public sealed partial class Tensor
     public Tensor Abs() => Unary("AbsBackward0", TensorPrimitives.Abs, static (x, y) => MathF.Sign(x));
     public Tensor Sin() => Unary("SinBackward0", TensorPrimitives.Sin, static (x, y) => MathF.Cos(x));
     public Tensor Cos() => Unary("CosBackward0", TensorPrimitives.Cos, static (x, y) => -MathF.Sin(x));
-
-    /// <summary>Clamps to [min, max]; gradient passes only where the value was inside.</summary>
-    public Tensor Clamp(float min, float max) => Unary("ClampBackward1",
-        (x, y) => { TensorPrimitives.Max(x, min, y); TensorPrimitives.Min(y, max, y); },
-        (x, y) => x >= min && x <= max ? 1f : 0f);
 }

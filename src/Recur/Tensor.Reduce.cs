@@ -9,7 +9,9 @@ public sealed partial class Tensor
     /// <summary>Sum of all elements (0-d); d = g everywhere.</summary>
     public Tensor Sum()
     {
+        using var trace = Autograd.OpTrace.Enter();
         var result = Scalar((float)SumDouble(ReadOnlySpan));
+        trace.Done("SumAll", result, new object[] { this });
         return Record(result, "SumBackward0", new[] { this }, g =>
         {
             var gi = new float[Numel];
@@ -39,11 +41,16 @@ public sealed partial class Tensor
     }
 
     /// <summary>Mean of all elements (0-d).</summary>
-    public Tensor Mean() => Sum().Mul(1f / Numel);
+    public Tensor Mean()
+    {
+        using var trace = Autograd.OpTrace.Enter();
+        return trace.Done("MeanAll", Sum().Mul(1f / Numel), new object[] { this });
+    }
 
     /// <summary>Sum over <paramref name="dim"/>; d = g broadcast back along dim.</summary>
     public Tensor Sum(int dim, bool keepDim = false)
     {
+        using var trace = Autograd.OpTrace.Enter();
         int d = Shapes.NormalizeDim(dim, Dim);
         int outer = Shapes.Prod(_shape, 0, d), size = _shape[d], inner = Shapes.Prod(_shape, d + 1, Dim);
         var outShape = keepDim ? _shape.Select((s, i) => i == d ? 1 : s).ToArray() : _shape.Where((_, i) => i != d).ToArray();
@@ -57,6 +64,7 @@ public sealed partial class Tensor
                 for (int i = 0; i < inner; i++) acc[i] += src[(o * size + k) * inner + i];
             for (int i = 0; i < inner; i++) result.Storage[o * inner + i] = (float)acc[i];
         }
+        trace.Done("Sum", result, new object[] { this }, d, keepDim);
         return Record(result, "SumBackward1", new[] { this }, g =>
         {
             var gi = new float[Numel];
@@ -67,7 +75,12 @@ public sealed partial class Tensor
         });
     }
 
-    public Tensor Mean(int dim, bool keepDim = false) => Sum(dim, keepDim).Mul(1f / _shape[Shapes.NormalizeDim(dim, Dim)]);
+    public Tensor Mean(int dim, bool keepDim = false)
+    {
+        using var trace = Autograd.OpTrace.Enter();
+        int d = Shapes.NormalizeDim(dim, Dim);
+        return trace.Done("Mean", Sum(d, keepDim).Mul(1f / _shape[d]), new object[] { this }, d, keepDim);
+    }
 
     /// <summary>The p-norm of all elements (0-d), p = 2 by default.</summary>
     public Tensor Norm(float p = 2f) => p == 2f ? Pow(2f).Sum().Sqrt() : Abs().Pow(p).Sum().Pow(1f / p);

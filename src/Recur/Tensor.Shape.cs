@@ -7,8 +7,10 @@ public sealed partial class Tensor
     /// <summary>Same storage, new shape; one dimension may be −1 (inferred), as PyTorch's <c>view</c>.</summary>
     public Tensor View(params int[] shape)
     {
+        using var trace = Autograd.OpTrace.Enter();
         shape = InferShape(shape);
         var result = new Tensor(Storage, Offset, shape);
+        trace.Done("Reshape", result, new object[] { this });
         return Record(result, "ViewBackward0", new[] { this }, g => AccumulateGrad(g));
     }
 
@@ -17,6 +19,12 @@ public sealed partial class Tensor
 
     /// <summary>Flattens dims [startDim, endDim] into one.</summary>
     public Tensor Flatten(int startDim = 0, int endDim = -1)
+    {
+        using var trace = Autograd.OpTrace.Enter();
+        return trace.Done("Reshape", FlattenCore(startDim, endDim), new object[] { this });
+    }
+
+    private Tensor FlattenCore(int startDim, int endDim)
     {
         if (Dim == 0) return View(1);
         int s = Shapes.NormalizeDim(startDim, Dim), e = Shapes.NormalizeDim(endDim, Dim);
@@ -53,24 +61,32 @@ public sealed partial class Tensor
     /// <summary>Inserts a dimension of size 1 at <paramref name="dim"/> (−1 appends).</summary>
     public Tensor Unsqueeze(int dim)
     {
+        using var trace = Autograd.OpTrace.Enter();
         int d = Shapes.NormalizeDim(dim, Dim + 1);
         var shape = new List<int>(_shape);
         shape.Insert(d, 1);
-        return View(shape.ToArray());
+        return trace.Done("Reshape", View(shape.ToArray()), new object[] { this });
     }
 
     /// <summary>Removes dimension <paramref name="dim"/> if it has size 1 (else returns the same shape).</summary>
     public Tensor Squeeze(int dim)
     {
+        using var trace = Autograd.OpTrace.Enter();
         int d = Shapes.NormalizeDim(dim, Dim);
-        if (_shape[d] != 1) return View(_shape);
+        if (_shape[d] != 1) return trace.Done("Reshape", View(_shape), new object[] { this });
         var shape = new List<int>(_shape);
         shape.RemoveAt(d);
-        return View(shape.ToArray());
+        return trace.Done("Reshape", View(shape.ToArray()), new object[] { this });
     }
 
     /// <summary>Removes every dimension of size 1.</summary>
-    public Tensor Squeeze() => View(_shape.Where(d => d != 1).ToArray());
+    public Tensor Squeeze()
+    {
+        // A dimension of size 1 only in the traced example (batch 1) would be squeezed here but not in
+        // general; the exporter sees a Reshape to this example's shape and resolves it symbolically.
+        using var trace = Autograd.OpTrace.Enter();
+        return trace.Done("Reshape", View(_shape.Where(d => d != 1).ToArray()), new object[] { this });
+    }
 
     /// <summary>Swaps two dimensions (copies).</summary>
     public Tensor Transpose(int dim0, int dim1)
@@ -78,7 +94,8 @@ public sealed partial class Tensor
         var perm = Enumerable.Range(0, Dim).ToArray();
         int a = Shapes.NormalizeDim(dim0, Dim), b = Shapes.NormalizeDim(dim1, Dim);
         (perm[a], perm[b]) = (perm[b], perm[a]);
-        return Permute(perm);
+        using var trace = Autograd.OpTrace.Enter();
+        return trace.Done("Transpose", Permute(perm), new object[] { this }, perm);
     }
 
     /// <summary>The transpose of a 2-d tensor.</summary>
@@ -91,9 +108,17 @@ public sealed partial class Tensor
     /// <summary>Reorders dimensions: result dim i is this tensor's dim <c>perm[i]</c> (copies).</summary>
     public Tensor Permute(params int[] perm)
     {
+        using var trace = Autograd.OpTrace.Enter();
+        var result = PermuteCore(perm, out var normalized);
+        return trace.Done("Transpose", result, new object[] { this }, normalized);
+    }
+
+    private Tensor PermuteCore(int[] perm, out int[] normalized)
+    {
+        normalized = perm;
         if (perm.Length != Dim)
             throw new ArgumentException($"permute: number of dims don't match ({perm.Length} given for shape {Shapes.Format(_shape)})");
-        perm = perm.Select(p => Shapes.NormalizeDim(p, Dim)).ToArray();
+        perm = normalized = perm.Select(p => Shapes.NormalizeDim(p, Dim)).ToArray();
         if (perm.Distinct().Count() != Dim) throw new ArgumentException("permute: repeated dim");
         var outShape = perm.Select(p => _shape[p]).ToArray();
         if (KeepsMemoryOrder(perm)) return View(outShape); // only size-1 dims move: same bytes, e.g. batch_first with batch 1
@@ -149,7 +174,9 @@ public sealed partial class Tensor
     /// <summary>Elements [start, start+length) along <paramref name="dim"/> (copies; a view when dim is outermost).</summary>
     public Tensor Narrow(int dim, int start, int length)
     {
+        using var trace = Autograd.OpTrace.Enter();
         int d = Shapes.NormalizeDim(dim, Dim);
+        int givenStart = start;
         if (start < 0) start += _shape[d];
         if (start < 0 || length < 0 || start + length > _shape[d])
             throw new ArgumentException($"start ({start}) + length ({length}) exceeds dimension size ({_shape[d]}) of dim {d}");
@@ -166,6 +193,7 @@ public sealed partial class Tensor
             for (int o = 0; o < outer; o++)
                 src.Slice((o * size + start) * inner, length * inner).CopyTo(result.Storage.AsSpan(o * length * inner));
         }
+        trace.Done("Narrow", result, new object[] { this }, d, givenStart, length);
         return Record(result, "NarrowBackward0", new[] { this }, g =>
         {
             var gi = new float[Numel];
@@ -178,15 +206,17 @@ public sealed partial class Tensor
     /// <summary>The slice at <paramref name="index"/> along <paramref name="dim"/>, that dimension removed (PyTorch's <c>select</c>, <c>x[i]</c>).</summary>
     public Tensor Select(int dim, int index)
     {
+        using var trace = Autograd.OpTrace.Enter();
         int d = Shapes.NormalizeDim(dim, Dim);
         if (index < -_shape[d] || index >= _shape[d])
             throw new IndexOutOfRangeException($"index {index} is out of bounds for dimension {d} with size {_shape[d]}");
-        return Narrow(d, index < 0 ? index + _shape[d] : index, 1).Squeeze(d);
+        return trace.Done("Select", Narrow(d, index < 0 ? index + _shape[d] : index, 1).Squeeze(d), new object[] { this }, d, index);
     }
 
     /// <summary>Rows of dimension <paramref name="dim"/> picked by <paramref name="indices"/> (copies; repeated indices accumulate gradient).</summary>
     public Tensor IndexSelect(int dim, ReadOnlySpan<int> indices)
     {
+        using var trace = Autograd.OpTrace.Enter();
         int d = Shapes.NormalizeDim(dim, Dim);
         int outer = Shapes.Prod(_shape, 0, d), inner = Shapes.Prod(_shape, d + 1, Dim), size = _shape[d];
         var idx = indices.ToArray();
@@ -200,6 +230,7 @@ public sealed partial class Tensor
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < idx.Length; j++)
                 src.Slice((o * size + idx[j]) * inner, inner).CopyTo(result.Storage.AsSpan((o * idx.Length + j) * inner));
+        trace.Done("IndexSelect", result, new object[] { this }, d, idx);
         return Record(result, "IndexSelectBackward0", new[] { this }, g =>
         {
             var gi = new float[Numel];
@@ -216,6 +247,7 @@ public sealed partial class Tensor
     /// <summary>Concatenates along an existing dimension; all other dims must match.</summary>
     public static Tensor Cat(IReadOnlyList<Tensor> tensors, int dim = 0)
     {
+        using var trace = Autograd.OpTrace.Enter();
         if (tensors.Count == 0) throw new ArgumentException("Cat expects a non-empty list of tensors");
         var first = tensors[0];
         int d = Shapes.NormalizeDim(dim, first.Dim);
@@ -241,6 +273,7 @@ public sealed partial class Tensor
             at += w;
         }
         var inputs = tensors.ToArray();
+        trace.Done("Concat", result, inputs, d);
         return Record(result, "CatBackward0", inputs, g =>
         {
             int pos = 0;
@@ -267,7 +300,8 @@ public sealed partial class Tensor
             if (!Shapes.Equal(t.Shape, tensors[0].Shape))
                 throw new ArgumentException($"stack expects each tensor to be equal size, but got {Shapes.Format(tensors[0].Shape)} at entry 0 and {Shapes.Format(t.Shape)}");
         int d = Shapes.NormalizeDim(dim, tensors[0].Dim + 1);
-        return Cat(tensors.Select(t => t.Unsqueeze(d)).ToList(), d);
+        using var trace = Autograd.OpTrace.Enter();
+        return trace.Done("Stack", Cat(tensors.Select(t => t.Unsqueeze(d)).ToList(), d), tensors.ToArray<object>(), d);
     }
 
     /// <summary>Repeats size-1 dimensions to <paramref name="shape"/> (copies; gradient sums back).</summary>
@@ -276,6 +310,7 @@ public sealed partial class Tensor
         var target = Shapes.Broadcast(_shape, shape);
         if (!Shapes.Equal(target, shape))
             throw new ArgumentException($"The expanded size of the tensor ({Shapes.Format(shape)}) must match the existing size ({Shapes.Format(_shape)}) at non-singleton dimensions");
-        return this + Zeros(shape);
+        using var trace = Autograd.OpTrace.Enter();
+        return trace.Done("Expand", this + Zeros(shape), new object[] { this });
     }
 }

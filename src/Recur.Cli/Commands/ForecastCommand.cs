@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Recur.Cli.Commands;
 
 /// <summary><c>recur forecast</c>: train on a CSV column and score the model against the baselines under the protocol of data/README.md.</summary>
-public static class ForecastCommand
+internal static class ForecastCommand
 {
     public static Command Create()
     {

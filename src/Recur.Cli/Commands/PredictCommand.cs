@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace Recur.Cli.Commands;
 
 /// <summary><c>recur predict</c>: a model saved by <c>recur forecast --save</c> forecasts the steps after a CSV file's last row.</summary>
-public static class PredictCommand
+internal static class PredictCommand
 {
     public static Command Create()
     {

@@ -8,7 +8,7 @@ namespace Recur.Cli.Plots;
 /// The forecast figure: on top the series' tail with the model's forecasts from the last few test origins
 /// (non-overlapping, so each is readable); below, test RMSE by horizon step for the model and both baselines.
 /// </summary>
-public static class ForecastPlot
+internal static class ForecastPlot
 {
     /// <summary>How many of the last test origins are drawn.</summary>
     private const int Shown = 4;

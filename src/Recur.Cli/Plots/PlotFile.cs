@@ -3,7 +3,7 @@ using ScottPlot;
 namespace Recur.Cli.Plots;
 
 /// <summary>Saves a ScottPlot figure as PNG atomically: a temporary file in the same folder, then a rename.</summary>
-public static class PlotFile
+internal static class PlotFile
 {
     public static string SavePng(ScottPlot.Plot plot, string path, int width, int height) =>
         Save(path, tmp => plot.SavePng(tmp, width, height));

@@ -1,12 +1,11 @@
-using System.Diagnostics;
-using Recur.Autograd;
 using Recur.Nn;
 using Recur.Optim;
+using Recur.Training;
 
 namespace Recur.Cli.Sine;
 
 /// <summary>Settings of the seed's sine-wave program (its values are the defaults).</summary>
-public sealed record SineOptions
+internal sealed record SineOptions
 {
     public int Iterations { get; init; } = 6000;
     public int Hidden { get; init; } = 16;
@@ -19,9 +18,9 @@ public sealed record SineOptions
 }
 
 /// <summary>One report every <see cref="SineDemo.ReportEvery"/> iterations (the seed's print), plus the gradient norm when clipping.</summary>
-public readonly record struct SineProgress(int Iteration, float Loss, float? GradNorm);
+internal readonly record struct SineProgress(int Iteration, float Loss, float? GradNorm);
 
-public sealed record SineResult(
+internal sealed record SineResult(
     int Iterations,
     double TrainSeconds,
     double FinalLoss,
@@ -36,7 +35,7 @@ public sealed record SineResult(
 /// The seed's time-series demo (<c>时间序列预测实战</c>): train RNN(1→hidden) + Linear(hidden→1) on windows of sin,
 /// carrying the hidden state across iterations (detached), then generate 50 points autoregressively.
 /// </summary>
-public static class SineDemo
+internal static class SineDemo
 {
     public const int ReportEvery = 100;
 
@@ -56,31 +55,29 @@ public static class SineDemo
         var lastLosses = new Queue<float>(ReportEvery);
         float maxGradNorm = 0;
 
-        var clock = Stopwatch.StartNew();
-        for (int iter = 0; iter < o.Iterations; iter++)
+        var trainer = new Trainer(model.Parameters(), optimizer, new TrainerOptions
+        {
+            MaxSteps = o.Iterations,
+            ClipNorm = o.Clip,
+            NonFiniteHint = "try a smaller --lr, or --clip",
+        });
+        var run = trainer.Run(step =>
         {
             var (x, y, _) = Window(dataRng, o.Points);
             var (output, next) = model.Forward(x, hidden);
-            hidden = next.Detach();
-            var loss = Functional.MseLoss(output, y);
-            float value = loss.Item();
-            if (!float.IsFinite(value))
-                throw new ArithmeticException($"loss is {value} at iteration {iter}: expected a finite value (try a smaller --lr, or --clip)");
-            model.ZeroGrad();
-            loss.Backward();
-            float? norm = null;
-            if (o.Clip is float maxNorm)
-            {
-                norm = ClipGrad.ClipGradNorm(model.Parameters(), maxNorm);
-                maxGradNorm = MathF.Max(maxGradNorm, norm.Value);
-            }
-            optimizer.Step();
+            hidden = next.Detach(); // truncated BPTT: the state carries on, its history does not
+            return Functional.MseLoss(output, y);
+        }, progress: p =>
+        {
+            int iter = (int)p.Step - 1;
+            float value = (float)p.Loss;
+            if (p.GradNorm is float norm) maxGradNorm = MathF.Max(maxGradNorm, norm);
             if (lastLosses.Count == ReportEvery) lastLosses.Dequeue();
             lastLosses.Enqueue(value);
             perIteration?.Invoke(iter, value);
-            if (iter % ReportEvery == 0) report?.Invoke(new SineProgress(iter, value, norm));
-        }
-        double seconds = clock.Elapsed.TotalSeconds;
+            if (iter % ReportEvery == 0) report?.Invoke(new SineProgress(iter, value, p.GradNorm));
+        });
+        double seconds = run.Elapsed.TotalSeconds;
 
         // Generation: start from the first true point and feed every prediction back in.
         var (gx, _, times) = Window(dataRng, o.Points);

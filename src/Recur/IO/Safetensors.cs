@@ -17,10 +17,8 @@ public static class Safetensors
     public const int MaxHeaderLength = 100_000_000;
 
     /// <summary>
-    /// Writes <paramref name="tensors"/> as F32 with <paramref name="metadata"/>, atomically: the bytes
-    /// go to a temporary file in the same directory, are flushed to disk, and the temporary file is
-    /// then renamed over <paramref name="path"/>. On any failure the previous file is untouched and
-    /// the temporary file is removed. Tensors are laid out sorted by name (byte-wise UTF-8, as the
+    /// Writes <paramref name="tensors"/> as F32 with <paramref name="metadata"/>, atomically through
+    /// <see cref="AtomicFile"/>: on any failure (or a kill) the previous file is untouched. Tensors are laid out sorted by name (byte-wise UTF-8, as the
     /// reference writer orders tensors of one dtype); the header is padded with spaces to a multiple of 8.
     /// </summary>
     /// <exception cref="ArgumentException">A shape does not match its data, a dimension is negative, or a name is repeated or reserved.</exception>
@@ -42,29 +40,21 @@ public static class Safetensors
         }
         byte[] header = SafetensorsHeader.Write(layout, metadata ?? new Dictionary<string, string>());
 
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-                stream.Write(length);
-                stream.Write(header);
-                foreach (var t in ordered)
-                    WriteLittleEndian(stream, t.Data);
-                stream.Flush(flushToDisk: true);
-            }
-            // rename(2) on Unix, MoveFileEx on Windows: readers see the old file or the new, never half.
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp); // no-op when it was never created
-            throw;
-        }
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+            stream.Write(length);
+            stream.Write(header);
+            foreach (var t in ordered)
+                WriteLittleEndian(stream, t.Data);
+        });
     }
+
+    /// <summary>The string metadata (<c>__metadata__</c>) of a safetensors file, after checking the whole file as <see cref="Load"/> does.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid safetensors.</exception>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path) => Load(path).Metadata;
 
     /// <summary>
     /// Reads a safetensors file, widening F16, BF16 and F64 to float32. Everything about the file is

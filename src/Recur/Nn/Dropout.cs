@@ -1,7 +1,7 @@
 namespace Recur.Nn;
 
 /// <summary>Inverted dropout in training mode, identity in eval mode, as <c>nn.Dropout</c>.</summary>
-public sealed class Dropout : Module
+public sealed class Dropout : Module, ITensorModule
 {
     private readonly Generator? _rng;
     public float P { get; }

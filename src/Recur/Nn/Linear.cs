@@ -1,7 +1,7 @@
 namespace Recur.Nn;
 
 /// <summary>y = x·Wᵀ + b, as <c>nn.Linear</c>. weight: [out, in], bias: [out], both U(−1/√in, 1/√in).</summary>
-public sealed class Linear : Module
+public sealed class Linear : Module, ITensorModule
 {
     public int InFeatures { get; }
     public int OutFeatures { get; }

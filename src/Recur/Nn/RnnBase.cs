@@ -1,3 +1,4 @@
+using Recur.Autograd;
 using System.Text;
 using Recur.Nn.Recurrent;
 
@@ -101,6 +102,16 @@ public abstract class RnnBase : Module
 
     /// <summary>Runs every layer over a padded input; hx / cx in the h0 layout or null (zeros).</summary>
     private protected (Tensor Output, Tensor HN, Tensor? CN) ForwardTensor(Tensor input, Tensor? hx, Tensor? cx)
+    {
+        // Traced as one operation (the exporter emits ONNX's recurrent operators); null states mean zeros.
+        using var trace = OpTrace.Enter();
+        var (output, hN, cN) = ForwardTensorCore(input, hx, cx);
+        trace.DoneMany("Recurrent", new object?[] { this, input, hx, cx }.Select(o => o ?? (object)DBNull.Value).ToArray(),
+            cN is null ? new object[] { output, hN } : new object[] { output, hN, cN });
+        return (output, hN, cN);
+    }
+
+    private (Tensor Output, Tensor HN, Tensor? CN) ForwardTensorCore(Tensor input, Tensor? hx, Tensor? cx)
     {
         if (input.Dim != 2 && input.Dim != 3)
             throw new ArgumentException($"{TypeName}: Expected input to be 2D or 3D, got {input.Dim}D tensor instead");

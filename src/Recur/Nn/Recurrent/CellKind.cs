@@ -16,10 +16,5 @@ public enum CellKind
 public static class CellKindExtensions
 {
     /// <summary>How many gate blocks of hidden_size rows the weights stack: 1, 4 or 3.</summary>
-    public static int GateCount(this CellKind cell) => cell switch
-    {
-        CellKind.Lstm => 4,
-        CellKind.Gru => 3,
-        _ => 1,
-    };
+    public static int GateCount(this CellKind cell) => CellSteps.GateCount(cell);
 }
