@@ -39,11 +39,12 @@ public static class CharLmCommand
         var clip = new Option<float>("--clip") { Description = "gradient-norm clipping", DefaultValueFactory = _ => d.Clip };
         var evaluations = new Option<int>("--evaluations") { Description = "validation passes over the run (the last at the end)", DefaultValueFactory = _ => d.Evaluations };
         var seed = new Option<long>("--seed") { Description = "random seed (initialisation, dropout, data order)", DefaultValueFactory = _ => d.Seed };
+        var resume = new Option<string?>("--resume") { Description = "continue the run saved in this checkpoint (MODEL.ckpt.safetensors, written beside the model); its settings are used, --minutes gives the new budget" };
         var plot = new Option<string?>("--plot") { Description = "loss-curve PNG (default: next to the model, MODEL.loss.png)" };
         var json = new Option<bool>("--json") { Description = "print the result as one JSON object on the last line" };
         var cmd = new Command("train", "Train on a text file within a time budget, keeping the best validation model")
         {
-            text, output, minutes, steps, embedding, hidden, layers, seqLen, batch, lr, dropout, clip, evaluations, seed, plot, json,
+            text, output, minutes, steps, embedding, hidden, layers, seqLen, batch, lr, dropout, clip, evaluations, seed, resume, plot, json,
         };
         cmd.SetAction(r => Cli.Guard(() =>
         {
@@ -63,7 +64,8 @@ public static class CharLmCommand
                 Seed = r.GetValue(seed),
             };
             var outPath = r.GetValue(output)!;
-            return Train(r.GetValue(text)!, outPath, r.GetValue(plot) ?? DefaultPlotPath(outPath), o, r.GetValue(json));
+            double? newBudget = r.GetResult(minutes) is { Implicit: false } ? r.GetValue(minutes) : null;
+            return Train(r.GetValue(text)!, outPath, r.GetValue(plot) ?? DefaultPlotPath(outPath), o, r.GetValue(resume), newBudget, r.GetValue(json));
         }));
         return cmd;
     }
@@ -76,13 +78,27 @@ public static class CharLmCommand
         return string.IsNullOrEmpty(dir) ? name : Path.Combine(dir, name);
     }
 
-    private static int Train(string textPath, string outPath, string plotPath, CharLmTrainOptions o, bool json)
+    private static int Train(string textPath, string outPath, string plotPath, CharLmTrainOptions o, string? resume, double? minutes, bool json)
     {
         o.Validate();
         CheckFolder(outPath, "--out");
         CheckFolder(plotPath, "--plot");
-        var corpus = CharCorpus.Load(textPath, o.SeqLen);
-        var trainer = new CharLmTrainer(corpus, o);
+        if (resume is not null && !File.Exists(resume)) throw new FileNotFoundException($"--resume {resume}: no such checkpoint", resume);
+        CharLmTrainer trainer;
+        CharCorpus corpus;
+        if (resume is null)
+        {
+            corpus = CharCorpus.Load(textPath, o.SeqLen);
+            trainer = new CharLmTrainer(corpus, o);
+        }
+        else
+        {
+            var saved = CharLmTrainer.ReadOptions(resume);
+            corpus = CharCorpus.Load(textPath, saved.SeqLen);
+            trainer = CharLmTrainer.Resume(corpus, resume, minutes);
+            o = trainer.Options;
+            Console.WriteLine($"resuming {resume} at step {trainer.Step}");
+        }
         var m = trainer.Model.Config;
         Console.WriteLine($"recur charlm train: {corpus.Length:N0} characters, vocabulary {corpus.Vocabulary.Count}, " +
                           $"{corpus.Train.Length:N0} train / {corpus.Validation.Length:N0} validation");
