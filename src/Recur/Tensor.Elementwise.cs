@@ -36,14 +36,14 @@ public sealed partial class Tensor
     public Tensor Add(Tensor other) => Binary(this, other, "Add", "AddBackward0",
         static (x, y, o) => TensorPrimitives.Add(x, y, o),
         static (g, x, y, gx) => g.CopyTo(gx),
-        static (g, x, y, gy) => g.CopyTo(gy));
+        static (g, x, y, gy) => g.CopyTo(gy), savesTensors: false);
 
     // d(a−b) = g, −g
     /// <summary>this − other, broadcast (<c>torch.sub</c>); differentiable.</summary>
     public Tensor Sub(Tensor other) => Binary(this, other, "Sub", "SubBackward0",
         static (x, y, o) => TensorPrimitives.Subtract(x, y, o),
         static (g, x, y, gx) => g.CopyTo(gx),
-        static (g, x, y, gy) => TensorPrimitives.Negate(g, gy));
+        static (g, x, y, gy) => TensorPrimitives.Negate(g, gy), savesTensors: false);
 
     // d(a·b) = g·b, g·a
     /// <summary>this · other element-wise, broadcast (<c>torch.mul</c>); differentiable.</summary>
@@ -65,7 +65,7 @@ public sealed partial class Tensor
     internal delegate void Kernel3(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> o);
     internal delegate void GradKernel(ReadOnlySpan<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> gi);
 
-    private static Tensor Binary(Tensor a, Tensor b, string op, string name, Kernel3 forward, GradKernel gradA, GradKernel gradB)
+    private static Tensor Binary(Tensor a, Tensor b, string op, string name, Kernel3 forward, GradKernel gradA, GradKernel gradB, bool savesTensors = true)
     {
         using var trace = Autograd.OpTrace.Enter();
         var shape = Shapes.Broadcast(a.Shape, b.Shape);
@@ -82,7 +82,7 @@ public sealed partial class Tensor
             var tmp = new float[g.Length];
             if (a.RequiresGrad) { gradA(g, xa, ya, tmp); a.AccumulateGrad(SumTo(tmp, shape, a.Shape)); }
             if (b.RequiresGrad) { gradB(g, xa, ya, tmp); b.AccumulateGrad(SumTo(tmp, shape, b.Shape)); }
-        });
+        }, savesTensors);
     }
 
     /// <summary>The values of <paramref name="t"/> repeated to <paramref name="shape"/>.</summary>
@@ -134,7 +134,7 @@ public sealed partial class Tensor
         var result = new Tensor(_shape);
         TensorPrimitives.Add(ReadOnlySpan, s, result.Storage);
         trace.Done("AddScalar", result, new object[] { this }, s);
-        return Record(result, "AddBackward0", new[] { this }, g => AccumulateGrad(g));
+        return Record(result, "AddBackward0", new[] { this }, g => AccumulateGrad(g), savesTensors: false);
     }
 
     /// <summary>Multiplies every element by <paramref name="s"/>; differentiable.</summary>
@@ -198,8 +198,8 @@ public sealed partial class Tensor
     public Tensor Relu() => Unary("ReluBackward0", static (x, y) => TensorPrimitives.Max(x, 0f, y), static (x, y) => y > 0 ? 1f : 0f);
     /// <summary>Element-wise square root; differentiable.</summary>
     public Tensor Sqrt() => Unary("SqrtBackward0", TensorPrimitives.Sqrt, static (x, y) => 0.5f / y);
-    /// <summary>Element-wise absolute value; differentiable (gradient sign(x), 0 at 0).</summary>
-    public Tensor Abs() => Unary("AbsBackward0", TensorPrimitives.Abs, static (x, y) => MathF.Sign(x));
+    /// <summary>Element-wise absolute value; differentiable (gradient sign(x), 0 at 0 and at NaN as in PyTorch).</summary>
+    public Tensor Abs() => Unary("AbsBackward0", TensorPrimitives.Abs, static (x, y) => x > 0 ? 1f : x < 0 ? -1f : 0f); // sign(NaN) = 0 as in PyTorch; MathF.Sign throws
     /// <summary>Element-wise sine; differentiable.</summary>
     public Tensor Sin() => Unary("SinBackward0", TensorPrimitives.Sin, static (x, y) => MathF.Cos(x));
     /// <summary>Element-wise cosine; differentiable.</summary>

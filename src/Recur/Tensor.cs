@@ -36,7 +36,7 @@ public sealed partial class Tensor
         Offset = offset;
         _shape = shape;
         Numel = Shapes.Numel(shape);
-        if (offset < 0 || offset + Numel > storage.Length)
+        if (offset < 0 || (long)offset + Numel > storage.Length)
             throw new ArgumentException($"storage of {storage.Length} elements cannot hold shape {Shapes.Format(shape)} at offset {offset}");
     }
 

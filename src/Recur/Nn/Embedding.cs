@@ -20,6 +20,7 @@ public sealed class Embedding : Module
     {
         if (numEmbeddings <= 0 || embeddingDim <= 0)
             throw new ArgumentException($"Embedding: num_embeddings and embedding_dim must be positive, got {numEmbeddings} and {embeddingDim}");
+        LayerLimits.Check($"Embedding({numEmbeddings}, {embeddingDim})", (double)numEmbeddings * embeddingDim);
         if (paddingIdx is int p)
         {
             if (p >= numEmbeddings || p < -numEmbeddings)

@@ -17,6 +17,7 @@ public sealed class Linear : Module, ITensorModule
     {
         if (inFeatures < 0 || outFeatures < 0)
             throw new ArgumentException($"Linear: in_features and out_features must be non-negative, got {inFeatures} and {outFeatures}");
+        LayerLimits.Check($"Linear({inFeatures}, {outFeatures})", ((double)inFeatures + (bias ? 1 : 0)) * outFeatures);
         rng ??= Generator.Default;
         InFeatures = inFeatures;
         OutFeatures = outFeatures;

@@ -22,6 +22,7 @@ public abstract class RnnCellBase : Module
     {
         if (inputSize <= 0) throw new ArgumentException($"input_size must be greater than zero, got {inputSize}");
         if (hiddenSize <= 0) throw new ArgumentException($"hidden_size must be greater than zero, got {hiddenSize}");
+        LayerLimits.Check($"{GetType().Name}({inputSize}, {hiddenSize})", RnnBase.ParameterCount(cell, inputSize, hiddenSize, 1, bias, false, 0));
         Cell = cell;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
