@@ -134,6 +134,43 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_ModuleDict_of_several_models_with_parameter_groups_round_trips()
+    {
+        ModuleDict Build(out Adam opt, out Lstm l, out Linear h)
+        {
+            l = new Lstm(2, 3, rng: new Generator(1));
+            h = new Linear(3, 1, rng: new Generator(2));
+            opt = new Adam(new[] { new ParamGroup(l.Parameters(), lr: 1e-3), new ParamGroup(h.Parameters(), lr: 1e-2, weightDecay: 0) },
+                weightDecay: 0.01);
+            return new ModuleDict(("encoder", l), ("head", h));
+        }
+        void Step(Lstm l, Linear h, Adam opt, int s)
+        {
+            var g = new Generator(s);
+            var (o, _) = l.Forward(Tensor.Randn(g, 4, 2, 2));
+            var loss = Functional.MseLoss(h.Forward(o), Tensor.Randn(g, 4, 2, 1));
+            opt.ZeroGrad();
+            loss.Backward();
+            opt.Step();
+        }
+        var m = Build(out var o1, out var l1, out var h1);
+        for (int s = 0; s < 3; s++) Step(l1, h1, o1, s);
+        string path = Path.Combine(_dir, "dict.safetensors");
+        Checkpoint.Save(path, m, o1);
+        Assert.Contains("encoder.weight_ih_l0", Safetensors.Load(path).Tensors.Select(t => t.Name));
+
+        var m2 = Build(out var o2, out var l2, out var h2);
+        Checkpoint.Load(path, m2, o2);
+        Step(l1, h1, o1, 3);
+        Step(l2, h2, o2, 3);
+        foreach (var ((name, a), (_, b)) in m.NamedParameters().Zip(m2.NamedParameters()))
+            Assert.True(a.ToArray().SequenceEqual(b.ToArray()), name);
+        Assert.Equal(0.01, o2.ParamGroups[1].LearningRate);
+        Assert.Equal(0.0, o2.ParamGroups[1].Options["weight_decay"]);
+        Assert.Equal(0.01, o2.ParamGroups[0].Options["weight_decay"]);
+    }
+
+    [Fact]
     public void Extra_metadata_may_not_use_the_reserved_prefix()
     {
         var (m, o) = ResumeProgram.Make(hidden: 2);
