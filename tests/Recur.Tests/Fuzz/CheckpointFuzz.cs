@@ -18,7 +18,7 @@ namespace Recur.Tests.Fuzz;
 /// Runs alone: loading a checkpoint sets <see cref="Generator.Default"/>, which is restored afterwards.
 /// </summary>
 [Trait("Category", "Fuzz")]
-[Collection(nameof(LayerLimitsCollection))]
+[Collection(nameof(SerialCollection))]
 public class CheckpointFuzz(ITestOutputHelper output)
 {
     /// <summary>The stated bound (docs/RELIABILITY.md): 32 bytes allocated per byte of file, plus 4 MiB.</summary>

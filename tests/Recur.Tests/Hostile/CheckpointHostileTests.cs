@@ -7,7 +7,7 @@ using Recur.Tests.Fuzz;
 namespace Recur.Tests.Hostile;
 
 /// <summary>Defects the checkpoint fuzz target found, each with the smallest input that showed it.</summary>
-[Collection(nameof(LayerLimitsCollection))]
+[Collection(nameof(SerialCollection))]
 public class CheckpointHostileTests
 {
     // A \u escape decoding to a lone surrogate inside the optimizer's (or scheduler's) JSON metadata escaped as
