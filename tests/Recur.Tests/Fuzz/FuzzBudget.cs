@@ -30,9 +30,9 @@ internal static class FuzzBudget
     /// Runs <paramref name="property"/> on <see cref="Iterations"/> inputs of <paramref name="gen"/> on this thread
     /// (allocation is measured per thread), logging the count; a failure is shrunk by CsCheck and rethrown.
     /// </summary>
-    public static void Run<T>(Gen<T> gen, Action<T> property, Action<string> log, Func<T, string>? print = null)
+    public static void Run<T>(Gen<T> gen, Action<T> property, Action<string> log, Func<T, string>? print = null, long? iterations = null)
     {
-        long n = Iterations;
+        long n = iterations ?? Iterations;
         ulong seed = Seed;
         var master = new PCG(7, seed);
         for (long i = 0; i < n; i++)
