@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Regenerate Recur's PyTorch golden reference cases.
 
-Every case is one row of a table below (PUBLIC_CASES rebuilds the 69 files in
+Every case is one row of a table below (PUBLIC_CASES rebuilds the 73 files in
 tests/Recur.Tests/Golden/, EXTRA_CASES the files in tests/Recur.Tests/Golden/extra/).
 A row names the module, its config, the shapes, the seed and the few hand-made
 details (packed lengths, target positions forced to a value, gradient scales).
@@ -450,7 +450,14 @@ def build_optimizer(case):
     params = {k: torch.randn(s) for k, s in OPTIMIZER_SHAPES.items()}
     grads = [{k: torch.randn(s) * scale for k, s in OPTIMIZER_SHAPES.items()} for scale in GRAD_SCALES]
     leaves = {k: v.clone().requires_grad_() for k, v in params.items()}
-    opt = getattr(torch.optim, name)(list(leaves.values()), **case["config"])
+    config = dict(case["config"])
+    groups = config.pop("param_groups", None)
+    if groups:
+        # Per-group overrides; a group's "params" lists parameter names (in the group's order).
+        arg = [dict({k: v for k, v in g.items() if k != "params"}, params=[leaves[n] for n in g["params"]]) for g in groups]
+    else:
+        arg = list(leaves.values())
+    opt = getattr(torch.optim, name)(arg, **config)
     after = []
     for step in grads:
         for k, p in leaves.items():
@@ -468,7 +475,9 @@ def build_optimizer(case):
         "outputs": {"params_after_step": after}, "state_after_last_step": state,
         "loss": None, "grads": {},
         "notes": ("opt = torch.optim.%s(params_in_dict_order, **config) (single-tensor path: foreach=None on CPU). "
-                  "For each step k: p.grad = grads[k][name]; opt.step(); record params. " % name) + case["notes"],
+                  "For each step k: p.grad = grads[k][name]; opt.step(); record params. " % name) +
+                 ("config.param_groups: torch.optim.%s([{**overrides, 'params': [params by name]} per group], "
+                  "**rest of config). " % name if groups else "") + case["notes"],
         "generator": generator_info(),
     }
 
@@ -850,6 +859,19 @@ PUBLIC_CASES = [
               notes="seed usage: clip_grad_norm_(p, 10) on one parameter"),
     clip_value("clip_value_0.1", 1469, 0.1),
     clip_value("clip_value_1.0", 1476, 1.0, scale=1.5),
+    # Parameter groups: per-group options over the optimizer's defaults (issue 9); groups may list parameters
+    # in another order than the dict, so PyTorch's state indices follow the groups.
+    optimizer("adam_param_groups", "Adam", 1483, lr=0.01, weight_decay=0.1,
+              param_groups=[{"params": ["weight"]}, {"params": ["bias"], "lr": 0.1, "weight_decay": 0.0}]),
+    optimizer("adamw_param_groups_amsgrad_betas", "AdamW", 1490, lr=0.01,
+              param_groups=[{"params": ["weight"], "amsgrad": True},
+                            {"params": ["bias"], "betas": [0.8, 0.99], "weight_decay": 0.0}]),
+    optimizer("sgd_param_groups", "SGD", 1497, lr=0.05, momentum=0.9,
+              param_groups=[{"params": ["weight"], "momentum": 0.5, "nesterov": True},
+                            {"params": ["bias"], "lr": 0.2, "dampening": 0.3}]),
+    optimizer("rmsprop_param_groups_reordered", "RMSprop", 1504, lr=0.01,
+              param_groups=[{"params": ["bias"], "centered": True, "momentum": 0.9},
+                            {"params": ["weight"], "alpha": 0.9, "weight_decay": 0.01}]),
 ]
 
 

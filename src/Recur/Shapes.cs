@@ -38,6 +38,7 @@ public static class Shapes
         shape.Length <= 16 ? "[" + string.Join(", ", shape.ToArray()) + "]"
             : "[" + string.Join(", ", shape[..16].ToArray()) + $", … ({shape.Length} dims)]";
 
+    /// <summary>True when the shapes have the same sizes.</summary>
     public static bool Equal(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
 
     /// <summary>A copy of <paramref name="shape"/> after checking every dimension is non-negative.</summary>

@@ -11,7 +11,7 @@ public sealed partial class Tensor
         shape = InferShape(shape);
         var result = new Tensor(Storage, Offset, shape);
         trace.Done("Reshape", result, new object[] { this });
-        return Record(result, "ViewBackward0", new[] { this }, g => AccumulateGrad(g));
+        return Record(result, "ViewBackward0", new[] { this }, g => AccumulateGrad(g), savesTensors: false);
     }
 
     /// <summary>Alias of <see cref="View"/> (storage is always contiguous here).</summary>
@@ -132,7 +132,7 @@ public sealed partial class Tensor
             var gi = new float[Numel];
             for (int i = 0; i < map.Length; i++) gi[map[i]] = g[i];
             AccumulateGrad(gi);
-        });
+        }, savesTensors: false);
     }
 
     /// <summary>True when the dims longer than 1 keep their relative order, so the permuted data is already in place.</summary>
@@ -201,7 +201,7 @@ public sealed partial class Tensor
             for (int o = 0; o < outer; o++)
                 g.AsSpan(o * length * inner, length * inner).CopyTo(gi.AsSpan((o * size + start) * inner));
             AccumulateGrad(gi);
-        });
+        }, savesTensors: false);
     }
 
     /// <summary>The slice at <paramref name="index"/> along <paramref name="dim"/>, that dimension removed (PyTorch's <c>select</c>, <c>x[i]</c>).</summary>
@@ -290,7 +290,7 @@ public sealed partial class Tensor
                 }
                 pos += w;
             }
-        });
+        }, savesTensors: false);
     }
 
     /// <summary>Stacks equally shaped tensors along a new dimension.</summary>

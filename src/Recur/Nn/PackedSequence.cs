@@ -96,6 +96,7 @@ public sealed class PackedSequence
         return inv;
     }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"PackedSequence(data={Shapes.Format(Data.Shape)}, batch_sizes={BoundedText.List(BatchSizes)})";
 }

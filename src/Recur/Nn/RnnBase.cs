@@ -17,13 +17,21 @@ namespace Recur.Nn;
 /// </remarks>
 public abstract class RnnBase : Module
 {
+    /// <summary>Features of each input step (<c>input_size</c>).</summary>
     public int InputSize { get; }
+    /// <summary>Features of the hidden state (<c>hidden_size</c>).</summary>
     public int HiddenSize { get; }
+    /// <summary>Number of stacked layers (<c>num_layers</c>).</summary>
     public int NumLayers { get; }
+    /// <summary>Whether the layers have b_ih and b_hh (<c>bias</c>).</summary>
     public bool Bias { get; }
+    /// <summary>True when input and output are [batch, seq, feature] instead of [seq, batch, feature] (<c>batch_first</c>).</summary>
     public bool BatchFirst { get; }
+    /// <summary>Dropout probability on the outputs of every layer but the last, in training mode (<c>dropout</c>).</summary>
     public float DropoutP { get; }
+    /// <summary>True for a bidirectional stack (<c>bidirectional</c>).</summary>
     public bool Bidirectional { get; }
+    /// <summary>Size of the LSTM's projected h, or 0 without projection (<c>proj_size</c>).</summary>
     public int ProjSize { get; }
     internal CellKind Cell { get; }
 
@@ -255,6 +263,7 @@ public abstract class RnnBase : Module
         }
     }
 
+    /// <inheritdoc/>
     protected override string ExtraRepr()
     {
         var s = new StringBuilder($"{InputSize}, {HiddenSize}");
