@@ -20,6 +20,7 @@ internal static class Program
             BenchCommand.Create(),
             ForecastCommand.Create(),
             PredictCommand.Create(),
+            ExportCommand.Create(),
             CharLmCommand.Create(),
         };
         var parsed = root.Parse(args);

@@ -23,8 +23,11 @@ internal sealed partial class GraphEmitter
                 result = new[] { _g.Node(a.Op, new[] { X(0) }) };
                 break;
             case "Clamp":
-                result = new[] { _g.Node("Clip", new[] { X(0), _g.Scalar(SameFloat(a, b, 0)), _g.Scalar(SameFloat(a, b, 1)) }) };
+            {
+                float lo = SameFloat(a, b, 0), hi = SameFloat(a, b, 1); // an absent bound is ±∞: Clip's empty input
+                result = new[] { _g.Node("Clip", new[] { X(0), float.IsNegativeInfinity(lo) ? "" : _g.Scalar(lo), float.IsPositiveInfinity(hi) ? "" : _g.Scalar(hi) }) };
                 break;
+            }
             case "Reshape":
                 result = new[] { _g.Node("Reshape", new[] { X(0), ShapeTensor(Shape(outs[0])) }) };
                 break;

@@ -12,6 +12,7 @@ public sealed class Generator
     private ulong _s0, _s1, _s2, _s3;
     private double? _spareNormal;
 
+    /// <summary>A generator seeded with <paramref name="seed"/>.</summary>
     public Generator(long seed) => Seed(seed);
 
     /// <summary>The generator used when none is passed (module initialisation, dropout, randn).</summary>
@@ -20,6 +21,7 @@ public sealed class Generator
     /// <summary>Reseeds <see cref="Default"/>.</summary>
     public static void ManualSeed(long seed) => Default.Seed(seed);
 
+    /// <summary>Restarts the sequence from <paramref name="seed"/> (and drops a cached normal).</summary>
     public void Seed(long seed)
     {
         ulong x = (ulong)seed;
@@ -79,6 +81,7 @@ public sealed class Generator
         return z ^ (z >> 31);
     }
 
+    /// <summary>The next 64 raw random bits (xoshiro256**).</summary>
     public ulong NextUInt64()
     {
         ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
@@ -111,11 +114,13 @@ public sealed class Generator
         return r * Math.Cos(2 * Math.PI * u2);
     }
 
+    /// <summary>Fills <paramref name="dst"/> with normal samples of the given mean and standard deviation.</summary>
     public void FillNormal(Span<float> dst, float mean = 0f, float std = 1f)
     {
         for (int i = 0; i < dst.Length; i++) dst[i] = (float)(mean + std * NextNormal());
     }
 
+    /// <summary>Fills <paramref name="dst"/> with uniform samples in [<paramref name="low"/>, <paramref name="high"/>).</summary>
     public void FillUniform(Span<float> dst, float low, float high)
     {
         for (int i = 0; i < dst.Length; i++) dst[i] = (float)(low + (high - low) * NextDouble());

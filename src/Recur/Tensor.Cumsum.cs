@@ -19,7 +19,7 @@ public sealed partial class Tensor
             var gi = new float[Numel];
             RunningSum(g, gi, outer, size, inner, reverse: true);
             AccumulateGrad(gi);
-        });
+        }, savesTensors: false);
     }
 
     // x, y: [outer, size, inner]; y[o, j, i] = Σ x[o, k, i] over k ≤ j (k ≥ j when reverse)
