@@ -140,6 +140,39 @@ public class CliExportTests
     }
 
     [Fact]
+    public void ForecasterFileMatchesRecurPredictOnACsv()
+    {
+        var model = Forecaster("lstm", ForecastAnchor.Seasonal, 2, 2);
+        var spec = model.Spec;
+        string csv = Temp("series.csv"), path = Temp("forecast.safetensors"), onnx = Temp("forecast.onnx");
+        try
+        {
+            var rng = new Generator(5);
+            var lines = new List<string> { "date,temp_max,f0,f1" };
+            for (int i = 0; i < 50; i++)
+                lines.Add(FormattableString.Invariant($"{new DateTime(2015, 3, 1).AddDays(i):yyyy-MM-dd},{12 + 5 * Math.Sin(i / 3.0) + rng.NextNormal():0.0},{i % 5},{rng.NextNormal():0.00}"));
+            File.WriteAllLines(csv, lines);
+            ModelFile.Save(path, model);
+            ExportCommand.Export(path, onnx);
+            var predicted = Predictor.Run(ModelFile.Load(path), csv).Values;   // what `recur predict` prints
+
+            var series = CsvSeries.Load(csv, spec.Column, spec.Features);
+            int L = spec.Lookback, n = series.Length;
+            var rows = Enumerable.Range(n - L, L).ToArray();
+            var calendar = CalendarFeatures.Channels(spec.Calendar, series.Dates!.Values);
+            var got = Ort.Run(File.ReadAllBytes(onnx),
+                new Ort.Value("target", rows.Select(r => (float)series.Target.Values[r]).ToArray(), null, new[] { 1, L }),
+                new Ort.Value("features", rows.SelectMany(r => series.Features.Select(f => (float)f.Values[r])).ToArray(), null, new[] { 1, L, 2 }),
+                new Ort.Value("calendar", rows.SelectMany(r => calendar.Select(c => (float)c[r])).ToArray(), null, new[] { 1, L, 4 }));
+            Ort.AssertClose("forecast vs recur predict", predicted.Select(v => (float)v).ToArray(), new[] { 1, spec.Horizon }, got["forecast"]);
+        }
+        finally
+        {
+            foreach (var f in new[] { csv, path, onnx }) File.Delete(f);
+        }
+    }
+
+    [Fact]
     public void OtherFilesAreAClearError()
     {
         string path = Temp("other.safetensors");

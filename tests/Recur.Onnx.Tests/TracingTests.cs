@@ -64,6 +64,28 @@ public class TracingTests
         }
     }
 
+    /// <summary>Recurrent layers called without a state (zeros) and on an unbatched [seq, features] input.</summary>
+    public sealed class Stateless : Module
+    {
+        private readonly Lstm _proj;
+        private readonly Rnn _rnn;
+
+        public Stateless()
+        {
+            var rng = new Generator(6);
+            _proj = RegisterModule("proj", new Lstm(3, 6, numLayers: 2, projSize: 2, bidirectional: true, rng: rng));
+            _rnn = RegisterModule("rnn", new Rnn(4, 5, nonlinearity: Nonlinearity.Relu, rng: rng));
+        }
+
+        /// <summary>x: [seq, 3] → [seq, 5].</summary>
+        public Tensor Forward(Tensor x)
+        {
+            var (y, _) = _proj.Forward(x);          // unbatched, zeros state: [seq, 4]
+            var (z, _) = _rnn.Forward(y);           // [seq, 5]
+            return z;
+        }
+    }
+
     private sealed class WithLoss : Module
     {
         private readonly Linear _l = new(3, 3);
@@ -110,6 +132,20 @@ public class TracingTests
             var x = Tensor.Randn(rng, seq, batch, 3);
             var want = m.Forward(x);
             Ort.AssertClose($"mixer {seq}x{batch}", want.ToArray(), want.Shape, Ort.Run(bytes, Ort.Value.Of("input", x))["output"]);
+        }
+    }
+
+    [Fact]
+    public void UnbatchedAndStatelessRecurrentLayersMatch()
+    {
+        var m = new Stateless();
+        var bytes = OnnxExport.ToBytes(m, new OnnxExportOptions { InputShape = new OnnxDim[] { OnnxDim.Seq, 3 } });
+        var rng = new Generator(13);
+        foreach (int seq in new[] { 1, 4, 9 })
+        {
+            var x = Tensor.Randn(rng, seq, 3);
+            var want = m.Forward(x);
+            Ort.AssertClose($"stateless seq={seq}", want.ToArray(), want.Shape, Ort.Run(bytes, Ort.Value.Of("input", x))["output"]);
         }
     }
 
