@@ -20,6 +20,8 @@ internal static class Program
             BenchCommand.Create(),
             ForecastCommand.Create(),
             PredictCommand.Create(),
+            ExportCommand.Create(),
+            CharLmCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

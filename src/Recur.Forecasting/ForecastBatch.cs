@@ -14,14 +14,23 @@ namespace Recur.Forecasting;
 /// </summary>
 public sealed class ForecastBatch
 {
+    /// <summary>Number of samples (origins).</summary>
     public int Count { get; }
+    /// <summary>Input steps per sample (L).</summary>
     public int Lookback { get; }
+    /// <summary>Steps forecast per sample (H).</summary>
     public int Horizon { get; }
+    /// <summary>Values per input step: the target, then each feature and calendar channel.</summary>
     public int Width { get; }
+    /// <summary>The origin t of each sample: the first forecast step.</summary>
     public int[] Origins { get; }
+    /// <summary>The network's input, [Count, Lookback, Width] row-major.</summary>
     public float[] Inputs { get; }
+    /// <summary>The target's window relative to its last value, [Count, Lookback] (the highway's input).</summary>
     public float[] Window { get; }
+    /// <summary>The anchor forecast in scaled units, [Count, Horizon]: persistence or seasonal naive.</summary>
     public float[] Anchors { get; }
+    /// <summary>What the network learns, the scaled truth minus the anchor, [Count, Horizon]; null when cut without targets.</summary>
     public float[]? Targets { get; }
 
     private ForecastBatch(int[] origins, int lookback, int horizon, int width, float[] inputs, float[] window, float[] anchors, float[]? targets)

@@ -5,19 +5,30 @@ namespace Recur.Forecasting;
 /// <summary>What <c>recur forecast</c> was asked for; null sizes are derived from the data (<see cref="ForecastDefaults"/>).</summary>
 public sealed record ForecastOptions
 {
+    /// <summary>Path of the CSV file to read.</summary>
     public required string Csv { get; init; }
+    /// <summary>The column to forecast.</summary>
     public required string Column { get; init; }
+    /// <summary>Extra input columns (exogenous features), in the order fed to the model.</summary>
     public string[] Features { get; init; } = [];
+    /// <summary>Input steps per forecast; null derives it from the season, the horizon and the training length.</summary>
     public int? Lookback { get; init; }
+    /// <summary>Steps forecast from each origin; null takes the frequency's default.</summary>
     public int? Horizon { get; init; }
+    /// <summary>Steps per season (seasonal naive and the anchor); null detects it from the training part.</summary>
     public int? Season { get; init; }
 
     /// <summary>Calendar cycles to feed; null chooses from the dates (<see cref="CalendarFeatures.Choose"/>), empty feeds none.</summary>
     public string[]? Calendar { get; init; }
+    /// <summary>The encoder's cell: <c>rnn</c>, <c>lstm</c> or <c>gru</c>.</summary>
     public string Cell { get; init; } = "gru";
+    /// <summary>The encoder's hidden size.</summary>
     public int Hidden { get; init; } = 32;
+    /// <summary>The encoder's number of stacked layers.</summary>
     public int Layers { get; init; } = 1;
+    /// <summary>Seed of the weight initialisation and of the sample order.</summary>
     public long Seed { get; init; }
+    /// <summary>How the model is trained.</summary>
     public TrainingOptions Training { get; init; } = new();
 }
 

@@ -17,10 +17,14 @@ namespace Recur.Forecasting;
 /// </summary>
 public sealed class ForecastNet : Module
 {
+    /// <summary>The recurrent encoder (batch-first), PyTorch name <c>rnn</c>.</summary>
     public RnnBase Rnn { get; }
+    /// <summary>Read-out of the encoder's last step to the H corrections, PyTorch name <c>head</c>.</summary>
     public Linear Head { get; }
+    /// <summary>Linear map from the target's window to the H corrections, PyTorch name <c>highway</c>.</summary>
     public Linear Highway { get; }
 
+    /// <summary>A network for <paramref name="inputSize"/> channels, <paramref name="lookback"/> input steps and <paramref name="horizon"/> outputs, its weights drawn from <paramref name="rng"/>; both read-outs start at zero.</summary>
     public ForecastNet(string cell, int inputSize, int hidden, int layers, int lookback, int horizon, Generator rng)
     {
         Rnn = RegisterModule("rnn", CellChoice.Create(cell, inputSize, hidden, layers, batchFirst: true, rng: rng));
@@ -66,5 +70,6 @@ public sealed class ForecastNet : Module
         return shapes;
     }
 
+    /// <inheritdoc/>
     protected override string TypeName => "Forecaster";
 }

@@ -18,16 +18,27 @@ public enum ForecastAnchor
 /// </summary>
 public sealed record ForecastSpec
 {
+    /// <summary>The column forecast.</summary>
     public required string Column { get; init; }
+    /// <summary>Exogenous feature columns, in channel order.</summary>
     public required string[] Features { get; init; }
+    /// <summary>The encoder's cell: <c>rnn</c>, <c>lstm</c> or <c>gru</c>.</summary>
     public required string Cell { get; init; }
+    /// <summary>The encoder's hidden size.</summary>
     public required int Hidden { get; init; }
+    /// <summary>The encoder's number of layers.</summary>
     public required int Layers { get; init; }
+    /// <summary>Input steps per forecast (L).</summary>
     public required int Lookback { get; init; }
+    /// <summary>Steps forecast per origin (H).</summary>
     public required int Horizon { get; init; }
+    /// <summary>Steps per season (S); 1 when there is none.</summary>
     public required int Season { get; init; }
+    /// <summary>What the network's output corrects: the last value or the seasonal naive forecast.</summary>
     public required ForecastAnchor Anchor { get; init; }
+    /// <summary>The target's scaling, fitted on the training part.</summary>
     public required StandardScaler TargetScaler { get; init; }
+    /// <summary>Each feature's scaling, fitted on the training part, in <see cref="Features"/> order.</summary>
     public required StandardScaler[] FeatureScalers { get; init; }
 
     /// <summary>Calendar cycles fed as sin/cos channels (<see cref="CalendarFeatures.Cycles"/>); empty without dates.</summary>
@@ -35,6 +46,7 @@ public sealed record ForecastSpec
 
     /// <summary>The training file's median date step (zero when undated) and date format, to check a file given to predict.</summary>
     public required TimeSpan Step { get; init; }
+    /// <summary>The training file's date format family (empty when undated).</summary>
     public required string DateFormat { get; init; }
 
     /// <summary>Values per input step: the target, each exogenous feature, and sin/cos per calendar cycle.</summary>

@@ -7,9 +7,12 @@ public sealed class Forecaster
     /// <summary>Origins per forward pass at inference, to bound memory on long series.</summary>
     private const int Chunk = 256;
 
+    /// <summary>The settings: columns, sizes, scaling, calendar (the model file's metadata).</summary>
     public ForecastSpec Spec { get; }
+    /// <summary>The network whose weights are trained and saved.</summary>
     public ForecastNet Net { get; }
 
+    /// <summary>Pairs a network with the settings it was built for.</summary>
     public Forecaster(ForecastSpec spec, ForecastNet net)
     {
         Spec = spec;

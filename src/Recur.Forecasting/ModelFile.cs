@@ -11,7 +11,9 @@ namespace Recur.Forecasting;
 /// </summary>
 public static class ModelFile
 {
+    /// <summary>The <c>format</c> value in a forecaster file's metadata.</summary>
     public const string Format = "recur.forecast";
+    /// <summary>The version of the metadata layout this code writes and reads.</summary>
     public const string FormatVersion = "1";
 
     // Bounds that no sensible model exceeds: a corrupt header cannot make us allocate a huge network.

@@ -7,6 +7,7 @@ namespace Recur.Forecasting;
 /// </summary>
 public sealed record ScaledSeries(double[] Target, double[][] Channels)
 {
+    /// <summary>Number of rows (time steps).</summary>
     public int Length => Target.Length;
 
     /// <summary>Scales <paramref name="target"/> and <paramref name="features"/> with <paramref name="spec"/>'s scalers and adds its calendar channels.</summary>

@@ -82,7 +82,8 @@ public static class OnnxExport
     /// <list type="bullet">
     /// <item><c>Rnn</c>/<c>Gru</c>: <c>input</c> [seq, batch, input_size] ([batch, seq, …] if batch_first), <c>h0</c> [layers·D, batch, H_out] → <c>output</c>, <c>h_n</c>;</item>
     /// <item><c>Lstm</c>: also <c>c0</c> [layers·D, batch, hidden] → <c>c_n</c>;</item>
-    /// <item><c>Linear</c>: <c>input</c> [batch, in_features] → <c>output</c>; <c>Embedding</c>: int64 <c>input</c> [batch, seq] → <c>output</c>;</item>
+    /// <item><c>Linear</c>: <c>input</c> [batch, in_features] → <c>output</c>; <c>Embedding</c>: int64 <c>input</c> [batch, seq] → <c>output</c>;
+    /// a <c>Sequential</c> that starts with a Linear: like that Linear;</item>
     /// <item>any other module with a public <c>Forward(Tensor)</c> or <c>Forward(IndexTensor)</c> returning a Tensor: <c>input</c> → <c>output</c>, with <see cref="OnnxExportOptions.InputShape"/> required.</item>
     /// </list>
     /// <see cref="OnnxExportOptions.InputShape"/> overrides the one-input defaults (e.g. <c>[batch, seq, in]</c> for a Linear).
@@ -120,6 +121,8 @@ public static class OnnxExport
                 return OneInput(shape ?? new OnnxDim[] { OnnxDim.Batch, linear.InFeatures }, false, v => linear.Forward((Tensor)v));
             case Embedding embedding:
                 return OneInput(shape ?? new OnnxDim[] { OnnxDim.Batch, OnnxDim.Seq }, true, v => embedding.Forward((IndexTensor)v));
+            case Sequential seq when shape is null && seq.Count > 0 && seq[0] is Linear first:
+                return OneInput(new OnnxDim[] { OnnxDim.Batch, first.InFeatures }, false, v => seq.Forward((Tensor)v));
         }
         var forward = model.GetType().GetMethods(BindingFlags.Public | BindingFlags.Instance)
             .Where(m => m.Name == "Forward" && m.ReturnType == typeof(Tensor) && m.GetParameters().Length == 1)

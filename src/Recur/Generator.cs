@@ -81,7 +81,7 @@ public sealed class Generator
         return z ^ (z >> 31);
     }
 
-    /// <summary>The next 64 random bits.</summary>
+    /// <summary>The next 64 raw random bits (xoshiro256**).</summary>
     public ulong NextUInt64()
     {
         ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;

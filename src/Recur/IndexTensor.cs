@@ -6,11 +6,16 @@ namespace Recur;
 /// </summary>
 public sealed class IndexTensor
 {
+    /// <summary>The values, row-major.</summary>
     public long[] Data { get; }
+    /// <summary>The size of each dimension.</summary>
     public int[] Shape { get; }
+    /// <summary>Number of elements.</summary>
     public int Numel => Data.Length;
+    /// <summary>Number of dimensions.</summary>
     public int Dim => Shape.Length;
 
+    /// <summary>Wraps <paramref name="data"/> (not copied) as a tensor of <paramref name="shape"/>; throws <see cref="ArgumentException"/> when the sizes disagree.</summary>
     public IndexTensor(long[] data, params int[] shape)
     {
         Shape = Shapes.Checked(shape);
@@ -25,6 +30,7 @@ public sealed class IndexTensor
     /// <summary>A 0-d index tensor.</summary>
     public static IndexTensor Scalar(long value) => new(new[] { value });
 
+    /// <summary>The element at row-major position <paramref name="flat"/>.</summary>
     public long this[int flat] => Data[flat];
 
     /// <summary>The values as float32 (e.g. one-hot codes fed to a network).</summary>

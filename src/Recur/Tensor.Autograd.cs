@@ -6,14 +6,15 @@ public sealed partial class Tensor
 {
     /// <summary>
     /// Attaches a backward to <paramref name="result"/> when grad mode is on and any input requires grad.
-    /// <paramref name="backward"/> receives d(loss)/d(result), row-major.
+    /// <paramref name="backward"/> receives d(loss)/d(result), row-major. <paramref name="savesTensors"/> = false marks an
+    /// op whose PyTorch counterpart saves no tensor (add, sum, view…), so a second backward through it is allowed there too.
     /// </summary>
-    internal static Tensor Record(Tensor result, string name, Tensor[] inputs, Action<float[]> backward)
+    internal static Tensor Record(Tensor result, string name, Tensor[] inputs, Action<float[]> backward, bool savesTensors = true)
     {
         OpTrace.NoteUntraced(name, result);
         if (!AnyRequiresGrad(inputs)) return result;
         result._requiresGrad = true;
-        result.GradFn = new Node(name, inputs, new[] { result }, () => backward(result.PendingGrad!));
+        result.GradFn = new Node(name, inputs, new[] { result }, () => backward(result.PendingGrad!), savesTensors: savesTensors);
         return result;
     }
 

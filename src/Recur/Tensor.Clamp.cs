@@ -22,7 +22,8 @@ public sealed partial class Tensor
                 if (min is not null) TensorPrimitives.Max(y, lo, y);
                 if (max is not null) TensorPrimitives.Min(y, hi, y);
             },
-            (x, y) => x >= lo && x <= hi ? 1f : 0f);
+            (x, y) => x >= lo && x <= hi ? 1f : 0f,
+            lo, hi); // traced as Clamp(lo, hi), a missing bound as ±∞ (ONNX Clip accepts them)
     }
 
     /// <summary>max(x, <paramref name="min"/>) element-wise (PyTorch's <c>clamp_min</c>).</summary>

@@ -14,12 +14,13 @@ public sealed partial class Tensor
         var (outer, size, inner) = Split(d);
         var result = new Tensor(_shape.AsSpan().ToArray());
         RunningSum(ReadOnlySpan, result.Storage, outer, size, inner, reverse: false);
+        using (var trace = Autograd.OpTrace.Enter()) trace.Done("Cumsum", result, new object[] { this }, d);
         return Record(result, "CumsumBackward0", new[] { this }, g =>
         {
             var gi = new float[Numel];
             RunningSum(g, gi, outer, size, inner, reverse: true);
             AccumulateGrad(gi);
-        });
+        }, savesTensors: false);
     }
 
     // x, y: [outer, size, inner]; y[o, j, i] = Σ x[o, k, i] over k ≤ j (k ≥ j when reverse)

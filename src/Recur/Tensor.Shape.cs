@@ -11,7 +11,7 @@ public sealed partial class Tensor
         shape = InferShape(shape);
         var result = new Tensor(Storage, Offset, shape);
         trace.Done("Reshape", result, new object[] { this });
-        return Record(result, "ViewBackward0", new[] { this }, g => AccumulateGrad(g));
+        return Record(result, "ViewBackward0", new[] { this }, g => AccumulateGrad(g), savesTensors: false);
     }
 
     /// <summary>Alias of <see cref="View"/> (storage is always contiguous here).</summary>
@@ -36,7 +36,8 @@ public sealed partial class Tensor
     private int[] InferShape(int[] shape)
     {
         shape = shape.AsSpan().ToArray();
-        int infer = -1, known = 1;
+        int infer = -1;
+        long known = 1; // saturates above Numel: such a shape is invalid whatever is inferred
         for (int i = 0; i < shape.Length; i++)
         {
             if (shape[i] == -1)
@@ -45,13 +46,13 @@ public sealed partial class Tensor
                 infer = i;
             }
             else if (shape[i] < 0) throw new ArgumentException($"invalid shape dimension {shape[i]}");
-            else known *= shape[i];
+            else known = Math.Min(known * shape[i], (long)int.MaxValue + 1);
         }
         if (infer >= 0)
         {
             if (known == 0 || Numel % known != 0)
                 throw new ArgumentException($"shape '{Shapes.Format(shape)}' is invalid for input of size {Numel}");
-            shape[infer] = Numel / known;
+            shape[infer] = (int)(Numel / known);
         }
         if (Shapes.Numel(shape) != Numel)
             throw new ArgumentException($"shape '{Shapes.Format(shape)}' is invalid for input of size {Numel}");
@@ -131,7 +132,7 @@ public sealed partial class Tensor
             var gi = new float[Numel];
             for (int i = 0; i < map.Length; i++) gi[map[i]] = g[i];
             AccumulateGrad(gi);
-        });
+        }, savesTensors: false);
     }
 
     /// <summary>True when the dims longer than 1 keep their relative order, so the permuted data is already in place.</summary>
@@ -200,7 +201,7 @@ public sealed partial class Tensor
             for (int o = 0; o < outer; o++)
                 g.AsSpan(o * length * inner, length * inner).CopyTo(gi.AsSpan((o * size + start) * inner));
             AccumulateGrad(gi);
-        });
+        }, savesTensors: false);
     }
 
     /// <summary>The slice at <paramref name="index"/> along <paramref name="dim"/>, that dimension removed (PyTorch's <c>select</c>, <c>x[i]</c>).</summary>
@@ -289,7 +290,7 @@ public sealed partial class Tensor
                 }
                 pos += w;
             }
-        });
+        }, savesTensors: false);
     }
 
     /// <summary>Stacks equally shaped tensors along a new dimension.</summary>

@@ -1,6 +1,6 @@
 namespace Recur;
 
-// Element-wise selection by a mask, and the comparisons that make masks.
+// Element-wise selection by a mask (the masks come from Tensor.Compare.cs).
 public sealed partial class Tensor
 {
     /// <summary>
@@ -15,10 +15,12 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
+        using var trace = Autograd.OpTrace.Enter();
         var shape = Shapes.Broadcast(Shapes.Broadcast(condition.Shape, a.Shape), b.Shape);
         float[] c = BroadcastTo(condition, shape), x = BroadcastTo(a, shape), y = BroadcastTo(b, shape);
         var result = new Tensor(shape);
         for (int i = 0; i < c.Length; i++) result.Storage[i] = c[i] != 0 ? x[i] : y[i];
+        trace.Done("Where", result, new object[] { condition, a, b });
         return Record(result, "WhereBackward0", new[] { a, b }, g =>
         {
             var tmp = new float[g.Length];
@@ -37,27 +39,4 @@ public sealed partial class Tensor
 
     /// <summary>Where with a scalar in place of <paramref name="b"/> (PyTorch's <c>torch.where(cond, a, 0.0)</c>).</summary>
     public static Tensor Where(Tensor condition, Tensor a, float b) => Where(condition, a, Scalar(b));
-
-    /// <summary>Mask (1 or 0) of x &gt; <paramref name="value"/>; no gradient.</summary>
-    public Tensor Gt(float value) => Mask(v => v > value);
-
-    /// <summary>Mask (1 or 0) of x ≥ <paramref name="value"/>; no gradient.</summary>
-    public Tensor Ge(float value) => Mask(v => v >= value);
-
-    /// <summary>Mask (1 or 0) of x &lt; <paramref name="value"/>; no gradient.</summary>
-    public Tensor Lt(float value) => Mask(v => v < value);
-
-    /// <summary>Mask (1 or 0) of x ≤ <paramref name="value"/>; no gradient.</summary>
-    public Tensor Le(float value) => Mask(v => v <= value);
-
-    /// <summary>Mask (1 or 0) of x = <paramref name="value"/>; no gradient.</summary>
-    public Tensor Eq(float value) => Mask(v => v == value);
-
-    private Tensor Mask(Func<float, bool> test)
-    {
-        var result = new Tensor(_shape.AsSpan().ToArray());
-        var src = ReadOnlySpan;
-        for (int i = 0; i < src.Length; i++) result.Storage[i] = test(src[i]) ? 1f : 0f;
-        return result;
-    }
 }

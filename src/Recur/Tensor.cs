@@ -36,7 +36,7 @@ public sealed partial class Tensor
         Offset = offset;
         _shape = shape;
         Numel = Shapes.Numel(shape);
-        if (offset < 0 || offset + Numel > storage.Length)
+        if (offset < 0 || (long)offset + Numel > storage.Length)
             throw new ArgumentException($"storage of {storage.Length} elements cannot hold shape {Shapes.Format(shape)} at offset {offset}");
     }
 
@@ -59,6 +59,7 @@ public sealed partial class Tensor
 
     internal ReadOnlySpan<float> ReadOnlySpan => new(Storage, Offset, Numel);
 
+    /// <summary>Whether backward computes a gradient for this tensor; only a leaf's flag can be turned off.</summary>
     public bool RequiresGrad
     {
         get => _requiresGrad;
@@ -78,10 +79,13 @@ public sealed partial class Tensor
 
     // ---- creation -------------------------------------------------------------------------------
 
+    /// <summary>A new tensor of zeros.</summary>
     public static Tensor Zeros(params int[] shape) => new(Shapes.Checked(shape));
 
+    /// <summary>A new tensor of ones.</summary>
     public static Tensor Ones(params int[] shape) => Full(1f, shape);
 
+    /// <summary>A new tensor with every element <paramref name="value"/>.</summary>
     public static Tensor Full(float value, params int[] shape)
     {
         var t = new Tensor(Shapes.Checked(shape));
@@ -115,6 +119,7 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>Zeros of <paramref name="t"/>'s shape.</summary>
     public static Tensor ZerosLike(Tensor t) => Zeros(t.Shape);
 
     /// <summary>Values 0, 1, …, n−1.</summary>
@@ -133,8 +138,10 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>Standard normal samples from <see cref="Generator.Default"/> (<c>torch.randn</c>).</summary>
     public static Tensor Randn(params int[] shape) => Randn(Generator.Default, shape);
 
+    /// <summary>Standard normal samples from <paramref name="rng"/>.</summary>
     public static Tensor Randn(Generator rng, params int[] shape)
     {
         var t = Zeros(shape);
@@ -145,6 +152,7 @@ public sealed partial class Tensor
     /// <summary>Uniform samples in [low, high).</summary>
     public static Tensor Uniform(float low, float high, params int[] shape) => Uniform(Generator.Default, low, high, shape);
 
+    /// <summary>Uniform samples in [low, high) from <paramref name="rng"/>.</summary>
     public static Tensor Uniform(Generator rng, float low, float high, params int[] shape)
     {
         var t = Zeros(shape);
@@ -162,6 +170,7 @@ public sealed partial class Tensor
         return Storage[Offset];
     }
 
+    /// <summary>The element at <paramref name="index"/> (one index per dimension), read or written.</summary>
     [System.Runtime.CompilerServices.IndexerName("At")]
     public float this[params int[] index]
     {

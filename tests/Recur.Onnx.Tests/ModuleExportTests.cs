@@ -10,7 +10,9 @@ public class ModuleExportTests
 {
     private static readonly (int Seq, int Batch)[] Sizes = { (1, 1), (4, 3), (7, 1), (1, 5), (3, 2) };
 
-    public static TheoryData<string> Recurrent => new()
+    public static TheoryData<string> Recurrent => new(Specs);
+
+    internal static readonly string[] Specs =
     {
         "RNN(5, 7)",
         "RNN(3, 6, num_layers=2, nonlinearity='relu', batch_first=True)",
@@ -22,6 +24,7 @@ public class ModuleExportTests
         "GRU(5, 9, num_layers=3, bias=False)",
         "GRU(2, 4, bidirectional=True, batch_first=True)",
         "GRU(3, 6, num_layers=2, batch_first=True)",
+        "LSTM(16, 48, num_layers=2, batch_first=True, bidirectional=True)",
     };
 
     /// <summary>Builds a Recur module from PyTorch's constructor text (the configurations of the issue).</summary>
@@ -86,6 +89,20 @@ public class ModuleExportTests
             Ort.AssertClose("linear 3-d", linear.Forward(x3).ToArray(), new[] { batch, seq, 3 }, Ort.Run(lin3, Ort.Value.Of("input", x3))["output"]);
             var idx = new IndexTensor(Enumerable.Range(0, batch * seq).Select(_ => (long)rng.NextInt(30)).ToArray(), batch, seq);
             Ort.AssertClose("embedding", emb.Forward(idx).ToArray(), new[] { batch, seq, 6 }, Ort.Run(embBytes, Ort.Value.Of("input", idx))["output"]);
+        }
+    }
+
+    [Fact]
+    public void SequentialMatchesRecur()
+    {
+        var rng = new Generator(8);
+        var seq = new Sequential(new Linear(8, 16, rng: rng), new Tanh(), new Dropout(0.3f), new Linear(16, 3, rng: rng), new Relu());
+        var bytes = OnnxExport.ToBytes(seq);
+        seq.Eval();
+        foreach (var (_, batch) in Sizes)
+        {
+            var x = Tensor.Randn(rng, batch, 8);
+            Ort.AssertClose($"sequential batch={batch}", seq.Forward(x).ToArray(), new[] { batch, 3 }, Ort.Run(bytes, Ort.Value.Of("input", x))["output"]);
         }
     }
 

@@ -53,6 +53,26 @@ public class GoldenTests
         finally { File.Delete(path); }
     }
 
+    [Fact]
+    public void WrongReprFails()
+    {
+        // Change one expected string of the repr case: the runner must report that item, and only it.
+        var src = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "ops", "repr_tensors.json"));
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(src)!;
+        var item = doc["outputs"]!["items"]!.AsArray()[0]!;
+        item["repr"] = item["repr"]!.GetValue<string>().Replace("tensor([[", "tensor([[ ");
+        var path = Path.Combine(Path.GetTempPath(), $"recur-wrong-repr-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, doc.ToJsonString());
+        try
+        {
+            var r = GoldenRunner.Run(path);
+            Assert.Equal(CaseStatus.Fail, r.Status);
+            Assert.Single(r.Checks, c => !c.Pass);
+            Assert.Contains("differs at character 9", r.Checks.Single(c => !c.Pass).Name);
+        }
+        finally { File.Delete(path); }
+    }
+
     [Theory]
     [InlineData("{ not json", "not valid JSON")]
     [InlineData("[1, 2]", "expected a JSON object")]

@@ -155,6 +155,11 @@ public static class Checkpoint
         {
             throw Bad("optimizer state: " + e.Message);
         }
+        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(JsonDocument).Assembly)
+        {
+            // A \u escape that decodes to a lone UTF-16 surrogate: JsonElement.GetString refuses it (found by fuzzing).
+            throw Bad($"'{OptimizerKey}' has a JSON string that is not valid UTF-16 ({e.Message})");
+        }
 
         Action applyScheduler = () => { };
         if (scheduler != null)
@@ -167,6 +172,10 @@ public static class Checkpoint
             catch (ArgumentException e)
             {
                 throw Bad("scheduler state: " + e.Message);
+            }
+            catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(JsonDocument).Assembly)
+            {
+                throw Bad($"'{SchedulerKey}' has a JSON string that is not valid UTF-16 ({e.Message})");
             }
         }
 

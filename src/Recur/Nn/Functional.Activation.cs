@@ -77,8 +77,11 @@ public static partial class Functional
             for (int i = 0; i < inner; i++) f(o * size * inner + i, inner);
     }
 
+    /// <summary>Element-wise tanh.</summary>
     public static Tensor Tanh(Tensor x) => x.Tanh();
+    /// <summary>Element-wise logistic sigmoid.</summary>
     public static Tensor Sigmoid(Tensor x) => x.Sigmoid();
+    /// <summary>Element-wise max(x, 0).</summary>
     public static Tensor Relu(Tensor x) => x.Relu();
 
     /// <summary>(outer, size, inner) around <paramref name="dim"/>: element (o, k, i) is at (o·size + k)·inner + i.</summary>

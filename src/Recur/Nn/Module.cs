@@ -43,10 +43,10 @@ public abstract class Module
                 yield return item;
     }
 
-    /// <summary>All parameters, in <see cref="NamedParameters"/> order (what an optimizer takes).</summary>
+    /// <summary>All parameters, in <see cref="NamedParameters"/> order.</summary>
     public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
 
-    /// <summary>The direct children with their names, in registration order.</summary>
+    /// <summary>The direct children with the names they were registered under.</summary>
     public IEnumerable<(string Name, Module Module)> NamedChildren() => _children;
 
     /// <summary>Name → parameter, in PyTorch's <c>state_dict()</c> order. The tensors are the live parameters.</summary>
@@ -149,7 +149,7 @@ public abstract class Module
     /// <summary>The arguments inside the parentheses of the repr, non-default ones only.</summary>
     protected virtual string ExtraRepr() => "";
 
-    /// <summary>The module tree as PyTorch prints it: <c>LSTM(4, 24, num_layers=2)</c>, children indented.</summary>
+    /// <summary>A repr like PyTorch's: the type, its non-default arguments and its children, indented.</summary>
     public override string ToString()
     {
         if (_children.Count == 0) return $"{TypeName}({ExtraRepr()})";

@@ -21,7 +21,9 @@ public sealed unsafe class StreamingRnn
     private readonly Layer[] _layers;
     private readonly float[] _gates, _gh, _r, _xh;
 
+    /// <summary>Number of independent streams advanced together.</summary>
     public int Batch { get; }
+    /// <summary>Width of each input row (the layer's input_size).</summary>
     public int InputSize => _module.InputSize;
 
     /// <summary>Width of each output row: the last layer's h (proj_size or hidden_size).</summary>
@@ -42,6 +44,7 @@ public sealed unsafe class StreamingRnn
         public required float[]? C;       // [batch, H] (LSTM)
     }
 
+    /// <summary>A stream over the trained unidirectional <paramref name="module"/> (its weights are read and packed now: call <see cref="Refresh"/> after they change), starting from zero state, for <paramref name="batch"/> rows at a time.</summary>
     public StreamingRnn(RnnBase module, int batch = 1)
     {
         if (module.Bidirectional)

@@ -123,6 +123,30 @@ public class RetainGraphTests
     }
 
     [Fact]
+    public void OpsThatSaveNoTensorsAllowASecondBackwardAsInPyTorch()
+    {
+        // torch: (x + 1).sum(), x.view(3, 1).sum(), x.mean(), torch.cat([x, x]).sum(), x.cumsum(0).sum() back-propagate twice;
+        // (x * 2).sum(), x.tanh().sum(), x.clamp(0, 1).sum() raise.
+        var x = Tensor.From(1f, 2f, 3f).RequireGrad();
+        foreach (var make in new Func<Tensor>[] { () => (x + 1f).Sum(), () => x.View(3, 1).Sum(), () => x.Mean(), () => Tensor.Cat(new[] { x, x }).Sum(), () => x.Cumsum(0).Sum(), () => (x + x - x).Sum(0) })
+        {
+            x.Grad = null;
+            var y = make();
+            y.Backward();
+            var once = x.Grad!.ToArray();
+            y.Backward();
+            Assert.Equal(once.Select(v => 2 * v).ToArray(), x.Grad!.ToArray());
+        }
+        foreach (var make in new Func<Tensor>[] { () => (x * 2f).Sum(), () => x.Tanh().Sum(), () => x.Clamp(0f, 1f).Sum() })
+        {
+            var y = make();
+            y.Backward();
+            Assert.Equal(PyTorchMessage, Assert.Throws<InvalidOperationException>(() => y.Backward()).Message);
+        }
+        Assert.Equal("tensor(2., grad_fn=<MeanBackward0>)", x.Mean().ToString());
+    }
+
+    [Fact]
     public void BranchOfAFreedGraphIsFreedToo()
     {
         var x = Tensor.From(1f, 2f).RequireGrad();

@@ -13,6 +13,7 @@ public enum CellKind
     Gru,
 }
 
+/// <summary>Properties of each <see cref="CellKind"/>.</summary>
 public static class CellKindExtensions
 {
     /// <summary>How many gate blocks of hidden_size rows the weights stack: 1, 4 or 3.</summary>
