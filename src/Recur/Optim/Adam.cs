@@ -54,6 +54,7 @@ public class Adam : Optimizer
         return new() { ["lr"] = lr, ["betas"] = new[] { b1, b2 }, ["eps"] = eps, ["weight_decay"] = weightDecay, ["amsgrad"] = amsgrad, ["maximize"] = maximize };
     }
 
+    /// <inheritdoc/>
     protected override void ValidateGroup(IReadOnlyDictionary<string, object> o)
     {
         CheckLearningRate(o);
@@ -64,13 +65,16 @@ public class Adam : Optimizer
         CheckNonNegative("weight_decay", (double)o["weight_decay"]);
     }
 
+    /// <inheritdoc/>
     protected override IReadOnlyCollection<string> BufferNames => Buffers;
 
+    /// <inheritdoc/>
     protected override bool CountsSteps => true;
 
     /// <summary>Steps taken for parameter <paramref name="index"/> (PyTorch's <c>state['step']</c>).</summary>
     public int StepCount(int index) => Steps(index);
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup group, int index, Span<float> p, ReadOnlySpan<float> grad)
     {
         int t = NextStep(index);

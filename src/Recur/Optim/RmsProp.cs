@@ -46,6 +46,7 @@ public sealed class RmsProp : Optimizer
         Maximize = maximize;
     }
 
+    /// <inheritdoc/>
     protected override void ValidateGroup(IReadOnlyDictionary<string, object> o)
     {
         CheckLearningRate(o);
@@ -55,10 +56,13 @@ public sealed class RmsProp : Optimizer
         CheckNonNegative("weight_decay", (double)o["weight_decay"]);
     }
 
+    /// <inheritdoc/>
     protected override IReadOnlyCollection<string> BufferNames => Buffers;
 
+    /// <inheritdoc/>
     protected override bool CountsSteps => true;
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup group, int index, Span<float> p, ReadOnlySpan<float> grad)
     {
         NextStep(index);

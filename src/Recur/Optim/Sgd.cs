@@ -44,6 +44,7 @@ public sealed class Sgd : Optimizer
         Maximize = maximize;
     }
 
+    /// <inheritdoc/>
     protected override void ValidateGroup(IReadOnlyDictionary<string, object> o)
     {
         CheckLearningRate(o);
@@ -54,10 +55,13 @@ public sealed class Sgd : Optimizer
             throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
     }
 
+    /// <inheritdoc/>
     protected override IReadOnlyCollection<string> BufferNames => Buffers;
 
+    /// <inheritdoc/>
     protected override bool CountsSteps => false;
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup group, int index, Span<float> p, ReadOnlySpan<float> grad)
     {
         double momentum = group.Double("momentum");
