@@ -34,6 +34,8 @@ internal static class FuzzBudget
     {
         long n = iterations ?? Iterations;
         ulong seed = Seed;
+        // Long runs: RECUR_FUZZ_PROGRESS=<file> gets a line every 10 000 inputs, so a run stopped early still has a count.
+        string? progress = Environment.GetEnvironmentVariable("RECUR_FUZZ_PROGRESS");
         var master = new PCG(7, seed);
         for (long i = 0; i < n; i++)
         {
@@ -47,9 +49,12 @@ internal static class FuzzBudget
             catch (Exception e)
             {
                 log($"input {i} of master seed {seed} failed (CsCheck seed {replay}): {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+                if (progress != null) File.AppendAllText(progress, $"{DateTime.UtcNow:u} input {i} FAILED (seed {replay}): {e.GetType().Name}\n");
                 gen.Sample(property, writeLine: log, seed: replay, iter: 2000, threads: 1, print: print); // shrinks and throws
                 throw;
             }
+            if (progress != null && (i + 1) % 10_000 == 0)
+                File.AppendAllText(progress, $"{DateTime.UtcNow:u} {typeof(T).DeclaringType?.Name ?? typeof(T).Name}: {i + 1} inputs passed (master seed {seed})\n");
         }
         log($"{n} inputs passed (master seed {seed})");
     }
