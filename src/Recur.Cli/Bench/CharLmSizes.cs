@@ -7,8 +7,11 @@ namespace Recur.Cli.Bench;
 /// </summary>
 internal sealed record CharLmSizes(int Vocab, int Embed, int Hidden, int Layers, int Seq, int Batch)
 {
-    /// <summary>The char-LM defaults on tinyshakespeare (65 characters).</summary>
-    public static CharLmSizes Default { get; } = new(65, 64, 512, 2, 128, 32);
+    /// <summary>The char-LM defaults on tinyshakespeare (65 characters): those of <c>recur charlm train</c>, read from its options.</summary>
+    public static CharLmSizes Default { get; } = FromTrainDefaults(new Recur.Text.CharLmTrainOptions());
+
+    private static CharLmSizes FromTrainDefaults(Recur.Text.CharLmTrainOptions d) =>
+        new(65, d.EmbeddingDim, d.HiddenSize, d.NumLayers, d.SeqLen, d.BatchSize);
 
     /// <summary>"vocab,embed,hidden,layers,seq,batch", as the PyTorch and libtorch sides read it.</summary>
     public string Argument => $"{Vocab},{Embed},{Hidden},{Layers},{Seq},{Batch}";
