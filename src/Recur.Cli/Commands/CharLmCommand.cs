@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Recur.Cli.Commands;
 
 /// <summary><c>recur charlm train|sample</c>: a character-level language model (embedding + LSTM + linear head) on any text.</summary>
-public static class CharLmCommand
+internal static class CharLmCommand
 {
     /// <summary>The command with its two subcommands.</summary>
     public static Command Create()
