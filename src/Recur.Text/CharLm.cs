@@ -54,6 +54,17 @@ public sealed class CharLm : Module
         return (Head.Forward(output), next);                    // [B, T, V]
     }
 
+    /// <summary>
+    /// The same with the state as a pair, as <see cref="Nn.Lstm.Forward(Tensor, ValueTuple{Tensor, Tensor}?)"/>:
+    /// indices [batch, seq], (h0, c0) each [layers, batch, H] → (logits [batch, seq, V], (h_n, c_n)).
+    /// This is the form the ONNX exporter traces (inputs <c>input</c>, <c>h0</c>, <c>c0</c>).
+    /// </summary>
+    public (Tensor Logits, (Tensor HN, Tensor CN) State) Forward(IndexTensor indices, (Tensor H0, Tensor C0)? state)
+    {
+        var (logits, next) = Forward(indices, state is { } s ? new RnnState(s.H0, s.C0) : null);
+        return (logits, (next.H, next.C!));
+    }
+
     /// <summary>Number of trainable values.</summary>
     public long ParameterCount => Parameters().Sum(p => (long)p.Numel);
 

@@ -19,12 +19,16 @@ public static class CharLmEvaluator
 
     /// <summary>
     /// Mean −log p(ids[t+1] | ids[0..t]) over t = 0 … n−2, in nats; the first character is only context.
-    /// <paramref name="progress"/> gets the fraction done after each chunk.
     /// </summary>
-    /// <exception cref="ArgumentException">Fewer than two characters.</exception>
-    public static double Loss(CharLm model, ReadOnlySpan<int> ids, Action<double>? progress = null)
+    /// <param name="model">The model (run in eval mode; its mode is restored after).</param>
+    /// <param name="ids">The text as vocabulary indices.</param>
+    /// <param name="progress">Called with the fraction done after each chunk.</param>
+    /// <param name="chunkLength">Steps per forward call; any value gives the same loss up to float rounding.</param>
+    /// <exception cref="ArgumentException">Fewer than two characters, or a chunk length below 1.</exception>
+    public static double Loss(CharLm model, ReadOnlySpan<int> ids, Action<double>? progress = null, int chunkLength = ChunkLength)
     {
         if (ids.Length < 2) throw new ArgumentException($"validation needs at least 2 characters, got {ids.Length}");
+        if (chunkLength < 1) throw new ArgumentException($"chunk length must be at least 1, got {chunkLength}");
         bool wasTraining = model.Training;
         model.Eval();
         try
@@ -34,9 +38,9 @@ public static class CharLmEvaluator
             int n = ids.Length - 1; // predictions
             double total = 0;
             RnnState? state = null;
-            for (int start = 0; start < n; start += ChunkLength)
+            for (int start = 0; start < n; start += chunkLength)
             {
-                int T = Math.Min(ChunkLength, n - start);
+                int T = Math.Min(chunkLength, n - start);
                 var input = new long[T];
                 for (int t = 0; t < T; t++) input[t] = ids[start + t];
                 var (logits, next) = model.Forward(new IndexTensor(input, 1, T), state); // [1, T, V]

@@ -16,4 +16,14 @@ public readonly record struct LossPoint(int Step, double Loss);
 /// <param name="TokensPerSecond">Training characters per second (training time only).</param>
 /// <param name="Stopped">Why it ended: "budget", "steps" or "cancelled".</param>
 public sealed record CharLmTrainResult(int Steps, double BestValidation, int BestStep, IReadOnlyList<LossPoint> TrainCurve,
-    IReadOnlyList<LossPoint> ValidationCurve, double TrainSeconds, double ValidationSeconds, double TokensPerSecond, string Stopped);
+    IReadOnlyList<LossPoint> ValidationCurve, double TrainSeconds, double ValidationSeconds, double TokensPerSecond, string Stopped)
+{
+    /// <summary>Processor time of the whole run, all threads (on a shared machine a steadier measure of cost than wall time).</summary>
+    public double CpuSeconds { get; init; }
+
+    /// <summary>Processor time of the validation passes.</summary>
+    public double ValidationCpuSeconds { get; init; }
+
+    /// <summary>Training characters processed.</summary>
+    public long Tokens { get; init; }
+}

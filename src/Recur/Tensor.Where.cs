@@ -1,6 +1,6 @@
 namespace Recur;
 
-// Element-wise selection by a mask, and the comparisons that make masks.
+// Element-wise selection by a mask (the masks come from Tensor.Compare.cs).
 public sealed partial class Tensor
 {
     /// <summary>
@@ -39,28 +39,4 @@ public sealed partial class Tensor
 
     /// <summary>Where with a scalar in place of <paramref name="b"/> (PyTorch's <c>torch.where(cond, a, 0.0)</c>).</summary>
     public static Tensor Where(Tensor condition, Tensor a, float b) => Where(condition, a, Scalar(b));
-
-    /// <summary>Mask (1 or 0) of x &gt; <paramref name="value"/>; no gradient.</summary>
-    public Tensor Gt(float value) => Mask("Greater", value, v => v > value);
-
-    /// <summary>Mask (1 or 0) of x ≥ <paramref name="value"/>; no gradient.</summary>
-    public Tensor Ge(float value) => Mask("GreaterOrEqual", value, v => v >= value);
-
-    /// <summary>Mask (1 or 0) of x &lt; <paramref name="value"/>; no gradient.</summary>
-    public Tensor Lt(float value) => Mask("Less", value, v => v < value);
-
-    /// <summary>Mask (1 or 0) of x ≤ <paramref name="value"/>; no gradient.</summary>
-    public Tensor Le(float value) => Mask("LessOrEqual", value, v => v <= value);
-
-    /// <summary>Mask (1 or 0) of x = <paramref name="value"/>; no gradient.</summary>
-    public Tensor Eq(float value) => Mask("Equal", value, v => v == value);
-
-    private Tensor Mask(string op, float value, Func<float, bool> test)
-    {
-        using var trace = Autograd.OpTrace.Enter();
-        var result = new Tensor(_shape.AsSpan().ToArray());
-        var src = ReadOnlySpan;
-        for (int i = 0; i < src.Length; i++) result.Storage[i] = test(src[i]) ? 1f : 0f;
-        return trace.Done(op, result, new object[] { this }, value);
-    }
 }

@@ -39,11 +39,12 @@ public static class CharLmCommand
         var clip = new Option<float>("--clip") { Description = "gradient-norm clipping", DefaultValueFactory = _ => d.Clip };
         var evaluations = new Option<int>("--evaluations") { Description = "validation passes over the run (the last at the end)", DefaultValueFactory = _ => d.Evaluations };
         var seed = new Option<long>("--seed") { Description = "random seed (initialisation, dropout, data order)", DefaultValueFactory = _ => d.Seed };
+        var resume = new Option<string?>("--resume") { Description = "continue the run saved in this checkpoint (MODEL.ckpt.safetensors, written beside the model); its settings are used, --minutes gives the new budget" };
         var plot = new Option<string?>("--plot") { Description = "loss-curve PNG (default: next to the model, MODEL.loss.png)" };
         var json = new Option<bool>("--json") { Description = "print the result as one JSON object on the last line" };
         var cmd = new Command("train", "Train on a text file within a time budget, keeping the best validation model")
         {
-            text, output, minutes, steps, embedding, hidden, layers, seqLen, batch, lr, dropout, clip, evaluations, seed, plot, json,
+            text, output, minutes, steps, embedding, hidden, layers, seqLen, batch, lr, dropout, clip, evaluations, seed, resume, plot, json,
         };
         cmd.SetAction(r => Cli.Guard(() =>
         {
@@ -63,7 +64,8 @@ public static class CharLmCommand
                 Seed = r.GetValue(seed),
             };
             var outPath = r.GetValue(output)!;
-            return Train(r.GetValue(text)!, outPath, r.GetValue(plot) ?? DefaultPlotPath(outPath), o, r.GetValue(json));
+            double? newBudget = r.GetResult(minutes) is { Implicit: false } ? r.GetValue(minutes) : null;
+            return Train(r.GetValue(text)!, outPath, r.GetValue(plot) ?? DefaultPlotPath(outPath), o, r.GetValue(resume), newBudget, r.GetValue(json));
         }));
         return cmd;
     }
@@ -76,13 +78,27 @@ public static class CharLmCommand
         return string.IsNullOrEmpty(dir) ? name : Path.Combine(dir, name);
     }
 
-    private static int Train(string textPath, string outPath, string plotPath, CharLmTrainOptions o, bool json)
+    private static int Train(string textPath, string outPath, string plotPath, CharLmTrainOptions o, string? resume, double? minutes, bool json)
     {
         o.Validate();
         CheckFolder(outPath, "--out");
         CheckFolder(plotPath, "--plot");
-        var corpus = CharCorpus.Load(textPath, o.SeqLen);
-        var trainer = new CharLmTrainer(corpus, o);
+        if (resume is not null && !File.Exists(resume)) throw new FileNotFoundException($"--resume {resume}: no such checkpoint", resume);
+        CharLmTrainer trainer;
+        CharCorpus corpus;
+        if (resume is null)
+        {
+            corpus = CharCorpus.Load(textPath, o.SeqLen);
+            trainer = new CharLmTrainer(corpus, o);
+        }
+        else
+        {
+            var saved = CharLmTrainer.ReadOptions(resume);
+            corpus = CharCorpus.Load(textPath, saved.SeqLen);
+            trainer = CharLmTrainer.Resume(corpus, resume, minutes);
+            o = trainer.Options;
+            Console.WriteLine($"resuming {resume} at step {trainer.Step}");
+        }
         var m = trainer.Model.Config;
         Console.WriteLine($"recur charlm train: {corpus.Length:N0} characters, vocabulary {corpus.Vocabulary.Count}, " +
                           $"{corpus.Train.Length:N0} train / {corpus.Validation.Length:N0} validation");
@@ -140,6 +156,8 @@ public static class CharLmCommand
         var table = new Table().AddColumns("", "value").HideHeaders();
         table.AddRow("best validation loss", $"{result.BestValidation:0.0000} nats/char (step {result.BestStep} of {result.Steps})");
         table.AddRow("training throughput", $"{result.TokensPerSecond:N0} characters/s ({result.TrainSeconds:0.0} s training, {result.ValidationSeconds:0.0} s validation)");
+        table.AddRow("processor time", $"{result.CpuSeconds:0.0} s ({result.ValidationCpuSeconds:0.0} s validation); " +
+                                         $"{result.Tokens / Math.Max(1e-9, result.CpuSeconds - result.ValidationCpuSeconds):N0} training characters per CPU-second");
         table.AddRow("stopped", result.Stopped);
         table.AddRow("model", Markup.Escape(Path.GetFullPath(outPath)));
         table.AddRow("loss curve", Markup.Escape(savedPlot));
@@ -153,6 +171,8 @@ public static class CharLmCommand
                 steps = result.Steps,
                 tokens_per_second = result.TokensPerSecond,
                 train_seconds = result.TrainSeconds,
+                cpu_seconds = result.CpuSeconds,
+                validation_cpu_seconds = result.ValidationCpuSeconds,
                 validation_seconds = result.ValidationSeconds,
                 stopped = result.Stopped,
                 model = Path.GetFullPath(outPath),

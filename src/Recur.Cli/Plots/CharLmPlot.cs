@@ -4,7 +4,7 @@ using ScottPlot;
 namespace Recur.Cli.Plots;
 
 /// <summary>The loss curve of a char-LM run: training loss per reporting interval and every validation pass, nats per character.</summary>
-public static class CharLmPlot
+internal static class CharLmPlot
 {
     /// <summary>Writes the figure to <paramref name="path"/> (PNG) and returns its full path.</summary>
     public static string Save(CharLmTrainResult r, string title, string path)

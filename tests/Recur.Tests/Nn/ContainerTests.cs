@@ -109,3 +109,41 @@ public class ContainerTests
         Assert.Equal(a.Parameters().SelectMany(p => p.ToArray()), b.Parameters().SelectMany(p => p.ToArray()));
     }
 }
+
+/// <summary>The snippets of docs/OPS.md, as written there, run and give what the text says.</summary>
+public class OpsDocTests
+{
+    [Fact]
+    public void OpsSnippetRuns()
+    {
+        Generator.ManualSeed(0);
+        var logits = Tensor.Randn(4, 10);
+        var best = logits.Argmax(-1);
+        var (top, where) = logits.TopK(3);
+        var picked = logits.Gather(1, new IndexTensor(best.Data, 4, 1));
+        var next = Functional.Softmax(logits, -1).Multinomial(1, generator: new Generator(7));
+        Assert.Equal(new[] { 4 }, best.Shape);
+        Assert.Equal(new[] { 4, 3 }, top.Shape);
+        Assert.Equal(where.Data.Where((_, i) => i % 3 == 0), best.Data);
+        Assert.Equal(top.ToArray().Where((_, i) => i % 3 == 0), picked.ToArray());
+        Assert.Equal(new[] { 4, 1 }, next.Shape);
+        Assert.StartsWith("tensor([[", logits.Clamp(-1f, 1f).ToString());
+    }
+
+    [Fact]
+    public void InitAndContainerSnippetsRun()
+    {
+        var lstm = new Lstm(8, 32);
+        foreach (var (name, p) in lstm.NamedParameters())
+            if (name.StartsWith("weight_hh")) Init.Orthogonal_(p);
+            else if (name.StartsWith("weight_ih")) Init.XavierUniform_(p);
+            else Init.Zeros_(p);
+        Assert.All(lstm.NamedParameters().Where(p => p.Name.StartsWith("bias")), p => Assert.All(p.Parameter.ToArray(), v => Assert.Equal(0f, v)));
+        var net = new Sequential(new Linear(4, 8), new Tanh(), new Linear(8, 1));
+        Assert.StartsWith("Sequential(\n  (0): Linear(in_features=4, out_features=8, bias=True)\n  (1): Tanh()", net.ToString());
+        Assert.Equal(new[] { 5, 1 }, net.Forward(Tensor.Randn(5, 4)).Shape);
+        var both = new ModuleDict(("enc", new Lstm(3, 16)), ("head", new Linear(16, 1)));
+        Assert.Contains("enc.weight_ih_l0", both.StateDict().Keys);
+        Assert.Contains("head.weight", both.StateDict().Keys);
+    }
+}

@@ -135,6 +135,18 @@ public class SearchAndIndexingTests
     }
 
     [Fact]
+    public void ComparisonsMakeMasksWithoutGradient()
+    {
+        var x = Tensor.From(-1f, 0f, 2f, float.NaN).RequireGrad();
+        Assert.Equal(new[] { 0f, 0f, 1f, 0f }, x.Gt(0f).ToArray());
+        Assert.Equal(new[] { 0f, 1f, 1f, 0f }, x.Ge(0f).ToArray());
+        Assert.Equal(new[] { 1f, 0f, 0f, 0f }, x.Lt(0f).ToArray());
+        Assert.Equal(new[] { 1f, 1f, 0f, 0f }, x.Le(0f).ToArray());
+        Assert.Equal(new[] { 0f, 0f, 1f, 0f }, x.Eq(2f).ToArray());
+        Assert.False(x.Gt(0f).RequiresGrad);
+    }
+
+    [Fact]
     public void CumsumKeepsItsRunningSumInDouble()
     {
         // 1e8 + 1 − 1e8 in float32 steps would lose the 1; PyTorch's CPU kernel accumulates in double.

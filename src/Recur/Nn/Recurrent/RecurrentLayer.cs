@@ -222,7 +222,7 @@ internal static class RecurrentLayer
                 }
             }
             var r = whrT.IsNull ? h : s.R.AsSpan((keep ? r0 : 0) * H, bs * H);
-            TCell.Forward(new StepForward
+            CellPass.Forward<TCell>(new StepForward
             {
                 Gates = gates, Gh = gh, HPrev = hPrev, H = r, CPrev = cPrev, C = c,
                 Ghn = s.Ghn is null ? default : s.Ghn.AsSpan((keep ? r0 : 0) * H, bs * H),
@@ -364,7 +364,7 @@ internal static class RecurrentLayer
             }
             var dg = dGx.AsSpan(r0 * GH, bs * GH);
             var dgh = TCell.SeparateRecurrent ? dGh.AsSpan(r0 * GH, bs * GH) : dg;
-            TCell.Backward(new StepBackward
+            CellPass.Backward<TCell>(new StepBackward
             {
                 Gates = s.Gx.AsSpan(r0 * GH, bs * GH),
                 HPrev = s.Hprev.AsSpan(r0 * Hout, bs * Hout),
