@@ -19,7 +19,7 @@ public sealed partial class Tensor
     /// <summary>Mask (1 or 0) of x = <paramref name="value"/>; no gradient.</summary>
     public Tensor Eq(float value) => Mask("Equal", value, v => v == value);
 
-    // The trace records the comparison by its ONNX name, so an exported module keeps its masks.
+    /// <summary>The mask; traced as the ONNX comparison <paramref name="op"/> against <paramref name="value"/>.</summary>
     private Tensor Mask(string op, float value, Func<float, bool> test)
     {
         using var trace = Autograd.OpTrace.Enter();
