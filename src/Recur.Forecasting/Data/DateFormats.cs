@@ -11,7 +11,7 @@ namespace Recur.Forecasting;
 /// ISO 8601 (<c>2020-01-31</c>, <c>2020-01-31T13:45[:05[.123]]</c>, with <c>T</c> or a space,
 /// with <c>Z</c>, <c>+02:00</c> or no offset), <c>yyyy-MM</c>, <c>yyyy/MM/dd [HH:mm[:ss]]</c>,
 /// <c>yyyyMMdd</c>, <c>dd.MM.yyyy</c>, <c>MM/dd/yyyy</c> and <c>dd/MM/yyyy</c> (also with '-',
-/// 12- or 24-hour time), <c>d MMM yyyy</c>, and, for a column whose name says it is a date,
+/// 12- or 24-hour time), <c>d MMM yyyy</c>, <c>MMM d yyyy</c> (also <c>Jan-1-1995</c>, <c>Jan 1, 2000</c>), and, for a column whose name says it is a date,
 /// Unix time in seconds or milliseconds. Single-digit days and months are accepted.
 /// <para>Day-first and month-first are told apart by looking at every value: the one under which
 /// all cells parse wins; when both do (no day above 12), the one that keeps the dates in
@@ -41,6 +41,7 @@ public static class DateFormats
         MonthFirst,
         DayFirst,
         new("d MMM yyyy", [.. WithClock("d MMM yyyy", Clock24), .. WithClock("d-MMM-yyyy", Clock24)]),
+        new("MMM d yyyy", [.. WithClock("MMM d yyyy", Clock24), .. WithClock("MMM-d-yyyy", Clock24), .. WithClock("MMM d, yyyy", Clock24)]),
     ];
 
     /// <summary>Column names (case-insensitive) taken as the date column.</summary>
@@ -50,24 +51,30 @@ public static class DateFormats
     /// <summary>
     /// Parses every cell with one detected format. Returns false when no format fits all cells.
     /// <paramref name="allowUnixTime"/> admits integer columns as Unix seconds or milliseconds
-    /// (only sensible when the column is named like a date).
+    /// (only sensible when the column is named like a date). <paramref name="dayFirst"/> tries
+    /// <c>dd/MM/yyyy</c> before <c>MM/dd/yyyy</c> (what <c>--day-first</c> asks for).
     /// </summary>
     public static bool TryParseColumn(IReadOnlyList<string> cells, bool allowUnixTime,
-        out DateTime[] dates, out string format)
+        out DateTime[] dates, out string format, bool dayFirst = false)
     {
         dates = [];
         format = "";
         if (cells.Count == 0)
             return false;
+        if (dayFirst && TryParseAll(cells, DayFirst.Patterns, out var dayFirstDates))
+        {
+            (dates, format) = (dayFirstDates, DayFirst.Name);
+            return true;
+        }
         foreach (var family in Families)
         {
             if (!TryParseAll(cells, family.Patterns, out var parsed))
                 continue;
             // Only the month-first family has a rival that can also fit every cell.
             if (family == MonthFirst && !IsNonDecreasing(parsed)
-                && TryParseAll(cells, DayFirst.Patterns, out var dayFirst) && IsNonDecreasing(dayFirst))
+                && TryParseAll(cells, DayFirst.Patterns, out var dayFirstParsed) && IsNonDecreasing(dayFirstParsed))
             {
-                (dates, format) = (dayFirst, DayFirst.Name);
+                (dates, format) = (dayFirstParsed, DayFirst.Name);
                 return true;
             }
             (dates, format) = (parsed, family.Name);
@@ -76,6 +83,26 @@ public static class DateFormats
         if (allowUnixTime && TryParseUnix(cells, out dates, out format))
             return true;
         return false;
+    }
+
+    /// <summary>
+    /// The index of the cell that breaks the column: the first one the format family that reads the most cells
+    /// cannot read (0 when the column is empty).
+    /// </summary>
+    public static int FirstUnreadable(IReadOnlyList<string> cells)
+    {
+        int bestCount = -1, bestFirst = 0;
+        foreach (var family in Families)
+        {
+            int count = 0, first = -1;
+            for (int i = 0; i < cells.Count; i++)
+            {
+                if (DateTimeOffset.TryParseExact(cells[i], family.Patterns, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)) count++;
+                else if (first < 0) first = i;
+            }
+            if (count > bestCount && first >= 0) (bestCount, bestFirst) = (count, first);
+        }
+        return bestFirst;
     }
 
     private static string[] WithClock(string date, string[] clocks) => [.. clocks.Select(c => date + c)];
