@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Recur.Autograd;
 using Recur.Nn;
 using Recur.Optim;
+using Recur.Training;
 
 namespace Recur.Cli.Sine;
 
@@ -56,31 +56,29 @@ public static class SineDemo
         var lastLosses = new Queue<float>(ReportEvery);
         float maxGradNorm = 0;
 
-        var clock = Stopwatch.StartNew();
-        for (int iter = 0; iter < o.Iterations; iter++)
+        var trainer = new Trainer(model.Parameters(), optimizer, new TrainerOptions
+        {
+            MaxSteps = o.Iterations,
+            ClipNorm = o.Clip,
+            NonFiniteHint = "try a smaller --lr, or --clip",
+        });
+        var run = trainer.Run(step =>
         {
             var (x, y, _) = Window(dataRng, o.Points);
             var (output, next) = model.Forward(x, hidden);
-            hidden = next.Detach();
-            var loss = Functional.MseLoss(output, y);
-            float value = loss.Item();
-            if (!float.IsFinite(value))
-                throw new ArithmeticException($"loss is {value} at iteration {iter}: expected a finite value (try a smaller --lr, or --clip)");
-            model.ZeroGrad();
-            loss.Backward();
-            float? norm = null;
-            if (o.Clip is float maxNorm)
-            {
-                norm = ClipGrad.ClipGradNorm(model.Parameters(), maxNorm);
-                maxGradNorm = MathF.Max(maxGradNorm, norm.Value);
-            }
-            optimizer.Step();
+            hidden = next.Detach(); // truncated BPTT: the state carries on, its history does not
+            return Functional.MseLoss(output, y);
+        }, progress: p =>
+        {
+            int iter = (int)p.Step - 1;
+            float value = (float)p.Loss;
+            if (p.GradNorm is float norm) maxGradNorm = MathF.Max(maxGradNorm, norm);
             if (lastLosses.Count == ReportEvery) lastLosses.Dequeue();
             lastLosses.Enqueue(value);
             perIteration?.Invoke(iter, value);
-            if (iter % ReportEvery == 0) report?.Invoke(new SineProgress(iter, value, norm));
-        }
-        double seconds = clock.Elapsed.TotalSeconds;
+            if (iter % ReportEvery == 0) report?.Invoke(new SineProgress(iter, value, p.GradNorm));
+        });
+        double seconds = run.Elapsed.TotalSeconds;
 
         // Generation: start from the first true point and feed every prediction back in.
         var (gx, _, times) = Window(dataRng, o.Points);
