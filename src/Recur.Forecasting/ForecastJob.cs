@@ -112,7 +112,9 @@ public static class ForecastJob
         var validation = ForecastBatch.Concat([.. data.Series.Select((s, i) => ForecastBatch.Cut(spec, scaled[i], splits[s.Name].Origins(SeriesPart.Validation, lookback, horizon), true))]);
         var summary = ForecastTrainer.Train(model, train, validation, o.Training, new Generator(o.Seed ^ 0x5EED), progress);
 
-        // Per series: the method that wins on validation, and its residuals' quantiles.
+        // The method that wins on validation (error in MASE units, so series weigh alike): per series for one series, and
+        // one for all series of a global model, where a short validation part per series would make the choice noisy.
+        var errors = new Dictionary<string, double>[states.Count];
         for (int i = 0; i < states.Count; i++)
         {
             var s = data.Series[i];
@@ -121,48 +123,57 @@ public static class ForecastJob
             var z = states[i].Transform.Forward(y);
             var inputs = s.Inputs.Select(Fill).ToArray();
             var origins = split.Origins(SeriesPart.Validation, lookback, horizon);
+            double scale = ForecastMetrics.MaseScale(s.Values, split.TrainEnd, season);
             double[]? network = null;
             double[] Network() => network ??= model.ForecastTransformed(states[i], z, y, inputs, s.Dates, origins, "network");
-            string best = "network";
-            double bestMae = double.PositiveInfinity;
-            var scores = new List<string>();
+            errors[i] = [];
             foreach (var method in ForecastMethods.Names)
             {
                 var f = ForecastMethods.Forecast(method, z, states[i], season, origins, horizon, Network);
-                double mae = 0;
-                int count = 0;
-                for (int k = 0; k < f.Length; k++)
-                {
-                    double actual = s.Values[origins[k / horizon] + k % horizon];
-                    if (double.IsNaN(actual)) continue;
-                    mae += Math.Abs(states[i].Transform.Inverse(f[k]) - actual);
-                    count++;
-                }
-                mae = count > 0 ? mae / count : double.PositiveInfinity;
-                scores.Add($"{method} {mae:0.###}");
-                if (mae < bestMae) (best, bestMae) = (method, mae);
+                for (int k = 0; k < f.Length; k++) f[k] = states[i].Transform.Inverse(f[k]);
+                double mase = ForecastMetrics.Score(s.Values, origins, horizon, f, scale).Mase;
+                errors[i][method] = double.IsNaN(mase) ? double.PositiveInfinity : mase;
             }
-            notes.Add($"series {Excerpt.Of(s.Name)}: method {best} (validation MAE: {string.Join(", ", scores)})");
+        }
+        string Best(IEnumerable<Dictionary<string, double>> e) =>
+            ForecastMethods.Names.MinBy(m => e.Average(x => x[m]))!;
+        string shared = Best(errors);
+        if (states.Count > 1)
+            notes.Add($"method for every series: {shared} (mean validation MASE: {string.Join(", ", ForecastMethods.Names.Select(m => $"{m} {errors.Average(x => x[m]):0.###}"))})");
 
-            // Residuals in scaled units: validation origins; for methods without the network, training origins too.
-            var residualOrigins = origins.ToList();
-            if (!ForecastMethods.UsesNetwork(best))
+        for (int i = 0; i < states.Count; i++)
+        {
+            var s = data.Series[i];
+            var split = splits[s.Name];
+            var y = s.Filled();
+            var z = states[i].Transform.Forward(y);
+            var inputs = s.Inputs.Select(Fill).ToArray();
+            string best = states.Count > 1 ? shared : Best([errors[i]]);
+            if (states.Count == 1)
+                notes.Add($"method {best} (validation MASE: {string.Join(", ", ForecastMethods.Names.Select(m => $"{m} {errors[i][m]:0.###}"))})");
+
+            // Residuals in scaled units on the validation origins and on the training part's origins (in-sample there, so the
+            // scale per step is the larger of the two parts').
+            int from = Math.Max(Math.Max(lookback, season), Math.Max(2, states[i].HoltWinters.Season));
+            var trainOrigins = Enumerable.Range(from, Math.Max(0, split.TrainEnd - horizon - from + 1)).ToArray();
+            int every = Math.Max(1, trainOrigins.Length / 1000);
+            trainOrigins = [.. trainOrigins.Where((_, k) => k % every == 0)];
+            double[] Residuals(int[] ro)
             {
-                int from = Math.Max(Math.Max(lookback, season), Math.Max(2, states[i].HoltWinters.Season > 1 ? states[i].HoltWinters.Season : 1));
-                var trainOrigins = Enumerable.Range(from, Math.Max(0, split.TrainEnd - horizon - from + 1)).ToArray();
-                var step = Math.Max(1, trainOrigins.Length / 2000);
-                residualOrigins.InsertRange(0, trainOrigins.Where((_, k) => k % step == 0));
+                if (ro.Length == 0) return [];
+                var point = ForecastMethods.Forecast(best, z, states[i], season, ro, horizon,
+                    () => model.ForecastTransformed(states[i], z, y, inputs, s.Dates, ro, "network"));
+                var r = new double[point.Length];
+                for (int k = 0; k < point.Length; k++)
+                {
+                    double actual = s.Values[ro[k / horizon] + k % horizon];
+                    double volatility = ConformalIntervals.Volatility(z, ro[k / horizon], spec.VolatilityWindow, states[i].Scaler.Std);
+                    r[k] = double.IsNaN(actual) ? double.NaN : (states[i].Transform.Forward(actual) - point[k]) / states[i].Scaler.Std / volatility;
+                }
+                return r;
             }
-            int[] ro = [.. residualOrigins];
-            var point = ForecastMethods.Forecast(best, z, states[i], season, ro, horizon,
-                () => model.ForecastTransformed(states[i], z, y, inputs, s.Dates, ro, "network"));
-            var residuals = new double[point.Length];
-            for (int k = 0; k < point.Length; k++)
-            {
-                double actual = s.Values[ro[k / horizon] + k % horizon];
-                residuals[k] = double.IsNaN(actual) ? double.NaN : (states[i].Transform.Forward(actual) - point[k]) / states[i].Scaler.Std;
-            }
-            states[i] = states[i] with { Method = best, Offsets = ConformalIntervals.Offsets(residuals, horizon, levels) };
+            var offsets = ConformalIntervals.Offsets(Residuals(split.Origins(SeriesPart.Validation, lookback, horizon)), Residuals(trainOrigins), horizon, levels);
+            states[i] = states[i] with { Method = best, Offsets = offsets };
         }
         model.Spec = spec with { Series = [.. states] };
         var evaluation = Evaluate(model, data, s => splits[s.Name], o.Backtest);

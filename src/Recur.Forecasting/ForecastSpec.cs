@@ -74,6 +74,9 @@ public sealed record ForecastSpec
     /// <summary>Inputs of the linear highway: the target's window, then each known channel's H future values.</summary>
     public int WindowWidth => Lookback + Horizon * KnownChannels;
 
+    /// <summary>Steps before an origin whose volatility scales its interval (<see cref="ConformalIntervals.Volatility"/>).</summary>
+    public int VolatilityWindow => Math.Max(2, Math.Min(Lookback, 28));
+
     /// <summary>Rows a file needs for one forecast: the lookback (the seasonal anchor lies inside it).</summary>
     public int RowsNeeded => Lookback;
 
@@ -107,6 +110,9 @@ public sealed record SeriesState
     /// <summary>The point method chosen on validation (<see cref="ForecastMethods.Names"/>).</summary>
     public required string Method { get; init; }
 
-    /// <summary>Interval offsets in scaled units: <c>Offsets[k][h]</c> is added to the scaled point forecast for level k, step h.</summary>
+    /// <summary>
+    /// Interval offsets in units of the origin's local volatility (<see cref="ConformalIntervals.Volatility"/>):
+    /// <c>Offsets[k][h]·volatility</c> is added to the scaled point forecast for level k, step h.
+    /// </summary>
     public required double[][] Offsets { get; init; }
 }

@@ -97,12 +97,13 @@ public sealed class Forecaster
         int H = Spec.Horizon;
         var point = new double[transformed.Length];
         for (int i = 0; i < point.Length; i++) point[i] = state.Transform.Inverse(transformed[i]);
+        var volatility = origins.Select(t => ConformalIntervals.Volatility(z, t, Spec.VolatilityWindow, state.Scaler.Std)).ToArray();
         var quantiles = new double[Spec.Quantiles.Length][];
         for (int k = 0; k < quantiles.Length; k++)
         {
             quantiles[k] = new double[transformed.Length];
             for (int i = 0; i < transformed.Length; i++)
-                quantiles[k][i] = state.Transform.Inverse(transformed[i] + state.Scaler.Std * state.Offsets[k][i % H]);
+                quantiles[k][i] = state.Transform.Inverse(transformed[i] + state.Scaler.Std * volatility[i / H] * state.Offsets[k][i % H]);
         }
         return new SeriesForecast(origins, H, point, quantiles);
     }
