@@ -16,7 +16,7 @@ namespace Recur.Forecasting;
 /// </summary>
 /// <param name="Season">The period m used (1: no seasonal component).</param>
 /// <param name="Alpha">Level smoothing, 0 &lt; α &lt; 1.</param>
-/// <param name="Beta">Trend smoothing, 0 &lt; β &lt; α.</param>
+/// <param name="Beta">Trend smoothing, 0 &lt; β &lt; 1 (in the error-correction form the trend moves by αβ·e_t).</param>
 /// <param name="Gamma">Season smoothing, 0 &lt; γ &lt; 1 − α (0 without a season).</param>
 /// <param name="Phi">Trend damping, 0.8 ≤ φ ≤ 0.98.</param>
 public sealed record HoltWinters(int Season, double Alpha, double Beta, double Gamma, double Phi)
@@ -132,11 +132,11 @@ public sealed record HoltWinters(int Season, double Alpha, double Beta, double G
         return forecasts;
     }
 
-    // Unconstrained u ↦ parameters: α = σ(u0), β = α·σ(u1), γ = (1 − α)·σ(u2), φ = 0.8 + 0.18·σ(u3).
+    // Unconstrained u ↦ parameters: α = σ(u0), β = σ(u1), γ = (1 − α)·σ(u2), φ = 0.8 + 0.18·σ(u3).
     private static HoltWinters FromFree(int m, double[] u)
     {
         double alpha = Sigmoid(u[0]);
-        return new HoltWinters(m, alpha, alpha * Sigmoid(u[1]), m > 1 ? (1 - alpha) * Sigmoid(u[2]) : 0, 0.8 + 0.18 * Sigmoid(u[3]));
+        return new HoltWinters(m, alpha, Sigmoid(u[1]), m > 1 ? (1 - alpha) * Sigmoid(u[2]) : 0, 0.8 + 0.18 * Sigmoid(u[3]));
     }
 
     private static double[] ToFree(int m, double alpha, double betaRatio, double gammaRatio, double phi) =>
