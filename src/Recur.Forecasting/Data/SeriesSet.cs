@@ -35,6 +35,9 @@ public sealed class SeriesSet
     /// <summary>The date format detected (e.g. ISO 8601), empty without dates.</summary>
     public string DateFormat { get; }
 
+    /// <summary>The date column's header name; null without dates.</summary>
+    public string? DateColumnName { get; init; }
+
     /// <summary>What was done to the file on the way in (reversed, gaps inserted, rows dropped), one line each.</summary>
     public IReadOnlyList<string> Notes { get; }
 
@@ -219,7 +222,7 @@ public sealed class SeriesSet
         }
         return new SeriesSet(series, [.. featureIdx.Select(i => header[i])], [.. knownIdx.Select(i => header[i])], step, path,
             idIndex >= 0 || valueIdx.Length == 1 ? header[valueIdx[0]] : null, idIndex >= 0 ? header[idIndex] : null,
-            format, notes);
+            format, notes) { DateColumnName = dates is null ? null : header[dateIndex] };
     }
 
     /// <summary>Exact name first; a case-insensitive match is accepted when it is the only one.</summary>
