@@ -11,7 +11,7 @@ namespace Recur.Forecasting;
 /// ISO 8601 (<c>2020-01-31</c>, <c>2020-01-31T13:45[:05[.123]]</c>, with <c>T</c> or a space,
 /// with <c>Z</c>, <c>+02:00</c> or no offset), <c>yyyy-MM</c>, <c>yyyy/MM/dd [HH:mm[:ss]]</c>,
 /// <c>yyyyMMdd</c>, <c>dd.MM.yyyy</c>, <c>MM/dd/yyyy</c> and <c>dd/MM/yyyy</c> (also with '-',
-/// 12- or 24-hour time), <c>d MMM yyyy</c>, <c>MMM d yyyy</c> (also <c>Jan-1-1995</c>, <c>Jan 1, 2000</c>), and, for a column whose name says it is a date,
+/// 12- or 24-hour time), <c>d MMM yyyy</c>, <c>MMM d yyyy</c> (also <c>Jan-1-1995</c>, <c>Jan 1, 2000</c>), and, in a column named like a date, <c>yyyy</c> (yearly) and, for a column whose name says it is a date,
 /// Unix time in seconds or milliseconds. Single-digit days and months are accepted.
 /// <para>Day-first and month-first are told apart by looking at every value: the one under which
 /// all cells parse wins; when both do (no day above 12), the one that keeps the dates in
@@ -44,9 +44,12 @@ public static class DateFormats
         new("MMM d yyyy", [.. WithClock("MMM d yyyy", Clock24), .. WithClock("MMM-d-yyyy", Clock24), .. WithClock("MMM d, yyyy", Clock24)]),
     ];
 
+    // Bare years only in a column named like a date: a first column of 4-digit numbers is more often values.
+    private static readonly Family Years = new("yyyy", ["yyyy"]);
+
     /// <summary>Column names (case-insensitive) taken as the date column.</summary>
     public static readonly IReadOnlySet<string> ColumnNames =
-        new HashSet<string>(["date", "time", "timestamp", "datetime", "date_time", "ds"], StringComparer.OrdinalIgnoreCase);
+        new HashSet<string>(["date", "time", "timestamp", "datetime", "date_time", "ds", "day", "week", "month", "year", "period"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Parses every cell with one detected format. Returns false when no format fits all cells.
@@ -80,6 +83,11 @@ public static class DateFormats
             (dates, format) = (parsed, family.Name);
             return true;
         }
+        if (allowUnixTime && TryParseAll(cells, Years.Patterns, out var years))
+        {
+            (dates, format) = (years, Years.Name);
+            return true;
+        }
         if (allowUnixTime && TryParseUnix(cells, out dates, out format))
             return true;
         return false;
@@ -89,7 +97,10 @@ public static class DateFormats
     /// The index of the cell that breaks the column: the first one the format family that reads the most cells
     /// cannot read (0 when the column is empty).
     /// </summary>
-    public static int FirstUnreadable(IReadOnlyList<string> cells)
+    public static int FirstUnreadable(IReadOnlyList<string> cells) => FirstUnreadable(cells, out _);
+
+    /// <summary>As <see cref="FirstUnreadable(IReadOnlyList{string})"/>, with how many cells that family reads.</summary>
+    public static int FirstUnreadable(IReadOnlyList<string> cells, out int readable)
     {
         int bestCount = -1, bestFirst = 0;
         foreach (var family in Families)
@@ -102,6 +113,7 @@ public static class DateFormats
             }
             if (count > bestCount && first >= 0) (bestCount, bestFirst) = (count, first);
         }
+        readable = Math.Max(0, bestCount);
         return bestFirst;
     }
 

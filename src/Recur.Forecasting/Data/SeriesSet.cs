@@ -137,7 +137,7 @@ public sealed class SeriesSet
             var dateCells = cells[dateIndex];
             if (DateFormats.TryParseColumn(dateCells, allowUnixTime: dateNamed, out var parsed, out format, o.DayFirst))
                 dates = parsed;
-            else if (dateNamed)
+            else if (dateNamed || dateCells.Count >= 3 && Readable(dateCells) >= 0.9 * dateCells.Count)
             {
                 int bad = DateFormats.FirstUnreadable(dateCells);
                 throw new FormatException(
@@ -249,6 +249,12 @@ public sealed class SeriesSet
                 return i;
         named = false;
         return used.Contains(0) ? -1 : 0;
+    }
+
+    private static int Readable(List<string> cells)
+    {
+        DateFormats.FirstUnreadable(cells, out int readable);
+        return readable;
     }
 
     private static bool LooksNumeric(string cell) =>

@@ -44,6 +44,18 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void YearColumnsAndUnnamedFirstColumnsOfDates()
+    {
+        var yearly = Load("year,y\n1990,1\n1991,2\n1993,4\n");
+        Assert.Equal(new DateTime(1992, 1, 1), yearly.Series[0].Dates![2]); // 1992 was a gap
+        Assert.Equal(12, yearly.Step!.Months);
+        Assert.Null(Load("a,y\n1990,1\n1991,2\n1993,4\n").Series[0].Dates); // a first column of numbers is not taken as years
+        var e = Fails<FormatException>("when,y\n2015-01-01,1\n2015-01-02,2\n2015-01-03,3\n2015-01-04,4\n2015-01-05,5\n" +
+                                       "2015-01-06,6\n2015-01-07,7\n2015-01-08,8\n2015-01-09,9\n2015-13-10,10\n");
+        Assert.Contains("'2015-13-10'", e.Message); // mostly dates: the odd cell is an error, not a fall-back to row numbers
+    }
+
+    [Fact]
     public void AnUnreadableDateColumnIsAnErrorQuotingTheCell()
     {
         var e = Fails<FormatException>("date,y\n2015-01-01,1\n2015-01-02,2\nyesterday,3\n");
