@@ -19,6 +19,10 @@ Workloads (input, hidden, layers, seq, batch):
   small-{lstm,gru,rnn}-{train,infer}   32, 128, 1,  64, 32
   medium-{lstm,gru,rnn}-{train,infer}  256, 512, 2, 100, 64
   stream-lstm-infer   LSTM(32, 256), batch 1, one call = one time step, state carried, no grad
+  charlm-train        Embedding(V, E) + LSTM(E, H, L, batch_first) + Linear(H, V), cross-entropy over a
+                      [batch, seq] token window, forward + backward (no optimizer); tokens = batch * seq
+  charlm-sample       one greedy token at batch 1: embedding, LSTM step (state carried), head, argmax
+                      (--charlm V,E,H,L,seq,batch; `recur bench` passes its sizes, default 65,64,512,2,128,32)
   sgemm-1024          torch.mm of two 1024x1024 matrices
   sine-demo           the seed tutorial's sine-prediction training, 6000 iterations, no plotting
 train = zero the grads, forward, backward of out.sum() (no optimizer; the input needs no grad);
@@ -59,7 +63,7 @@ GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 
 def workload_names():
     names = ["%s-%s-%s" % (size, cell, mode) for size in SIZES for cell in GATES for mode in ("train", "infer")]
-    return names + ["stream-lstm-infer", "sgemm-1024", "sine-demo"]
+    return names + ["stream-lstm-infer", "charlm-train", "charlm-sample", "sgemm-1024", "sine-demo"]
 
 
 def parse_args():
@@ -68,6 +72,8 @@ def parse_args():
     ap.add_argument("--only", help="workload names: a comma list, each an exact name or a substring")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (and one sine-demo run)")
     ap.add_argument("--json", action="store_true", help="print only the JSON line")
+    ap.add_argument("--charlm", default="65,64,512,2,128,32",
+                    help="char-LM sizes vocab,embed,hidden,layers,seq,batch (recur bench passes its own)")
     args = ap.parse_args()
     if args.threads < 1:
         ap.error("--threads must be at least 1")
@@ -228,6 +234,60 @@ def bench_stream():
     return time_calls(call), rnn_flops("lstm", input_size, hidden, 1, 1, 1), ""
 
 
+def charlm_sizes():
+    sizes = [int(v) for v in ARGS.charlm.split(",")]
+    if len(sizes) != 6:
+        sys.exit("--charlm takes vocab,embed,hidden,layers,seq,batch")
+    return sizes
+
+
+class CharLm(nn.Module):
+    def __init__(self, vocab, embed, hidden, layers):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, embed)
+        self.lstm = nn.LSTM(embed, hidden, num_layers=layers, batch_first=True)
+        self.head = nn.Linear(hidden, vocab)
+
+    def forward(self, tokens):
+        out, _ = self.lstm(self.emb(tokens))
+        return self.head(out)
+
+
+def charlm_flops(vocab, embed, hidden, layers, seq, batch):
+    return rnn_flops("lstm", embed, hidden, layers, seq, batch) + 2 * seq * batch * hidden * vocab
+
+
+def bench_charlm_train():
+    vocab, embed, hidden, layers, seq, batch = charlm_sizes()
+    torch.manual_seed(0)
+    model = CharLm(vocab, embed, hidden, layers)
+    x = torch.randint(vocab, (batch, seq))
+    y = torch.randint(vocab, (batch, seq))
+
+    def call():
+        model.zero_grad()
+        logits = model(x)
+        nn.functional.cross_entropy(logits.reshape(-1, vocab), y.reshape(-1)).backward()
+    times = time_calls(call)
+    return times, 3 * charlm_flops(vocab, embed, hidden, layers, seq, batch), \
+        "%.0f tokens/s" % (seq * batch / statistics.median(times))
+
+
+def bench_charlm_sample():
+    vocab, embed, hidden, layers, seq, batch = charlm_sizes()
+    torch.manual_seed(0)
+    model = CharLm(vocab, embed, hidden, layers)
+    state = [(torch.zeros(layers, 1, hidden), torch.zeros(layers, 1, hidden)), 0]
+
+    def call():
+        with torch.no_grad():
+            out, hx = model.lstm(model.emb(torch.tensor([[state[1]]])), state[0])
+            state[1] = int(model.head(out).argmax())
+        state[0] = hx
+    times = time_calls(call)
+    return times, charlm_flops(vocab, embed, hidden, layers, 1, 1), "%.0f tokens/s" % (1 / statistics.median(times))
+
+
 def bench_sgemm():
     torch.manual_seed(0)
     a = torch.randn(1024, 1024)
@@ -292,6 +352,10 @@ def bench_sine():
 def run_workload(name):
     if name == "stream-lstm-infer":
         return ("lstm", "infer") + bench_stream()
+    if name == "charlm-train":
+        return ("lstm", "train") + bench_charlm_train()
+    if name == "charlm-sample":
+        return ("lstm", "infer") + bench_charlm_sample()
     if name == "sgemm-1024":
         return ("-", "gemm") + bench_sgemm()
     if name == "sine-demo":

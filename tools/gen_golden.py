@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Regenerate Recur's PyTorch golden reference cases.
 
-Every case is one row of a table below (PUBLIC_CASES rebuilds the 69 files in
+Every case is one row of a table below (PUBLIC_CASES rebuilds the 73 files in
 tests/Recur.Tests/Golden/, EXTRA_CASES the files in tests/Recur.Tests/Golden/extra/).
 A row names the module, its config, the shapes, the seed and the few hand-made
 details (packed lengths, target positions forced to a value, gradient scales).
@@ -15,6 +15,7 @@ Run with Debian's interpreter, which has python3-torch (tools/install-pytorch.sh
     /usr/bin/python3 tools/gen_golden.py --check tests/Recur.Tests/Golden
     /usr/bin/python3 tools/gen_golden.py --check tests/Recur.Tests/Golden/extra --set extra
     /usr/bin/python3 tools/gen_golden.py --out tests/Recur.Tests/Golden/extra --set extra
+    /usr/bin/python3 tools/gen_golden.py --out tests/Recur.Tests/Golden/ops --set ops
     /usr/bin/python3 tools/gen_golden.py --out /tmp/golden --only lstm_basic,gru_basic
     /usr/bin/python3 tools/gen_golden.py --out /tmp/golden-s1 --seed-offset 1
 
@@ -449,7 +450,14 @@ def build_optimizer(case):
     params = {k: torch.randn(s) for k, s in OPTIMIZER_SHAPES.items()}
     grads = [{k: torch.randn(s) * scale for k, s in OPTIMIZER_SHAPES.items()} for scale in GRAD_SCALES]
     leaves = {k: v.clone().requires_grad_() for k, v in params.items()}
-    opt = getattr(torch.optim, name)(list(leaves.values()), **case["config"])
+    config = dict(case["config"])
+    groups = config.pop("param_groups", None)
+    if groups:
+        # Per-group overrides; a group's "params" lists parameter names (in the group's order).
+        arg = [dict({k: v for k, v in g.items() if k != "params"}, params=[leaves[n] for n in g["params"]]) for g in groups]
+    else:
+        arg = list(leaves.values())
+    opt = getattr(torch.optim, name)(arg, **config)
     after = []
     for step in grads:
         for k, p in leaves.items():
@@ -467,7 +475,9 @@ def build_optimizer(case):
         "outputs": {"params_after_step": after}, "state_after_last_step": state,
         "loss": None, "grads": {},
         "notes": ("opt = torch.optim.%s(params_in_dict_order, **config) (single-tensor path: foreach=None on CPU). "
-                  "For each step k: p.grad = grads[k][name]; opt.step(); record params. " % name) + case["notes"],
+                  "For each step k: p.grad = grads[k][name]; opt.step(); record params. " % name) +
+                 ("config.param_groups: torch.optim.%s([{**overrides, 'params': [params by name]} per group], "
+                  "**rest of config). " % name if groups else "") + case["notes"],
         "generator": generator_info(),
     }
 
@@ -517,6 +527,142 @@ def build_clip(case):
         "inputs": {"grads": {k: tensor_obj(v) for k, v in grads.items()}, "single_tensor": case["single_tensor"]},
         "loss": None, "grads": {}, "generator": generator_info(),
         "module": name, "config": case["config"], "outputs": outputs, "notes": notes + case["notes"],
+    }
+
+
+# --------------------------------------------------------------------------
+# kind "op": tensor methods (gather, scatter_add, topk, argmax/argmin, where,
+# clamp, cumsum) and kind "repr": Tensor.__repr__ strings. Set "ops", written
+# to tests/Recur.Tests/Golden/ops/.
+# --------------------------------------------------------------------------
+
+def op_call(case, t, dtype):
+    """Run the case's op on the inputs t (a dict of tensors, float ones as leaves of dtype).
+
+    Returns (outputs dict, the tensor the loss weights or None)."""
+    m, cfg = case["module"], case["config"]
+    x = t["input"]
+    if m == "gather":
+        out = torch.gather(x, cfg["dim"], t["index"])
+        return {"output": out}, out
+    if m == "scatter_add":
+        out = torch.scatter_add(x, cfg["dim"], t["index"], t["src"])
+        return {"output": out}, out
+    if m == "topk":
+        values, indices = torch.topk(x, cfg["k"], dim=cfg["dim"], largest=cfg["largest"], sorted=cfg["sorted"])
+        return {"values": values, "indices": indices}, values
+    if m in ("argmax", "argmin"):
+        f = torch.argmax if m == "argmax" else torch.argmin
+        out = f(x) if cfg["dim"] is None else f(x, dim=cfg["dim"], keepdim=cfg["keepdim"])
+        return {"output": out}, None
+    if m == "where":
+        out = torch.where(t["condition"].bool(), x, t["other"])
+        return {"output": out}, out
+    if m == "clamp":
+        out = torch.clamp(x, min=cfg["min"], max=cfg["max"])
+        return {"output": out}, out
+    if m == "cumsum":
+        out = torch.cumsum(x, dim=cfg["dim"])
+        return {"output": out}, out
+    raise ValueError(m)
+
+
+def build_op(case):
+    torch.manual_seed(case["seed"])
+    inputs = {}
+    for name, spec in case["inputs"]:
+        kind, shape = spec[0], spec[1]
+        if kind == "randn":
+            v = torch.randn(shape) * (spec[2] if len(spec) > 2 else 1.0)
+        elif kind == "randint":
+            v = torch.randint(0, spec[2], shape)
+        elif kind == "mask":
+            v = (torch.rand(shape) < 0.5).float()
+        else:
+            raise ValueError(kind)
+        inputs[name] = v
+    # Hand-placed values (flat index -> value), e.g. elements exactly at a clamp bound.
+    for name, forced in case["forced"].items():
+        flat = inputs[name].reshape(-1)
+        for i, value in forced.items():
+            flat[i] = value
+    float_names = [k for k, v in inputs.items() if v.is_floating_point() and k != "condition"]
+    outs, weighted = op_call(case, inputs, torch.float32)
+    r1 = None if weighted is None else torch.randn(weighted.shape)
+
+    def run(dtype):
+        leaves = {k: (leaf(v, dtype) if k in float_names else v) for k, v in inputs.items()}
+        o, w = op_call(case, leaves, dtype)
+        if w is None:
+            return o, None, {}
+        loss = (w * r1.to(dtype)).sum()
+        loss.backward()
+        return o, loss, {k: leaves[k].grad for k in float_names}
+
+    outs, loss, grads = run(torch.float32)
+    rng = "torch.manual_seed(seed); then in order: " + ", ".join(
+        "%s = %s" % (n, {"randn": "torch.randn(shape)" + (" * %g" % s[2] if len(s) > 2 else ""),
+                          "randint": "torch.randint(0, %s, shape)" % (s[2] if s[0] == "randint" else ""),
+                          "mask": "(torch.rand(shape) < 0.5).float()"}[s[0]])
+        for n, s in case["inputs"])
+    if case["forced"]:
+        rng += "; then forced (flat index -> value): " + "; ".join(
+            "%s: %s" % (n, ", ".join("%d -> %g" % kv for kv in sorted(f.items()))) for n, f in case["forced"].items())
+    if r1 is not None:
+        rng += "; then R1 = torch.randn(weighted output shape)"
+    f64 = {}
+    if loss is not None:
+        outs64, _, grads64 = run(torch.float64)
+        f64 = {"outputs." + k: f64_diff(v, outs64[k]) for k, v in outs.items() if v.is_floating_point()}
+        f64.update({"grads." + k: f64_diff(v, grads64[k]) for k, v in grads.items()})
+    weighted_name = "values" if case["module"] == "topk" else "output"
+    return {
+        "format_version": FORMAT_VERSION, "name": case["name"], "set": case["set"], "kind": "op",
+        "module": case["module"], "seed": case["seed"], "rng": rng, "config": case["config"], "params": {},
+        "inputs": {k: tensor_obj(v) for k, v in inputs.items()},
+        "outputs": {k: tensor_obj(v) for k, v in outs.items()},
+        "loss": None if loss is None else {"formula": "L = sum(%s * R1)" % weighted_name, "value": tensor_obj(loss),
+                                           "R1": tensor_obj(r1)},
+        "grads": {k: tensor_obj(v) for k, v in grads.items()},
+        "f64_max_abs_diff": f64, "notes": OP_NOTES[case["module"]] + case["notes"], "generator": generator_info(),
+    }
+
+
+OP_NOTES = {
+    "gather": "out = torch.gather(input, config.dim, index). ",
+    "scatter_add": "out = torch.scatter_add(input, config.dim, index, src); grads for input and src. ",
+    "topk": "values, indices = torch.topk(input, k, dim, largest, sorted); no ties in the input. ",
+    "argmax": "torch.argmax(input) when config.dim is null, else torch.argmax(input, dim, keepdim); int64, no grad. ",
+    "argmin": "torch.argmin(input) when config.dim is null, else torch.argmin(input, dim, keepdim); int64, no grad. ",
+    "where": ("torch.where(condition.bool(), input, other); condition is stored as a float32 mask of 1s and 0s "
+              "(Recur has no bool tensor), broadcast with the others. "),
+    "clamp": "torch.clamp(input, min, max) with Python-number bounds (null = not given); grad passes at the bounds. ",
+    "cumsum": "torch.cumsum(input, dim). ",
+}
+
+
+def build_repr(case):
+    """Tensor.__repr__ of a list of tensors: each item is the tensor, whether it requires grad, and an
+    identity op that gives it a grad_fn (x + 0 -> AddBackward0, x * 1 -> MulBackward0)."""
+    torch.manual_seed(case["seed"])
+    items = []
+    for label, make, grad in case["tensors"]:
+        t = make()
+        shown = t
+        if grad is not None:
+            t = t.detach().clone().requires_grad_()
+            shown = t if grad == "leaf" else (t + 0 if grad == "add_zero" else t * 1)
+        items.append({"label": label, "tensor": tensor_obj(t), "grad": grad, "repr": repr(shown)})
+    return {
+        "format_version": FORMAT_VERSION, "name": case["name"], "set": case["set"], "kind": "repr",
+        "module": "Tensor.__repr__", "seed": case["seed"],
+        "rng": "torch.manual_seed(seed); then each item's tensor in order (see labels)",
+        "config": {"precision": 4, "threshold": 1000, "edgeitems": 3, "linewidth": 80}, "params": {},
+        "inputs": {}, "outputs": {"items": items}, "loss": None, "grads": {},
+        "notes": ("repr(t) with torch's default print options. grad: null = plain tensor, \"leaf\" = "
+                  "requires_grad leaf, \"add_zero\" = repr(t + 0) (grad_fn=<AddBackward0>), \"mul_one\" = repr(t * 1) "
+                  "(grad_fn=<MulBackward0>). " + case["notes"]),
+        "generator": generator_info(),
     }
 
 
@@ -597,6 +743,16 @@ def clip_value(name, seed, clip_value, scale=1.0, shapes=None, single_tensor=Fal
     return {"build": build_clip, "name": name, "module": "clip_grad_value_", "seed": seed,
             "config": {"clip_value": clip_value}, "scale": scale, "shapes": shapes or GRAD_SHAPES,
             "single_tensor": single_tensor, "clips": None, "notes": notes}
+
+
+def op(name, module, seed, config, inputs, forced=None, notes=""):
+    """inputs: [(name, (kind, shape[, scale or high]))] drawn in order; kind randn / randint / mask."""
+    return {"build": build_op, "name": name, "module": module, "seed": seed, "config": config,
+            "inputs": inputs, "forced": forced or {}, "notes": notes}
+
+
+def reprs(name, seed, tensors, notes=""):
+    return {"build": build_repr, "name": name, "seed": seed, "tensors": tensors, "notes": notes}
 
 
 # clip_grad_norm_ takes norm_type as a float or the string "inf" (the files
@@ -703,6 +859,19 @@ PUBLIC_CASES = [
               notes="seed usage: clip_grad_norm_(p, 10) on one parameter"),
     clip_value("clip_value_0.1", 1469, 0.1),
     clip_value("clip_value_1.0", 1476, 1.0, scale=1.5),
+    # Parameter groups: per-group options over the optimizer's defaults (issue 9); groups may list parameters
+    # in another order than the dict, so PyTorch's state indices follow the groups.
+    optimizer("adam_param_groups", "Adam", 1483, lr=0.01, weight_decay=0.1,
+              param_groups=[{"params": ["weight"]}, {"params": ["bias"], "lr": 0.1, "weight_decay": 0.0}]),
+    optimizer("adamw_param_groups_amsgrad_betas", "AdamW", 1490, lr=0.01,
+              param_groups=[{"params": ["weight"], "amsgrad": True},
+                            {"params": ["bias"], "betas": [0.8, 0.99], "weight_decay": 0.0}]),
+    optimizer("sgd_param_groups", "SGD", 1497, lr=0.05, momentum=0.9,
+              param_groups=[{"params": ["weight"], "momentum": 0.5, "nesterov": True},
+                            {"params": ["bias"], "lr": 0.2, "dampening": 0.3}]),
+    optimizer("rmsprop_param_groups_reordered", "RMSprop", 1504, lr=0.01,
+              param_groups=[{"params": ["bias"], "centered": True, "momentum": 0.9},
+                            {"params": ["weight"], "alpha": 0.9, "weight_decay": 0.01}]),
 ]
 
 
@@ -805,7 +974,85 @@ EXTRA_CASES = [
     clip_value("x_clip_value_single_tensor", 5392, 0.5, shapes={"g0": [4, 4]}, single_tensor=True),
 ]
 
-SETS = {"public": PUBLIC_CASES, "extra": EXTRA_CASES}
+# --------------------------------------------------------------------------
+# The ops cases (tests/Recur.Tests/Golden/ops/). Seeds 7000 + 7*i.
+# --------------------------------------------------------------------------
+
+R = lambda *shape: ("randn", list(shape))  # noqa: E731
+
+
+def I(high, *shape):  # noqa: E743
+    return ("randint", list(shape), high)
+
+
+OPS_CASES = [
+    op("op_gather_dim0", "gather", 7000, {"dim": 0}, [("input", R(3, 4)), ("index", I(3, 2, 4))]),
+    op("op_gather_dim1_repeats", "gather", 7007, {"dim": 1}, [("input", R(3, 5)), ("index", I(5, 3, 7))],
+       notes="index longer than input along dim, so positions repeat and their gradients add. "),
+    op("op_gather_3d_neg_dim", "gather", 7014, {"dim": -2}, [("input", R(2, 3, 4)), ("index", I(3, 2, 5, 3))],
+       notes="index smaller than input outside dim (last dim 3 of 4). "),
+    op("op_scatter_add_dim0", "scatter_add", 7021, {"dim": 0},
+       [("input", R(3, 5)), ("index", I(3, 4, 5)), ("src", R(4, 5))]),
+    op("op_scatter_add_dim1_partial", "scatter_add", 7028, {"dim": 1},
+       [("input", R(4, 6)), ("index", I(6, 3, 4)), ("src", R(3, 4))],
+       notes="index covers only the first 3 rows of input. "),
+    op("op_topk_largest_last_dim", "topk", 7035, {"k": 3, "dim": -1, "largest": True, "sorted": True},
+       [("input", R(4, 6))]),
+    op("op_topk_smallest_dim0", "topk", 7042, {"k": 2, "dim": 0, "largest": False, "sorted": True},
+       [("input", R(5, 3))]),
+    op("op_topk_3d_full", "topk", 7049, {"k": 4, "dim": 1, "largest": True, "sorted": True},
+       [("input", R(2, 4, 3))], notes="k equals the dimension: a full sort. "),
+    op("op_argmax_flat", "argmax", 7056, {"dim": None, "keepdim": False}, [("input", R(3, 4))]),
+    op("op_argmax_dim1_keepdim", "argmax", 7063, {"dim": 1, "keepdim": True}, [("input", R(3, 5))]),
+    op("op_argmin_dim0", "argmin", 7070, {"dim": 0, "keepdim": False}, [("input", R(4, 3))]),
+    op("op_argmin_3d_neg_dim", "argmin", 7077, {"dim": -1, "keepdim": False}, [("input", R(2, 3, 4))]),
+    op("op_where_broadcast", "where", 7084, {},
+       [("condition", ("mask", [3, 1])), ("input", R(3, 4)), ("other", R(4))],
+       notes="condition [3, 1], input [3, 4], other [4]: other's gradient sums over rows. "),
+    op("op_where_same_shape", "where", 7091, {}, [("condition", ("mask", [2, 5])), ("input", R(2, 5)), ("other", R(2, 5))]),
+    op("op_clamp_both_bounds", "clamp", 7098, {"min": -0.5, "max": 0.7}, [("input", R(4, 5))],
+       forced={"input": {0: -0.5, 7: 0.7}}, notes="two elements sit exactly on a bound: their gradient passes. "),
+    op("op_clamp_min_only", "clamp", 7105, {"min": 0.1, "max": None}, [("input", R(3, 4))],
+       forced={"input": {5: 0.1}}),
+    op("op_clamp_max_only", "clamp", 7112, {"min": None, "max": -0.2}, [("input", R(6))]),
+    op("op_cumsum_dim0", "cumsum", 7119, {"dim": 0}, [("input", R(5, 3))]),
+    op("op_cumsum_last_dim", "cumsum", 7126, {"dim": -1}, [("input", R(3, 7))]),
+    op("op_cumsum_3d_dim1", "cumsum", 7133, {"dim": 1}, [("input", R(2, 4, 3))]),
+    reprs("repr_tensors", 7140, [
+        ("randn(2, 3)", lambda: torch.randn(2, 3), None),
+        ("randn(5) * 1e-5 (scientific: below 1e-4)", lambda: torch.randn(5) * 1e-5, None),
+        ("[1e9, 1.5] (scientific: above 1e8)", lambda: torch.tensor([1e9, 1.5]), None),
+        ("[0.001, 20.] (scientific: range over 1000)", lambda: torch.tensor([0.001, 20.0]), None),
+        ("whole numbers (integer mode)", lambda: torch.tensor([1.0, -2.0, 30.0]), None),
+        ("whole numbers over 1e8 (integer mode, scientific)", lambda: torch.tensor([3e8, 1.0]), None),
+        ("zeros(2)", lambda: torch.zeros(2), None),
+        ("[-0., 1.5]", lambda: torch.tensor([-0.0, 1.5]), None),
+        ("ties round to even ([0.03125, 0.28125])", lambda: torch.tensor([0.03125, 0.28125]), None),
+        ("0-d 3.25", lambda: torch.tensor(3.25), None),
+        ("0-d 2.", lambda: torch.tensor(2.0), None),
+        ("empty [0]", lambda: torch.zeros(0), None),
+        ("empty [2, 0]", lambda: torch.zeros(2, 0), None),
+        ("randn(30) (wraps at 80 columns)", lambda: torch.randn(30), None),
+        ("randn(2, 2, 3)", lambda: torch.randn(2, 2, 3), None),
+        ("randn(4, 12) * 100", lambda: torch.randn(4, 12) * 100, None),
+        ("randn(1001) (summarised)", lambda: torch.randn(1001), None),
+        ("randn(40, 30) (summarised)", lambda: torch.randn(40, 30), None),
+        ("randn(3, 400) (summarised, 3 rows kept)", lambda: torch.randn(3, 400), None),
+        ("randn(8, 5, 30) (summarised 3-d)", lambda: torch.randn(8, 5, 30), None),
+        ("arange(2000) as float (summarised, integer mode)", lambda: torch.arange(2000).float(), None),
+        ("randn(2, 2) requires_grad leaf", lambda: torch.randn(2, 2), "leaf"),
+        ("randn(3) + 0", lambda: torch.randn(3), "add_zero"),
+        ("randn(9) * 1 (suffix wraps to a new line)", lambda: torch.randn(9), "mul_one"),
+        ("randn(2, 9) * 1", lambda: torch.randn(2, 9), "mul_one"),
+        ("int64 [1, 10, -3]", lambda: torch.tensor([1, 10, -3]), None),
+        ("int64 randint(0, 100, (3, 4))", lambda: torch.randint(0, 100, (3, 4)), None),
+        ("int64 arange(1500) (summarised)", lambda: torch.arange(1500), None),
+        ("int64 0-d 7", lambda: torch.tensor(7), None),
+        ("int64 empty", lambda: torch.zeros(0, dtype=torch.int64), None),
+    ]),
+]
+
+SETS = {"public": PUBLIC_CASES, "extra": EXTRA_CASES, "ops": OPS_CASES}
 
 # --check calls a tensor that is not bit-identical but this close "float32 noise".
 NOISE = 1e-5

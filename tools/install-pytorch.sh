@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install Debian's PyTorch (python3-torch 1.13.1 on bookworm) with OpenBLAS, and
+# Install Debian's PyTorch (python3-torch 1.13.1 on bookworm) with OpenBLAS and python3-onnx 1.12
+# (onnx.checker for the ONNX export tests), and
 # say which BLAS torch really loads. Safe to run again: it only installs what is
 # missing and only switches the BLAS alternative when it points elsewhere.
 #
@@ -9,7 +10,7 @@
 # earlier on PATH does not see Debian's dist-packages.
 set -euo pipefail
 
-PACKAGES=(python3-torch python3-numpy libopenblas0-pthread)
+PACKAGES=(python3-torch python3-numpy libopenblas0-pthread python3-onnx)
 ARCH_TRIPLET=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 OPENBLAS_DIR=/usr/lib/$ARCH_TRIPLET/openblas-pthread
 

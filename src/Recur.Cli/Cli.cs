@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Recur.Cli;
 
 /// <summary>What every command shares: one-line errors with exit code 2, and whether we talk to a terminal.</summary>
-public static class Cli
+internal static class Cli
 {
     /// <summary>True when stdout is a terminal (progress bars); false when piped or in CI (plain lines).</summary>
     public static bool Interactive => !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null;

@@ -1,20 +1,27 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Recur.Cli.Commands;
 
 namespace Recur.Cli;
 
 /// <summary>The <c>recur</c> command: one subcommand per job, each in Commands/.</summary>
-public static class Program
+internal static class Program
 {
     public static int Main(string[] args)
     {
-        var root = new RootCommand("Recur: recurrent neural networks for .NET, with PyTorch's semantics")
+        // A plain Command named "recur" rather than RootCommand, which takes its name from the assembly
+        // (Recur.Cli): --help and the usage lines then say the command users type, installed as a tool or not.
+        var root = new Command("recur", "Recur: recurrent neural networks for .NET, with PyTorch's semantics")
         {
+            new HelpOption(),
+            new VersionOption(),
             SineCommand.Create(),
             ParityCommand.Create(),
             BenchCommand.Create(),
             ForecastCommand.Create(),
             PredictCommand.Create(),
+            ExportCommand.Create(),
+            CharLmCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

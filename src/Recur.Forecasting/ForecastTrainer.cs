@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Recur.Autograd;
 using Recur.Nn;
 using Recur.Optim;
 using Recur.Training;
@@ -11,8 +10,11 @@ public sealed record TrainingOptions
 {
     /// <summary>Most epochs; early stopping usually ends sooner.</summary>
     public int Epochs { get; init; } = 100;
+    /// <summary>Samples per gradient step.</summary>
     public int BatchSize { get; init; } = 64;
+    /// <summary>AdamW's initial learning rate.</summary>
     public double LearningRate { get; init; } = 3e-3;
+    /// <summary>AdamW's decoupled weight decay.</summary>
     public double WeightDecay { get; init; } = 1e-4;
 
     /// <summary>Stop after this many epochs without a better validation loss; the best weights are restored.</summary>
@@ -20,6 +22,7 @@ public sealed record TrainingOptions
 
     /// <summary>Halve the learning rate after this many epochs without a better validation loss.</summary>
     public int LrPatience { get; init; } = 3;
+    /// <summary>Largest total gradient 2-norm per step (<c>clip_grad_norm_</c>).</summary>
     public float ClipNorm { get; init; } = 1f;
 
     /// <summary>Start the highway at its ridge-regression optimum (<see cref="HighwayFitter"/>) instead of zero.</summary>
@@ -46,6 +49,7 @@ public sealed record TrainingSummary(int EpochsRun, int BestEpoch, double BestVa
 /// </summary>
 public static class ForecastTrainer
 {
+    /// <summary>Trains <paramref name="model"/> in place on <paramref name="train"/>, early-stopping on <paramref name="validation"/> (both cut with targets); <paramref name="rng"/> orders the samples, <paramref name="report"/> hears every epoch.</summary>
     public static TrainingSummary Train(Forecaster model, ForecastBatch train, ForecastBatch validation, TrainingOptions o,
         Generator rng, Action<EpochReport>? report = null)
     {

@@ -19,8 +19,10 @@ public sealed record HighwayFit(float[] Weight, float[] Bias, double Lambda, dou
 /// </remarks>
 public static class HighwayFitter
 {
+    /// <summary>The ridge penalties tried, in units of trace(XᵀX)/L.</summary>
     public static readonly double[] Lambdas = [1e-4, 1e-3, 1e-2, 1e-1, 1];
 
+    /// <summary>Fits the highway on <paramref name="train"/> for each penalty and keeps the one with the least MSE on <paramref name="validation"/>, if it beats the anchor alone.</summary>
     public static HighwayFit Fit(ForecastBatch train, ForecastBatch validation)
     {
         int L = train.WindowWidth, H = train.Horizon, k = L + 1;

@@ -10,8 +10,10 @@ namespace Recur.Forecasting;
 /// <param name="Horizon">Default horizon: one season for sub-daily, weekly and quarterly data, 7 daily, 6 monthly, 3 yearly.</param>
 public sealed record SeriesFrequency(string Name, TimeSpan Step, int Season, int Horizon)
 {
+    /// <summary>A series without dates: no calendar, season 1.</summary>
     public static readonly SeriesFrequency Undated = new("undated", TimeSpan.Zero, 1, 0);
 
+    /// <summary>True when the series has dates (a positive step).</summary>
     public bool HasDates => Step > TimeSpan.Zero;
 
     /// <summary>The frequency of steps of length <paramref name="step"/> (the median step of a date column).</summary>

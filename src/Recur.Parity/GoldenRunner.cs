@@ -68,6 +68,8 @@ public static class GoldenRunner
                 "loss" => RunLoss(c, checks),
                 "optimizer" => RunOptimizer(c, checks),
                 "clip" => RunClip(c, checks),
+                "op" => GoldenOps.Run(c, checks),
+                "repr" => GoldenOps.RunRepr(c, checks),
                 _ => $"kind '{c.Kind}' is not implemented",
             };
             if (unsupported != null) return new CaseResult(c.Name, c.Module, CaseStatus.Unsupported, checks, unsupported);
@@ -85,7 +87,7 @@ public static class GoldenRunner
 
     // ---- comparison ---------------------------------------------------------------------------------
 
-    private static void Compare(GoldenCase c, List<TensorCheck> checks, string name, Tensor? got, JsonElement wantEl)
+    internal static void Compare(GoldenCase c, List<TensorCheck> checks, string name, Tensor? got, JsonElement wantEl)
     {
         var want = c.Tensor(wantEl, name);
         if (got is null)
@@ -136,7 +138,7 @@ public static class GoldenRunner
     }
 
     /// <summary>L = Σ output·R1 + Σ h_n·R2 (+ Σ c_n·R3), or L = output for a scalar loss.</summary>
-    private static Tensor Loss(GoldenCase c, params Tensor?[] terms)
+    internal static Tensor Loss(GoldenCase c, params Tensor?[] terms)
     {
         var loss = c.Section("loss");
         string formula = c.String(loss, "formula", "loss");
@@ -153,7 +155,7 @@ public static class GoldenRunner
         return total ?? throw c.Bad($"loss formula '{formula}' has no R tensors to weight the outputs");
     }
 
-    private static void CheckLossValue(GoldenCase c, List<TensorCheck> checks, Tensor loss)
+    internal static void CheckLossValue(GoldenCase c, List<TensorCheck> checks, Tensor loss)
     {
         var el = c.Section("loss");
         if (c.Has(el, "value")) Compare(c, checks, "loss.value", loss, c.Get(el, "value", "loss"));
@@ -335,15 +337,48 @@ public static class GoldenRunner
             if (b.Length != 2) throw c.Bad("'config.betas' must have two numbers");
             return (b[0], b[1]);
         }
-        Optimizer opt = c.Module switch
+        // config.param_groups: [{"params": [names], overrides…}]; otherwise one group of every parameter in dict order.
+        var order = new List<string>();
+        ParamGroup[] Groups()
         {
-            "SGD" => new Sgd(ps.Values, D("lr", 1e-3), D("momentum", 0), D("dampening", 0), D("weight_decay", 0), B("nesterov"), B("maximize")),
-            "Adam" => new Adam(ps.Values, D("lr", 1e-3), Betas(), D("eps", 1e-8), D("weight_decay", 0), B("amsgrad"), B("maximize")),
-            "AdamW" => new AdamW(ps.Values, D("lr", 1e-3), Betas(), D("eps", 1e-8), D("weight_decay", 1e-2), B("amsgrad"), B("maximize")),
-            "RMSprop" => new RmsProp(ps.Values, D("lr", 1e-2), D("alpha", 0.99), D("eps", 1e-8), D("weight_decay", 0), D("momentum", 0),
+            order.Clear();
+            if (!c.Has(cfg, "param_groups"))
+            {
+                order.AddRange(ps.Keys);
+                return new[] { new ParamGroup(ps.Values) };
+            }
+            var groups = new List<ParamGroup>();
+            foreach (var g in c.Get(cfg, "param_groups", "config").EnumerateArray())
+            {
+                double? GD(string key) => c.Has(g, key) ? c.Double(g, key, "config.param_groups") : null;
+                bool? GB(string key) => c.Has(g, key) ? c.Bool(g, key, "config.param_groups") : null;
+                (double, double)? betas = null;
+                if (c.Has(g, "betas"))
+                {
+                    var b = c.Get(g, "betas", "config.param_groups").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+                    if (b.Length != 2) throw c.Bad("'config.param_groups[].betas' must have two numbers");
+                    betas = (b[0], b[1]);
+                }
+                var names = c.Get(g, "params", "config.param_groups").EnumerateArray().Select(v => v.GetString()!).ToList();
+                foreach (var n in names)
+                    if (!ps.ContainsKey(n)) throw c.Bad($"'config.param_groups' names unknown parameter '{n}'");
+                order.AddRange(names);
+                groups.Add(new ParamGroup(names.Select(n => ps[n]), lr: GD("lr"), weightDecay: GD("weight_decay"), momentum: GD("momentum"),
+                    dampening: GD("dampening"), nesterov: GB("nesterov"), betas: betas, eps: GD("eps"), amsgrad: GB("amsgrad"),
+                    alpha: GD("alpha"), centered: GB("centered"), maximize: GB("maximize")));
+            }
+            return groups.ToArray();
+        }
+        Optimizer? Make() => c.Module switch
+        {
+            "SGD" => new Sgd(Groups(), D("lr", 1e-3), D("momentum", 0), D("dampening", 0), D("weight_decay", 0), B("nesterov"), B("maximize")),
+            "Adam" => new Adam(Groups(), D("lr", 1e-3), Betas(), D("eps", 1e-8), D("weight_decay", 0), B("amsgrad"), B("maximize")),
+            "AdamW" => new AdamW(Groups(), D("lr", 1e-3), Betas(), D("eps", 1e-8), D("weight_decay", 1e-2), B("amsgrad"), B("maximize")),
+            "RMSprop" => new RmsProp(Groups(), D("lr", 1e-2), D("alpha", 0.99), D("eps", 1e-8), D("weight_decay", 0), D("momentum", 0),
                 B("centered"), B("maximize")),
-            _ => null!,
+            _ => null,
         };
+        var opt = Make();
         if (opt is null) return $"optimizer {c.Module} is not implemented";
 
         var steps = c.Get(c.Section("inputs"), "grads", "inputs");
@@ -358,7 +393,43 @@ public static class GoldenRunner
             opt.Step();
             foreach (var (name, p) in ps)
                 Compare(c, checks, $"params_after_step[{k}].{name}", p, c.Get(want, name, $"outputs.params_after_step[{k}]"));
+            // Halfway, continue with a fresh optimizer restored from the state dict, as a resumed run would.
+            if (k == 1)
+            {
+                var saved = opt.StateDict();
+                opt = Make()!;
+                opt.LoadStateDict(saved);
+            }
             k++;
+        }
+
+        // PyTorch's opt.state after the last step, per parameter name: the step count and every buffer.
+        if (c.Has(c.Root, "state_after_last_step"))
+        {
+            var state = opt.StateDict().State;
+            foreach (var entry in c.Get(c.Root, "state_after_last_step", "").EnumerateObject())
+            {
+                int index = order.IndexOf(entry.Name);
+                if (index < 0) throw c.Bad($"'state_after_last_step' names unknown parameter '{entry.Name}'");
+                var ours = state.TryGetValue(index, out var e) ? e : new Dictionary<string, Tensor>();
+                foreach (var item in entry.Value.EnumerateObject())
+                {
+                    string label = $"state_after_last_step.{entry.Name}.{item.Name}";
+                    switch (item.Value.ValueKind)
+                    {
+                        case JsonValueKind.Null: // SGD without momentum: PyTorch keeps momentum_buffer = None
+                            checks.Add(new TensorCheck(label + " (None)", 0, !ours.ContainsKey(item.Name)));
+                            break;
+                        case JsonValueKind.Number:
+                            bool same = ours.TryGetValue(item.Name, out var t) && t.Numel == 1 && t.Item() == item.Value.GetDouble();
+                            checks.Add(new TensorCheck(label, same ? 0 : double.PositiveInfinity, same));
+                            break;
+                        default:
+                            Compare(c, checks, label, ours.TryGetValue(item.Name, out var b) ? b : null, item.Value);
+                            break;
+                    }
+                }
+            }
         }
         return null;
     }

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Recur;
 
 /// <summary>
@@ -10,6 +12,7 @@ public sealed class Generator
     private ulong _s0, _s1, _s2, _s3;
     private double? _spareNormal;
 
+    /// <summary>A generator seeded with <paramref name="seed"/>.</summary>
     public Generator(long seed) => Seed(seed);
 
     /// <summary>The generator used when none is passed (module initialisation, dropout, randn).</summary>
@@ -18,12 +21,57 @@ public sealed class Generator
     /// <summary>Reseeds <see cref="Default"/>.</summary>
     public static void ManualSeed(long seed) => Default.Seed(seed);
 
+    /// <summary>Restarts the sequence from <paramref name="seed"/> (and drops a cached normal).</summary>
     public void Seed(long seed)
     {
         ulong x = (ulong)seed;
         _s0 = SplitMix(ref x); _s1 = SplitMix(ref x); _s2 = SplitMix(ref x); _s3 = SplitMix(ref x);
         _spareNormal = null;
     }
+
+    /// <summary>Length in bytes of <see cref="GetState"/>'s result.</summary>
+    public const int StateLength = 42;
+
+    /// <summary>
+    /// The full state, as PyTorch's <c>get_state()</c>: the four xoshiro256** words and the cached second
+    /// Box–Muller normal (a flag byte and the double), little-endian, after a version byte. Restoring it with
+    /// <see cref="SetState"/> makes every later draw identical.
+    /// </summary>
+    public byte[] GetState()
+    {
+        var state = new byte[StateLength];
+        state[0] = StateVersion;
+        BinaryPrimitives.WriteUInt64LittleEndian(state.AsSpan(1), _s0);
+        BinaryPrimitives.WriteUInt64LittleEndian(state.AsSpan(9), _s1);
+        BinaryPrimitives.WriteUInt64LittleEndian(state.AsSpan(17), _s2);
+        BinaryPrimitives.WriteUInt64LittleEndian(state.AsSpan(25), _s3);
+        state[33] = _spareNormal.HasValue ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteDoubleLittleEndian(state.AsSpan(34), _spareNormal ?? 0);
+        return state;
+    }
+
+    /// <summary>Restores a state from <see cref="GetState"/> (PyTorch's <c>set_state</c>). Nothing changes unless it is valid.</summary>
+    /// <exception cref="ArgumentException">Wrong length or version, an all-zero xoshiro state (which never leaves zero), or a bad cached-normal flag.</exception>
+    public void SetState(ReadOnlySpan<byte> state)
+    {
+        if (state.Length != StateLength)
+            throw new ArgumentException($"generator state must be {StateLength} bytes, got {state.Length}", nameof(state));
+        if (state[0] != StateVersion)
+            throw new ArgumentException($"generator state has version {state[0]}, expected {StateVersion}", nameof(state));
+        ulong s0 = BinaryPrimitives.ReadUInt64LittleEndian(state[1..]), s1 = BinaryPrimitives.ReadUInt64LittleEndian(state[9..]);
+        ulong s2 = BinaryPrimitives.ReadUInt64LittleEndian(state[17..]), s3 = BinaryPrimitives.ReadUInt64LittleEndian(state[25..]);
+        if ((s0 | s1 | s2 | s3) == 0)
+            throw new ArgumentException("generator state is all zero, which xoshiro256** never leaves", nameof(state));
+        if (state[33] > 1)
+            throw new ArgumentException($"generator state has cached-normal flag {state[33]}, expected 0 or 1", nameof(state));
+        double spare = BinaryPrimitives.ReadDoubleLittleEndian(state[34..]);
+        if (state[33] == 1 && !double.IsFinite(spare))
+            throw new ArgumentException("generator state has a non-finite cached normal", nameof(state));
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+        _spareNormal = state[33] == 1 ? spare : null;
+    }
+
+    private const byte StateVersion = 1;
 
     private static ulong SplitMix(ref ulong x)
     {
@@ -33,6 +81,7 @@ public sealed class Generator
         return z ^ (z >> 31);
     }
 
+    /// <summary>The next 64 raw random bits (xoshiro256**).</summary>
     public ulong NextUInt64()
     {
         ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
@@ -65,11 +114,13 @@ public sealed class Generator
         return r * Math.Cos(2 * Math.PI * u2);
     }
 
+    /// <summary>Fills <paramref name="dst"/> with normal samples of the given mean and standard deviation.</summary>
     public void FillNormal(Span<float> dst, float mean = 0f, float std = 1f)
     {
         for (int i = 0; i < dst.Length; i++) dst[i] = (float)(mean + std * NextNormal());
     }
 
+    /// <summary>Fills <paramref name="dst"/> with uniform samples in [<paramref name="low"/>, <paramref name="high"/>).</summary>
     public void FillUniform(Span<float> dst, float low, float high)
     {
         for (int i = 0; i < dst.Length; i++) dst[i] = (float)(low + (high - low) * NextDouble());

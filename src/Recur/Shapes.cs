@@ -3,16 +3,42 @@ namespace Recur;
 /// <summary>Shape arithmetic and PyTorch-style shape text (<c>[2, 3]</c>).</summary>
 public static class Shapes
 {
+    /// <summary>
+    /// The element count of <paramref name="shape"/>, checked: a negative dimension, or a count above what one
+    /// array holds (<see cref="Array.MaxLength"/>), is an <see cref="ArgumentException"/> (the product never wraps).
+    /// </summary>
     public static int Numel(ReadOnlySpan<int> shape)
     {
         long n = 1;
-        foreach (int d in shape) n *= d;
-        if (n > Array.MaxLength) throw new ArgumentException($"shape {Format(shape)} has {n} elements, more than an array can hold");
-        return (int)n;
+        bool over = false;
+        foreach (int d in shape)
+        {
+            if (d < 0) throw new ArgumentException($"negative dimension {d} in shape {Format(shape)}");
+            // n stays ≤ Array.MaxLength, so n·d fits a long; once over, only a later 0 can bring it back.
+            if (over) continue;
+            n *= d;
+            if (n > Array.MaxLength) over = true;
+        }
+        if (over && !shape.Contains(0))
+            throw new ArgumentException(
+                $"shape {Format(shape)} has {Product(shape):G3} elements, more than an array can hold ({Array.MaxLength})");
+        return over ? 0 : (int)n;
     }
 
-    public static string Format(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
+    /// <summary>The product of the dims in floating point (for messages: it cannot overflow).</summary>
+    internal static double Product(ReadOnlySpan<int> shape)
+    {
+        double p = 1;
+        foreach (int d in shape) p *= d;
+        return p;
+    }
 
+    /// <summary>PyTorch-style shape text, <c>[2, 3]</c>; a shape of more than 16 dims is cut (messages stay short).</summary>
+    public static string Format(ReadOnlySpan<int> shape) =>
+        shape.Length <= 16 ? "[" + string.Join(", ", shape.ToArray()) + "]"
+            : "[" + string.Join(", ", shape[..16].ToArray()) + $", … ({shape.Length} dims)]";
+
+    /// <summary>True when the shapes have the same sizes.</summary>
     public static bool Equal(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
 
     /// <summary>A copy of <paramref name="shape"/> after checking every dimension is non-negative.</summary>
@@ -57,7 +83,7 @@ public static class Shapes
         return r;
     }
 
-    /// <summary>Row-major strides of <paramref name="shape"/> aligned to <paramref name="rank"/> dims, 0 where broadcast.</summary>
+    /// <summary>Row-major strides of <paramref name="shape"/> aligned to the rank of <paramref name="target"/>, 0 where broadcast.</summary>
     internal static int[] BroadcastStrides(int[] shape, int[] target)
     {
         int rank = target.Length;

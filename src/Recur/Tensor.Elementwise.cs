@@ -6,39 +6,55 @@ namespace Recur;
 // gradient summed over the dimensions it was stretched along.
 public sealed partial class Tensor
 {
+    /// <summary>Element-wise sum with broadcasting.</summary>
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    /// <summary>Element-wise difference with broadcasting.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    /// <summary>Element-wise product with broadcasting.</summary>
     public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    /// <summary>Element-wise quotient with broadcasting.</summary>
     public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    /// <summary>Negation.</summary>
     public static Tensor operator -(Tensor a) => a.Mul(-1f);
+    /// <summary>Adds a scalar to every element.</summary>
     public static Tensor operator +(Tensor a, float s) => a.Add(s);
+    /// <summary>Adds a scalar to every element.</summary>
     public static Tensor operator +(float s, Tensor a) => a.Add(s);
+    /// <summary>Subtracts a scalar from every element.</summary>
     public static Tensor operator -(Tensor a, float s) => a.Add(-s);
+    /// <summary>The scalar minus each element.</summary>
     public static Tensor operator -(float s, Tensor a) => a.Mul(-1f).Add(s);
+    /// <summary>Multiplies every element by a scalar.</summary>
     public static Tensor operator *(Tensor a, float s) => a.Mul(s);
+    /// <summary>Multiplies every element by a scalar.</summary>
     public static Tensor operator *(float s, Tensor a) => a.Mul(s);
+    /// <summary>Divides every element by a scalar.</summary>
     public static Tensor operator /(Tensor a, float s) => a.Mul(1f / s);
 
     // d(a+b) = g, g
-    public Tensor Add(Tensor other) => Binary(this, other, "AddBackward0",
+    /// <summary>this + other, broadcast (<c>torch.add</c>); differentiable.</summary>
+    public Tensor Add(Tensor other) => Binary(this, other, "Add", "AddBackward0",
         static (x, y, o) => TensorPrimitives.Add(x, y, o),
         static (g, x, y, gx) => g.CopyTo(gx),
-        static (g, x, y, gy) => g.CopyTo(gy));
+        static (g, x, y, gy) => g.CopyTo(gy), savesTensors: false);
 
     // d(a−b) = g, −g
-    public Tensor Sub(Tensor other) => Binary(this, other, "SubBackward0",
+    /// <summary>this − other, broadcast (<c>torch.sub</c>); differentiable.</summary>
+    public Tensor Sub(Tensor other) => Binary(this, other, "Sub", "SubBackward0",
         static (x, y, o) => TensorPrimitives.Subtract(x, y, o),
         static (g, x, y, gx) => g.CopyTo(gx),
-        static (g, x, y, gy) => TensorPrimitives.Negate(g, gy));
+        static (g, x, y, gy) => TensorPrimitives.Negate(g, gy), savesTensors: false);
 
     // d(a·b) = g·b, g·a
-    public Tensor Mul(Tensor other) => Binary(this, other, "MulBackward0",
+    /// <summary>this · other element-wise, broadcast (<c>torch.mul</c>); differentiable.</summary>
+    public Tensor Mul(Tensor other) => Binary(this, other, "Mul", "MulBackward0",
         static (x, y, o) => TensorPrimitives.Multiply(x, y, o),
         static (g, x, y, gx) => TensorPrimitives.Multiply(g, y, gx),
         static (g, x, y, gy) => TensorPrimitives.Multiply(g, x, gy));
 
     // d(a/b) = g/b, −g·a/b²
-    public Tensor Div(Tensor other) => Binary(this, other, "DivBackward0",
+    /// <summary>this / other element-wise, broadcast (<c>torch.div</c>); differentiable.</summary>
+    public Tensor Div(Tensor other) => Binary(this, other, "Div", "DivBackward0",
         static (x, y, o) => TensorPrimitives.Divide(x, y, o),
         static (g, x, y, gx) => TensorPrimitives.Divide(g, y, gx),
         static (g, x, y, gy) =>
@@ -49,14 +65,16 @@ public sealed partial class Tensor
     internal delegate void Kernel3(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> o);
     internal delegate void GradKernel(ReadOnlySpan<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> gi);
 
-    private static Tensor Binary(Tensor a, Tensor b, string name, Kernel3 forward, GradKernel gradA, GradKernel gradB)
+    private static Tensor Binary(Tensor a, Tensor b, string op, string name, Kernel3 forward, GradKernel gradA, GradKernel gradB, bool savesTensors = true)
     {
+        using var trace = Autograd.OpTrace.Enter();
         var shape = Shapes.Broadcast(a.Shape, b.Shape);
         // Operands stretched to the output shape (no copy when a shape already agrees).
         ReadOnlySpan<float> x = Shapes.Equal(a.Shape, shape) ? a.ReadOnlySpan : BroadcastTo(a, shape);
         ReadOnlySpan<float> y = Shapes.Equal(b.Shape, shape) ? b.ReadOnlySpan : BroadcastTo(b, shape);
         var result = new Tensor(shape);
         forward(x, y, result.Storage);
+        trace.Done(op, result, new object[] { a, b });
         if (!AnyRequiresGrad(new[] { a, b })) return result;
         float[] xa = x.ToArray(), ya = y.ToArray(); // saved for backward
         return Record(result, name, new[] { a, b }, g =>
@@ -64,7 +82,7 @@ public sealed partial class Tensor
             var tmp = new float[g.Length];
             if (a.RequiresGrad) { gradA(g, xa, ya, tmp); a.AccumulateGrad(SumTo(tmp, shape, a.Shape)); }
             if (b.RequiresGrad) { gradB(g, xa, ya, tmp); b.AccumulateGrad(SumTo(tmp, shape, b.Shape)); }
-        });
+        }, savesTensors);
     }
 
     /// <summary>The values of <paramref name="t"/> repeated to <paramref name="shape"/>.</summary>
@@ -109,18 +127,24 @@ public sealed partial class Tensor
 
     // ---- scalar operands ------------------------------------------------------------------------
 
+    /// <summary>Adds <paramref name="s"/> to every element; differentiable.</summary>
     public Tensor Add(float s)
     {
+        using var trace = Autograd.OpTrace.Enter();
         var result = new Tensor(_shape);
         TensorPrimitives.Add(ReadOnlySpan, s, result.Storage);
-        return Record(result, "AddBackward1", new[] { this }, g => AccumulateGrad(g));
+        trace.Done("AddScalar", result, new object[] { this }, s);
+        return Record(result, "AddBackward0", new[] { this }, g => AccumulateGrad(g), savesTensors: false);
     }
 
+    /// <summary>Multiplies every element by <paramref name="s"/>; differentiable.</summary>
     public Tensor Mul(float s)
     {
+        using var trace = Autograd.OpTrace.Enter();
         var result = new Tensor(_shape);
         TensorPrimitives.Multiply(ReadOnlySpan, s, result.Storage);
-        return Record(result, "MulBackward1", new[] { this }, g =>
+        trace.Done("MulScalar", result, new object[] { this }, s);
+        return Record(result, "MulBackward0", new[] { this }, g =>
         {
             var gi = new float[g.Length];
             TensorPrimitives.Multiply(g, s, gi);
@@ -131,9 +155,11 @@ public sealed partial class Tensor
     /// <summary>x^p element-wise; d = p·x^(p−1).</summary>
     public Tensor Pow(float p)
     {
+        using var trace = Autograd.OpTrace.Enter();
         var x = ToArray();
         var result = new Tensor(_shape);
         for (int i = 0; i < x.Length; i++) result.Storage[i] = MathF.Pow(x[i], p);
+        trace.Done("Pow", result, new object[] { this }, p);
         return Record(result, "PowBackward0", new[] { this }, g =>
         {
             var gi = new float[g.Length];
@@ -144,11 +170,13 @@ public sealed partial class Tensor
 
     // ---- unary functions: y = f(x), the derivative written from y where that is cheaper -----------
 
-    private Tensor Unary(string name, Action<ReadOnlySpan<float>, Span<float>> f, Func<float, float, float> dydx)
+    private Tensor Unary(string name, Action<ReadOnlySpan<float>, Span<float>> f, Func<float, float, float> dydx, params object[] attributes)
     {
+        using var trace = Autograd.OpTrace.Enter();
         var x = ToArray();
         var result = new Tensor(_shape);
         f(x, result.Storage);
+        trace.Done(name[..name.IndexOf("Backward", StringComparison.Ordinal)], result, new object[] { this }, attributes);
         var y = result.Storage;
         return Record(result, name, new[] { this }, g =>
         {
@@ -158,18 +186,22 @@ public sealed partial class Tensor
         });
     }
 
+    /// <summary>Element-wise e^x; differentiable.</summary>
     public Tensor Exp() => Unary("ExpBackward0", TensorPrimitives.Exp, static (x, y) => y);
+    /// <summary>Element-wise natural logarithm; differentiable.</summary>
     public Tensor Log() => Unary("LogBackward0", TensorPrimitives.Log, static (x, y) => 1f / x);
+    /// <summary>Element-wise tanh; differentiable.</summary>
     public Tensor Tanh() => Unary("TanhBackward0", TensorPrimitives.Tanh, static (x, y) => 1f - y * y);
+    /// <summary>Element-wise logistic sigmoid; differentiable.</summary>
     public Tensor Sigmoid() => Unary("SigmoidBackward0", TensorPrimitives.Sigmoid, static (x, y) => y * (1f - y));
+    /// <summary>Element-wise max(x, 0); differentiable (gradient 0 at 0, as PyTorch).</summary>
     public Tensor Relu() => Unary("ReluBackward0", static (x, y) => TensorPrimitives.Max(x, 0f, y), static (x, y) => y > 0 ? 1f : 0f);
+    /// <summary>Element-wise square root; differentiable.</summary>
     public Tensor Sqrt() => Unary("SqrtBackward0", TensorPrimitives.Sqrt, static (x, y) => 0.5f / y);
-    public Tensor Abs() => Unary("AbsBackward0", TensorPrimitives.Abs, static (x, y) => MathF.Sign(x));
+    /// <summary>Element-wise absolute value; differentiable (gradient sign(x), 0 at 0 and at NaN as in PyTorch).</summary>
+    public Tensor Abs() => Unary("AbsBackward0", TensorPrimitives.Abs, static (x, y) => x > 0 ? 1f : x < 0 ? -1f : 0f); // sign(NaN) = 0 as in PyTorch; MathF.Sign throws
+    /// <summary>Element-wise sine; differentiable.</summary>
     public Tensor Sin() => Unary("SinBackward0", TensorPrimitives.Sin, static (x, y) => MathF.Cos(x));
+    /// <summary>Element-wise cosine; differentiable.</summary>
     public Tensor Cos() => Unary("CosBackward0", TensorPrimitives.Cos, static (x, y) => -MathF.Sin(x));
-
-    /// <summary>Clamps to [min, max]; gradient passes only where the value was inside.</summary>
-    public Tensor Clamp(float min, float max) => Unary("ClampBackward1",
-        (x, y) => { TensorPrimitives.Max(x, min, y); TensorPrimitives.Min(y, max, y); },
-        (x, y) => x >= min && x <= max ? 1f : 0f);
 }

@@ -11,6 +11,12 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor MatMul(Tensor other)
     {
+        using var trace = Autograd.OpTrace.Enter();
+        return trace.Done("MatMul", MatMulCore(other), new object[] { this, other });
+    }
+
+    private Tensor MatMulCore(Tensor other)
+    {
         if (Dim == 0 || other.Dim == 0) throw new ArgumentException("both arguments to matmul need to be at least 1D");
         if (Dim == 1) return Unsqueeze(0).MatMul(other).Squeeze(-2);
         if (other.Dim == 1) return MatMul(other.Unsqueeze(1)).Squeeze(-1);

@@ -9,13 +9,15 @@ public sealed partial class Tensor
     /// <summary>Sum of all elements (0-d); d = g everywhere.</summary>
     public Tensor Sum()
     {
+        using var trace = Autograd.OpTrace.Enter();
         var result = Scalar((float)SumDouble(ReadOnlySpan));
+        trace.Done("SumAll", result, new object[] { this });
         return Record(result, "SumBackward0", new[] { this }, g =>
         {
             var gi = new float[Numel];
             gi.AsSpan().Fill(g[0]);
             AccumulateGrad(gi);
-        });
+        }, savesTensors: false);
     }
 
     /// <summary>Σ x in double, four lanes at a time.</summary>
@@ -38,12 +40,24 @@ public sealed partial class Tensor
         return s;
     }
 
-    /// <summary>Mean of all elements (0-d).</summary>
-    public Tensor Mean() => Sum().Mul(1f / Numel);
+    /// <summary>Mean of all elements (0-d): the double-accumulated sum rounded to float, times 1/n; d = g/n everywhere.</summary>
+    public Tensor Mean()
+    {
+        using var trace = Autograd.OpTrace.Enter();
+        float scale = 1f / Numel;
+        var result = trace.Done("MeanAll", Scalar((float)SumDouble(ReadOnlySpan) * scale), new object[] { this });
+        return Record(result, "MeanBackward0", new[] { this }, g =>
+        {
+            var gi = new float[Numel];
+            gi.AsSpan().Fill(g[0] * scale);
+            AccumulateGrad(gi);
+        }, savesTensors: false);
+    }
 
     /// <summary>Sum over <paramref name="dim"/>; d = g broadcast back along dim.</summary>
     public Tensor Sum(int dim, bool keepDim = false)
     {
+        using var trace = Autograd.OpTrace.Enter();
         int d = Shapes.NormalizeDim(dim, Dim);
         int outer = Shapes.Prod(_shape, 0, d), size = _shape[d], inner = Shapes.Prod(_shape, d + 1, Dim);
         var outShape = keepDim ? _shape.Select((s, i) => i == d ? 1 : s).ToArray() : _shape.Where((_, i) => i != d).ToArray();
@@ -57,6 +71,7 @@ public sealed partial class Tensor
                 for (int i = 0; i < inner; i++) acc[i] += src[(o * size + k) * inner + i];
             for (int i = 0; i < inner; i++) result.Storage[o * inner + i] = (float)acc[i];
         }
+        trace.Done("Sum", result, new object[] { this }, d, keepDim);
         return Record(result, "SumBackward1", new[] { this }, g =>
         {
             var gi = new float[Numel];
@@ -64,10 +79,28 @@ public sealed partial class Tensor
                 for (int k = 0; k < size; k++)
                     g.AsSpan(o * inner, inner).CopyTo(gi.AsSpan((o * size + k) * inner));
             AccumulateGrad(gi);
-        });
+        }, savesTensors: false);
     }
 
-    public Tensor Mean(int dim, bool keepDim = false) => Sum(dim, keepDim).Mul(1f / _shape[Shapes.NormalizeDim(dim, Dim)]);
+    /// <summary>Mean over dimension <paramref name="dim"/> (negative counts from the end), kept as size 1 when <paramref name="keepDim"/>.</summary>
+    public Tensor Mean(int dim, bool keepDim = false)
+    {
+        using var trace = Autograd.OpTrace.Enter();
+        int d = Shapes.NormalizeDim(dim, Dim);
+        int outer = Shapes.Prod(_shape, 0, d), size = _shape[d], inner = Shapes.Prod(_shape, d + 1, Dim);
+        float scale = 1f / size;
+        Tensor result;
+        using (GradMode.NoGrad()) result = Sum(d, keepDim).Mul(scale);
+        trace.Done("Mean", result, new object[] { this }, d, keepDim);
+        return Record(result, "MeanBackward1", new[] { this }, g =>
+        {
+            var gi = new float[Numel];
+            for (int o = 0; o < outer; o++)
+                for (int k = 0; k < size; k++)
+                    for (int i = 0; i < inner; i++) gi[(o * size + k) * inner + i] = g[o * inner + i] * scale;
+            AccumulateGrad(gi);
+        }, savesTensors: false);
+    }
 
     /// <summary>The p-norm of all elements (0-d), p = 2 by default.</summary>
     public Tensor Norm(float p = 2f) => p == 2f ? Pow(2f).Sum().Sqrt() : Abs().Pow(p).Sum().Pow(1f / p);

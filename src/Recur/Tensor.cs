@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Recur.Autograd;
 
 namespace Recur;
@@ -38,7 +36,7 @@ public sealed partial class Tensor
         Offset = offset;
         _shape = shape;
         Numel = Shapes.Numel(shape);
-        if (offset < 0 || offset + Numel > storage.Length)
+        if (offset < 0 || (long)offset + Numel > storage.Length)
             throw new ArgumentException($"storage of {storage.Length} elements cannot hold shape {Shapes.Format(shape)} at offset {offset}");
     }
 
@@ -61,6 +59,7 @@ public sealed partial class Tensor
 
     internal ReadOnlySpan<float> ReadOnlySpan => new(Storage, Offset, Numel);
 
+    /// <summary>Whether backward computes a gradient for this tensor; only a leaf's flag can be turned off.</summary>
     public bool RequiresGrad
     {
         get => _requiresGrad;
@@ -80,10 +79,13 @@ public sealed partial class Tensor
 
     // ---- creation -------------------------------------------------------------------------------
 
+    /// <summary>A new tensor of zeros.</summary>
     public static Tensor Zeros(params int[] shape) => new(Shapes.Checked(shape));
 
+    /// <summary>A new tensor of ones.</summary>
     public static Tensor Ones(params int[] shape) => Full(1f, shape);
 
+    /// <summary>A new tensor with every element <paramref name="value"/>.</summary>
     public static Tensor Full(float value, params int[] shape)
     {
         var t = new Tensor(Shapes.Checked(shape));
@@ -117,6 +119,7 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>Zeros of <paramref name="t"/>'s shape.</summary>
     public static Tensor ZerosLike(Tensor t) => Zeros(t.Shape);
 
     /// <summary>Values 0, 1, …, n−1.</summary>
@@ -135,8 +138,10 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>Standard normal samples from <see cref="Generator.Default"/> (<c>torch.randn</c>).</summary>
     public static Tensor Randn(params int[] shape) => Randn(Generator.Default, shape);
 
+    /// <summary>Standard normal samples from <paramref name="rng"/>.</summary>
     public static Tensor Randn(Generator rng, params int[] shape)
     {
         var t = Zeros(shape);
@@ -147,6 +152,7 @@ public sealed partial class Tensor
     /// <summary>Uniform samples in [low, high).</summary>
     public static Tensor Uniform(float low, float high, params int[] shape) => Uniform(Generator.Default, low, high, shape);
 
+    /// <summary>Uniform samples in [low, high) from <paramref name="rng"/>.</summary>
     public static Tensor Uniform(Generator rng, float low, float high, params int[] shape)
     {
         var t = Zeros(shape);
@@ -164,6 +170,7 @@ public sealed partial class Tensor
         return Storage[Offset];
     }
 
+    /// <summary>The element at <paramref name="index"/> (one index per dimension), read or written.</summary>
     [System.Runtime.CompilerServices.IndexerName("At")]
     public float this[params int[] index]
     {
@@ -194,11 +201,18 @@ public sealed partial class Tensor
     /// <summary>
     /// Back-propagates from this tensor: every leaf that requires grad and contributed gets
     /// d(this)/d(leaf) added to its <see cref="Grad"/>. Without <paramref name="gradient"/> this must be a scalar.
+    /// The graph's saved values are freed afterwards, as PyTorch's: a second backward through it throws
+    /// <see cref="InvalidOperationException"/> unless the first passed <paramref name="retainGraph"/> = true
+    /// (then the second adds its gradients to the first's).
     /// </summary>
-    public void Backward(Tensor? gradient = null) => Engine.Backward(this, gradient);
+    public void Backward(Tensor? gradient = null, bool retainGraph = false) => Engine.Backward(this, gradient, retainGraph);
 
     /// <summary>A tensor sharing this one's storage, cut from the graph (PyTorch's <c>detach()</c>).</summary>
-    public Tensor Detach() => new(Storage, Offset, _shape);
+    public Tensor Detach()
+    {
+        using var trace = OpTrace.Enter();
+        return trace.Done("Identity", new Tensor(Storage, Offset, _shape), new object[] { this });
+    }
 
     /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor, for fluent construction.</summary>
     public Tensor RequireGrad(bool requires = true)
@@ -208,7 +222,11 @@ public sealed partial class Tensor
     }
 
     /// <summary>A deep copy, detached from the graph.</summary>
-    public Tensor Clone() => new(ToArray(), 0, _shape.AsSpan().ToArray());
+    public Tensor Clone()
+    {
+        using var trace = OpTrace.Enter();
+        return trace.Done("Identity", new Tensor(ToArray(), 0, _shape.AsSpan().ToArray()), new object[] { this });
+    }
 
     /// <summary>Copies <paramref name="source"/>'s values into this tensor in place (no autograd).</summary>
     public void CopyFrom(Tensor source)
@@ -219,31 +237,10 @@ public sealed partial class Tensor
         Version++;
     }
 
-    /// <summary>PyTorch-like text: <c>tensor([[0.1000, 0.2000]], requires_grad=True)</c>.</summary>
-    public override string ToString()
-    {
-        var sb = new StringBuilder("tensor(");
-        if (Numel > 1000) sb.Append("shape=").Append(Shapes.Format(_shape)).Append(", ...");
-        else Format(sb, 0, 0, 7);
-        if (GradFn != null) sb.Append(", grad_fn=<").Append(GradFn.Name).Append('>');
-        else if (RequiresGrad) sb.Append(", requires_grad=True");
-        return sb.Append(')').ToString();
-    }
-
-    private int Format(StringBuilder sb, int dim, int flat, int indent)
-    {
-        if (dim == Dim)
-        {
-            sb.Append(Storage[Offset + flat].ToString("0.0000", CultureInfo.InvariantCulture));
-            return flat + 1;
-        }
-        sb.Append('[');
-        for (int i = 0; i < _shape[dim]; i++)
-        {
-            if (i > 0) sb.Append(dim == Dim - 1 ? ", " : ",\n" + new string(' ', indent + dim + 1));
-            flat = Format(sb, dim + 1, flat, indent);
-        }
-        sb.Append(']');
-        return flat;
-    }
+    /// <summary>
+    /// The values as PyTorch 1.13 prints them: <c>tensor([[0.1000, 0.2000]], grad_fn=&lt;AddBackward0&gt;)</c>, or
+    /// <c>requires_grad=True</c> for a leaf that requires grad; 4 decimals, <c>1., 2.</c> for whole numbers, scientific
+    /// notation where PyTorch uses it, and past 1000 elements the first and last 3 items of each dimension around <c>...</c>.
+    /// </summary>
+    public override string ToString() => TensorFormat.Float(ReadOnlySpan, _shape, GradFn?.Name, RequiresGrad);
 }

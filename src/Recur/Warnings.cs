@@ -8,8 +8,10 @@ public static class Warnings
 {
     private static readonly HashSet<string> Seen = new();
 
+    /// <summary>Receives each distinct warning once; the default writes <c>UserWarning: …</c> to standard error.</summary>
     public static Action<string> Handler { get; set; } = message => Console.Error.WriteLine("UserWarning: " + message);
 
+    /// <summary>Reports <paramref name="message"/> to <see cref="Handler"/> unless it was reported before.</summary>
     public static void Warn(string message)
     {
         lock (Seen)

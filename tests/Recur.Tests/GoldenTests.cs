@@ -22,7 +22,7 @@ public class GoldenTests
 
     [Fact]
     public void PublicSetIsComplete() =>
-        Assert.Equal(69, Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden"), "*.json").Length);
+        Assert.Equal(73, Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden"), "*.json").Length);
 
     [Fact]
     public void ToleranceIsTheReadmes()
@@ -49,6 +49,26 @@ public class GoldenTests
             var r = GoldenRunner.Run(path);
             Assert.Equal(CaseStatus.Fail, r.Status);
             Assert.Contains(r.Checks, c => c.Name == "outputs.h_n" && !c.Pass && c.MaxAbsError > 0.009);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void WrongReprFails()
+    {
+        // Change one expected string of the repr case: the runner must report that item, and only it.
+        var src = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "ops", "repr_tensors.json"));
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(src)!;
+        var item = doc["outputs"]!["items"]!.AsArray()[0]!;
+        item["repr"] = item["repr"]!.GetValue<string>().Replace("tensor([[", "tensor([[ ");
+        var path = Path.Combine(Path.GetTempPath(), $"recur-wrong-repr-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, doc.ToJsonString());
+        try
+        {
+            var r = GoldenRunner.Run(path);
+            Assert.Equal(CaseStatus.Fail, r.Status);
+            Assert.Single(r.Checks, c => !c.Pass);
+            Assert.Contains("differs at character 9", r.Checks.Single(c => !c.Pass).Name);
         }
         finally { File.Delete(path); }
     }

@@ -1,4 +1,3 @@
-using Recur.Autograd;
 
 namespace Recur.Tests;
 

@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Recur.Cli.Bench;
 
 /// <summary>Measures this machine's fused multiply–add throughput, so benchmarks can report a fraction of peak.</summary>
-public static class Peak
+internal static class Peak
 {
     /// <summary>
     /// GFLOP/s (one FMA lane = 2 flops) of <paramref name="threads"/> threads each running independent FMA chains on

@@ -5,10 +5,13 @@ namespace Recur.Cli.Bench;
 /// factory that builds its inputs and returns the call to time (set-up stays outside the timing).
 /// <see cref="CallsPerSample"/> &gt; 1 times a batch of calls and reports per call (for microsecond calls).
 /// </summary>
-public sealed record Workload(string Name, string Cell, string Mode, double Flops, Func<Action> Setup, int CallsPerSample = 1)
+internal sealed record Workload(string Name, string Cell, string Mode, double Flops, Func<Action> Setup, int CallsPerSample = 1)
 {
     /// <summary>When set, a run of the workload reports its own duration (the sine demo's training loop).</summary>
     public Func<double>? SelfTimed { get; init; }
+
+    /// <summary>Tokens one call processes (char-LM workloads), for a tokens/s figure.</summary>
+    public int? TokensPerCall { get; init; }
 
     /// <summary>The target from issue 4, in ms per call, if there is one.</summary>
     public double? TargetMs { get; init; }
@@ -27,8 +30,18 @@ public sealed record Workload(string Name, string Cell, string Mode, double Flop
 }
 
 /// <summary>Median, min and max per call in ms, over the samples taken.</summary>
-public sealed record Timing(double MedianMs, double MinMs, double MaxMs, int Reps)
+internal sealed record Timing(double MedianMs, double MinMs, double MaxMs, int Reps)
 {
+    /// <summary>Bytes allocated (all threads) per call while sampling; null where not measured.</summary>
+    public double? AllocBytesPerCall { get; init; }
+
+    /// <summary>Garbage collections of generation 0, 1 and 2 while sampling.</summary>
+    public int Gen0 { get; init; }
+    /// <inheritdoc cref="Gen0"/>
+    public int Gen1 { get; init; }
+    /// <inheritdoc cref="Gen0"/>
+    public int Gen2 { get; init; }
+
     public static Timing From(List<double> ms)
     {
         ms.Sort();

@@ -1,4 +1,3 @@
-using Recur.Autograd;
 using Recur.Cli.Sine;
 using Recur.Kernels;
 using Recur.Nn;
@@ -6,7 +5,7 @@ using Recur.Nn;
 namespace Recur.Cli.Bench;
 
 /// <summary>The workloads of issue 4, built exactly as bench/pytorch_bench.py builds them.</summary>
-public static class Workloads
+internal static class Workloads
 {
     private static readonly (string Size, int Input, int Hidden, int Layers, int Seq, int Batch)[] Sizes =
     {
@@ -41,6 +40,15 @@ public static class Workloads
         yield return new Workload("stream-lstm-infer", "lstm", "infer", Workload.RnnFlops(4, 32, 256, 1, 1, 1), StreamCall, CallsPerSample: 200)
         {
             TargetMs = Targets["stream-lstm-infer"],
+        };
+        var lm = CharLmSizes.Default;
+        yield return new Workload("charlm-train", "lstm", "train", 3 * lm.ForwardFlops, () => CharLmTrainCall(lm))
+        {
+            TokensPerCall = lm.Seq * lm.Batch,
+        };
+        yield return new Workload("charlm-sample", "lstm", "infer", lm.SampleFlops, () => CharLmSampleCall(lm), CallsPerSample: 20)
+        {
+            TokensPerCall = 1,
         };
         yield return new Workload("sgemm-1024", "-", "gemm", 2.0 * 1024 * 1024 * 1024, SgemmCall);
         yield return new Workload("sine-demo", "rnn", "train", 6000 * 3 * Workload.RnnFlops(1, 1, 16, 1, 50, 1), () => () => { })
@@ -80,6 +88,54 @@ public static class Workloads
         {
             stream.Step(steps.AsSpan(t * 32, 32), y);
             t = (t + 1) & 255;
+        };
+    }
+
+    /// <summary>
+    /// Embedding + LSTM (batch_first) + Linear head, cross-entropy over a [batch, seq] window of tokens,
+    /// forward + backward (no optimizer), as bench/pytorch_bench.py and bench/LibTorch build it.
+    /// </summary>
+    private static Action CharLmTrainCall(CharLmSizes s)
+    {
+        var rng = new Generator(0);
+        var emb = new Embedding(s.Vocab, s.Embed, rng: rng);
+        var lstm = new Lstm(s.Embed, s.Hidden, s.Layers, batchFirst: true, rng: rng);
+        var head = new Linear(s.Hidden, s.Vocab, rng: rng);
+        var random = new Random(0);
+        long[] Tokens() => Enumerable.Range(0, s.Batch * s.Seq).Select(_ => (long)random.Next(s.Vocab)).ToArray();
+        var x = new IndexTensor(Tokens(), s.Batch, s.Seq);
+        var y = new IndexTensor(Tokens(), s.Batch * s.Seq);
+        return () =>
+        {
+            emb.ZeroGrad();
+            lstm.ZeroGrad();
+            head.ZeroGrad();
+            var (hs, _) = lstm.Forward(emb.Forward(x));                    // [batch, seq, hidden]
+            var logits = head.Forward(hs).Reshape(s.Batch * s.Seq, s.Vocab);
+            Functional.CrossEntropy(logits, y).Backward();
+        };
+    }
+
+    /// <summary>Greedy sampling, one token per call at batch 1: embedding row → streaming LSTM step → head → argmax.</summary>
+    private static Action CharLmSampleCall(CharLmSizes s)
+    {
+        var rng = new Generator(0);
+        var emb = new Embedding(s.Vocab, s.Embed, rng: rng);
+        var lstm = new Lstm(s.Embed, s.Hidden, s.Layers, batchFirst: true, rng: rng);
+        var head = new Linear(s.Hidden, s.Vocab, rng: rng);
+        var stream = new StreamingRnn(lstm);
+        var table = emb.Weight.ToArray();
+        var w = head.Weight.ToArray();
+        var b = head.Bias!.ToArray();
+        var h = new float[s.Hidden];
+        var logits = new float[s.Vocab];
+        int token = 0;
+        return () =>
+        {
+            stream.Step(table.AsSpan(token * s.Embed, s.Embed), h);
+            b.CopyTo(logits, 0);
+            Gemm.Sgemm(false, true, 1, s.Vocab, s.Hidden, 1f, h, s.Hidden, w, s.Hidden, 1f, logits, s.Vocab);
+            token = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits);
         };
     }
 

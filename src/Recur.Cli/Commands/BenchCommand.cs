@@ -9,26 +9,43 @@ using Spectre.Console;
 namespace Recur.Cli.Commands;
 
 /// <summary><c>recur bench</c>: the performance workloads of issue 4, optionally side by side with PyTorch in the same run.</summary>
-public static class BenchCommand
+internal static class BenchCommand
 {
     public static Command Create()
     {
         var threads = new Option<int>("--threads") { Description = "threads for Recur's kernels (and PyTorch's)", DefaultValueFactory = _ => 1 };
         var only = new Option<string?>("--only") { Description = "workloads to run: a comma list of names or substrings (e.g. tiny,sgemm-1024)" };
-        var compare = new Option<string?>("--compare") { Description = "also run the same workloads with another framework in this run: pytorch" };
-        compare.AcceptOnlyFromAmong("pytorch");
+        var compare = new Option<string?>("--compare")
+        {
+            Description = "also run the same workloads with another framework in this run: pytorch (bench/pytorch_bench.py) " +
+                "or libtorch (bench/LibTorch, built on first use)",
+        };
+        compare.AcceptOnlyFromAmong("pytorch", "libtorch");
         var quick = new Option<bool>("--quick") { Description = "fewer repetitions (0.3 s per workload)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object with a workloads array on the last line" };
         var script = new Option<string>("--pytorch-script") { Description = "the PyTorch side", DefaultValueFactory = _ => Path.Combine("bench", "pytorch_bench.py") };
-        var cmd = new Command("bench", "Time Recur on the issue-4 workloads (median/min/max, GFLOP/s, fraction of measured FMA peak)")
+        var libtorch = new Option<string>("--libtorch-project") { Description = "the libtorch side", DefaultValueFactory = _ => Path.Combine("bench", "LibTorch") };
+        var cmd = new Command("bench", "Time Recur on the benchmark workloads (median/min/max, GFLOP/s, fraction of measured FMA peak, allocation)")
         {
-            threads, only, compare, quick, json, script,
+            threads, only, compare, quick, json, script, libtorch,
         };
-        cmd.SetAction(r => Cli.Guard(() => Run(r.GetValue(threads), r.GetValue(only), r.GetValue(compare), r.GetValue(quick), r.GetValue(json), r.GetValue(script)!)));
+        cmd.SetAction(r => Cli.Guard(() => Run(r.GetValue(threads), r.GetValue(only), r.GetValue(compare), r.GetValue(quick), r.GetValue(json),
+            r.GetValue(script)!, r.GetValue(libtorch)!)));
         return cmd;
     }
 
-    private static int Run(int threads, string? only, string? compare, bool quick, bool json, string script)
+    // Issue 12's targets: Recur's speed-up over libtorch (same threads, one run), or 80 % of the measured peak where
+    // that is less. Medium sizes are meant at 2 threads, small ones and the stream at 1.
+    private static readonly Dictionary<string, double> RatioTargets = new()
+    {
+        ["small-lstm-train"] = 1.4, ["small-gru-train"] = 1.4, ["small-rnn-train"] = 1.4,
+        ["medium-lstm-train"] = 2.5, ["medium-gru-train"] = 2.5, ["medium-rnn-train"] = 2.5,
+        ["medium-lstm-infer"] = 1.3, ["medium-gru-infer"] = 1.3, ["medium-rnn-infer"] = 1.3,
+        ["stream-lstm-infer"] = 18, ["charlm-train"] = 1.5,
+    };
+    private const double PeakFraction = 0.8;
+
+    private static int Run(int threads, string? only, string? compare, bool quick, bool json, string script, string libtorchProject)
     {
         if (threads < 1) throw new ArgumentException($"--threads must be at least 1, got {threads}");
         KernelOptions.MaxThreads = threads;
@@ -47,37 +64,53 @@ public static class BenchCommand
         {
             var t = runner.Run(w);
             results.Add((w, t));
-            if (!json) Console.WriteLine($"  {w.Name,-20} {Ms(t.MedianMs),10} ms  ({Gflops(w, t):0.00} GFLOP/s)");
+            if (!json) Console.WriteLine($"  {w.Name,-20} {Ms(t.MedianMs),10} ms  ({Gflops(w, t):0.00} GFLOP/s, {Bytes(t.AllocBytesPerCall)}/call)");
         }
 
-        PyTorchComparison.Result? torch = null;
+        Comparison? torch = null;
+        string names = string.Join(",", workloads.Select(w => w.Name));
         if (compare == "pytorch")
         {
             Console.WriteLine($"running {script} with /usr/bin/python3 (same workloads, {threads} thread(s))...");
-            torch = PyTorchComparison.Run(script, threads, string.Join(",", workloads.Select(w => w.Name)), quick);
+            torch = PyTorchComparison.Run(script, threads, names, quick, CharLmSizes.Default);
+        }
+        else if (compare == "libtorch")
+        {
+            Console.WriteLine($"running {libtorchProject} (TorchSharp on libtorch; same workloads, {threads} thread(s))...");
+            torch = LibTorchComparison.Run(libtorchProject, threads, names, quick, CharLmSizes.Default);
         }
 
-        var table = new Table().Title($"[bold]Recur[/] on {Markup.Escape(machine)}, {threads} thread(s)" + (torch is null ? "" : $" vs PyTorch {Markup.Escape(torch.Torch)}"));
-        table.AddColumns("workload", "median ms", "min ms", "max ms", "GFLOP/s", "% of peak", "target ms");
-        if (torch != null) table.AddColumns("PyTorch median ms", "speed-up (×)");
+        string other = torch?.Framework ?? "";
+        var table = new Table().Title($"[bold]Recur[/] on {Markup.Escape(machine)}, {threads} thread(s)" +
+            (torch is null ? "" : $" vs {Markup.Escape(torch.Torch)}, {torch.Threads} thread(s)"));
+        table.AddColumns("workload", "median ms", "min ms", "max ms", "GFLOP/s", "% of peak", "alloc/call", "GC 0/1/2", "target ms");
+        if (torch != null) table.AddColumns($"{other} median ms", "speed-up (×)", "target (×)");
         foreach (var (w, t) in results)
         {
+            double pct = 100 * Gflops(w, t) / peak;
             var row = new List<string>
             {
-                w.Name, Ms(t.MedianMs), Ms(t.MinMs), Ms(t.MaxMs), $"{Gflops(w, t):0.00}", $"{100 * Gflops(w, t) / peak:0.0}",
+                w.Name + (w.TokensPerCall is int tok ? $" ({tok / (t.MedianMs * 1e-3):0} tok/s)" : ""),
+                Ms(t.MedianMs), Ms(t.MinMs), Ms(t.MaxMs), $"{Gflops(w, t):0.00}", $"{pct:0.0}",
+                Bytes(t.AllocBytesPerCall), t.AllocBytesPerCall is null ? "" : $"{t.Gen0}/{t.Gen1}/{t.Gen2}",
                 w.TargetMs is double target ? $"{Ms(target)} {(t.MedianMs <= target ? "[green]met[/]" : "[red]not met[/]")}" : "",
             };
             if (torch != null)
             {
                 var p = torch.Workloads.GetValueOrDefault(w.Name);
-                row.Add(p is null ? "-" : Ms(p.MedianMs));
+                row.Add(p is null ? "-" : Ms(p.MedianMs) + (w.TokensPerCall is int pt ? $" ({pt / (p.MedianMs * 1e-3):0} tok/s)" : ""));
                 row.Add(p is null ? "-" : $"{p.MedianMs / t.MedianMs:0.00}");
+                if (p != null && compare == "libtorch" && RatioTargets.TryGetValue(w.Name, out double goal))
+                    row.Add($"{goal:0.0#} {(p.MedianMs / t.MedianMs >= goal || pct >= 100 * PeakFraction ? "[green]met[/]" : "[red]not met[/]")}");
+                else row.Add("");
             }
             table.AddRow(row.ToArray());
         }
-        if (!Cli.Interactive) AnsiConsole.Profile.Width = 200; // piped: do not wrap the table at 80 columns
+        if (!Cli.Interactive) AnsiConsole.Profile.Width = 240; // piped: do not wrap the table at 80 columns
         AnsiConsole.Write(table);
-        if (torch != null) Console.WriteLine($"PyTorch BLAS: {torch.Blas}");
+        if (torch != null) Console.WriteLine($"{other} BLAS: {torch.Blas}");
+        if (compare == "libtorch")
+            Console.WriteLine($"target (×): issue 12's speed-up over libtorch, met at that ratio or at {100 * PeakFraction:0} % of the measured peak");
 
         if (json)
             Console.WriteLine(JsonSerializer.Serialize(new
@@ -95,9 +128,17 @@ public static class BenchCommand
                     max_ms = r.T.MaxMs,
                     gflops = Math.Round(Gflops(r.W, r.T), 3),
                     reps = r.T.Reps,
-                    pytorch_median_ms = torch?.Workloads.GetValueOrDefault(r.W.Name)?.MedianMs,
+                    pytorch_median_ms = compare == "pytorch" ? torch?.Workloads.GetValueOrDefault(r.W.Name)?.MedianMs : null,
+                    libtorch_median_ms = compare == "libtorch" ? torch?.Workloads.GetValueOrDefault(r.W.Name)?.MedianMs : null,
+                    alloc_bytes_per_call = r.T.AllocBytesPerCall is double b ? Math.Round(b, 1) : (double?)null,
+                    gc_gen0 = r.T.Gen0,
+                    gc_gen1 = r.T.Gen1,
+                    gc_gen2 = r.T.Gen2,
+                    tokens_per_s = r.W.TokensPerCall is int tok ? Math.Round(tok / (r.T.MedianMs * 1e-3), 1) : (double?)null,
+                    percent_of_peak = Math.Round(100 * Gflops(r.W, r.T) / peak, 2),
                 }),
-                pytorch = torch is null ? null : new { torch = torch.Torch, blas = torch.Blas, threads = torch.Threads },
+                pytorch = compare == "pytorch" ? new { torch = torch!.Torch, blas = torch.Blas, threads = torch.Threads } : null,
+                libtorch = compare == "libtorch" ? new { torch = torch!.Torch, blas = torch.Blas, threads = torch.Threads } : null,
             }));
         return 0;
     }
@@ -108,6 +149,14 @@ public static class BenchCommand
         var keys = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return all.Where(w => keys.Any(k => w.Name == k || w.Name.Contains(k, StringComparison.OrdinalIgnoreCase)));
     }
+
+    private static string Bytes(double? b) => b switch
+    {
+        null => "",
+        < 1024 => $"{b:0} B",
+        < 1 << 20 => $"{b / 1024:0.0} KiB",
+        _ => $"{b / (1 << 20):0.00} MiB",
+    };
 
     private static double Gflops(Workload w, Timing t) => w.Flops / (t.MedianMs * 1e-3) / 1e9;
 

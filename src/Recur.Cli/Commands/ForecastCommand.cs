@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Recur.Cli.Commands;
 
 /// <summary><c>recur forecast</c>: fit a forecaster on one or many CSV series and score it and the baselines on the test part.</summary>
-public static class ForecastCommand
+internal static class ForecastCommand
 {
     /// <summary>The command and its options.</summary>
     public static Command Create()

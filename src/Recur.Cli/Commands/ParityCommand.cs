@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Recur.Cli.Commands;
 
 /// <summary><c>recur parity FILE...</c>: runs golden cases made with PyTorch and reports the error per tensor.</summary>
-public static class ParityCommand
+internal static class ParityCommand
 {
     public static Command Create()
     {

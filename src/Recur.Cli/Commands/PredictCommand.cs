@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace Recur.Cli.Commands;
 
 /// <summary><c>recur predict</c>: a model saved by <c>recur forecast --save</c> forecasts the steps after each series' last value.</summary>
-public static class PredictCommand
+internal static class PredictCommand
 {
     /// <summary>The command and its options.</summary>
     public static Command Create()

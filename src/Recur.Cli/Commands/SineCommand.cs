@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Recur.Cli.Commands;
 
 /// <summary><c>recur sine</c>: the seed tutorial's program, end to end.</summary>
-public static class SineCommand
+internal static class SineCommand
 {
     public static Command Create()
     {

@@ -9,7 +9,7 @@ namespace Recur.Cli.Plots;
 /// (non-overlapping, so each is readable) and the widest central interval shaded; below, test RMSE by horizon step
 /// for the model and every baseline.
 /// </summary>
-public static class ForecastPlot
+internal static class ForecastPlot
 {
     /// <summary>How many of the last test origins are drawn.</summary>
     private const int Shown = 4;

@@ -4,7 +4,7 @@ using ScottPlot;
 namespace Recur.Cli.Plots;
 
 /// <summary>The seed's figure: the input points as scatter + line, the generated points as scatter (and the true curve, faint).</summary>
-public static class SinePlot
+internal static class SinePlot
 {
     public static string Save(SineResult r, string cell, string path)
     {

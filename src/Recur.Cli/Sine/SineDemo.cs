@@ -1,4 +1,3 @@
-using Recur.Autograd;
 using Recur.Nn;
 using Recur.Optim;
 using Recur.Training;
@@ -6,7 +5,7 @@ using Recur.Training;
 namespace Recur.Cli.Sine;
 
 /// <summary>Settings of the seed's sine-wave program (its values are the defaults).</summary>
-public sealed record SineOptions
+internal sealed record SineOptions
 {
     public int Iterations { get; init; } = 6000;
     public int Hidden { get; init; } = 16;
@@ -19,9 +18,9 @@ public sealed record SineOptions
 }
 
 /// <summary>One report every <see cref="SineDemo.ReportEvery"/> iterations (the seed's print), plus the gradient norm when clipping.</summary>
-public readonly record struct SineProgress(int Iteration, float Loss, float? GradNorm);
+internal readonly record struct SineProgress(int Iteration, float Loss, float? GradNorm);
 
-public sealed record SineResult(
+internal sealed record SineResult(
     int Iterations,
     double TrainSeconds,
     double FinalLoss,
@@ -36,7 +35,7 @@ public sealed record SineResult(
 /// The seed's time-series demo (<c>时间序列预测实战</c>): train RNN(1→hidden) + Linear(hidden→1) on windows of sin,
 /// carrying the hidden state across iterations (detached), then generate 50 points autoregressively.
 /// </summary>
-public static class SineDemo
+internal static class SineDemo
 {
     public const int ReportEvery = 100;
 

@@ -6,7 +6,7 @@ namespace Recur.Cli.Sine;
 /// The seed's <c>Net</c>: a recurrent layer (input 1, batch_first) and a Linear read-out on every step.
 /// State dict names as in PyTorch: <c>rnn.weight_ih_l0</c>, …, <c>linear.weight</c>, <c>linear.bias</c>.
 /// </summary>
-public sealed class SineNet : Module
+internal sealed class SineNet : Module
 {
     public RnnBase Rnn { get; }
     public Linear Linear { get; }

@@ -81,6 +81,7 @@ public sealed class CsvReader : IDisposable
         return true;
     }
 
+    /// <summary>Closes the underlying file.</summary>
     public void Dispose() => _reader.Dispose();
 
     private string? NextNonBlankLine()

@@ -15,6 +15,7 @@ public sealed class DateColumn
     /// <summary>One wall-clock date per row, in file order.</summary>
     public IReadOnlyList<DateTime> Values { get; }
 
+    /// <summary>A date column named <paramref name="name"/>, parsed with the format family <paramref name="format"/>, one date per row.</summary>
     public DateColumn(string name, string format, DateTime[] values)
     {
         Name = name;

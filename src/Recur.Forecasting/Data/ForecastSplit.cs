@@ -28,8 +28,11 @@ public sealed record ForecastSplit
     /// <summary>End (exclusive) of the validation part = start of test.</summary>
     public int ValidationEnd { get; }
 
+    /// <summary>Rows in the training part.</summary>
     public int TrainCount => TrainEnd;
+    /// <summary>Rows in the validation part.</summary>
     public int ValidationCount => ValidationEnd - TrainEnd;
+    /// <summary>Rows in the test part (it takes the rounding remainder).</summary>
     public int TestCount => Length - ValidationEnd;
 
     private ForecastSplit(int length, int trainEnd, int validationEnd)

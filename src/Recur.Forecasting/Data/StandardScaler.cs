@@ -33,8 +33,10 @@ public sealed record StandardScaler(double Mean, double Std)
         return Fit(series[..split.TrainEnd]);
     }
 
+    /// <summary>Standardises a value: (x − mean) / std.</summary>
     public double Transform(double x) => (x - Mean) / Std;
 
+    /// <summary>Back to the series' units: z · std + mean.</summary>
     public double Inverse(double z) => z * Std + Mean;
 
     /// <summary>(x − μ) / σ for every value.</summary>

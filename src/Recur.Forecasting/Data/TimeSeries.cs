@@ -12,7 +12,7 @@ public sealed class TimeSeries
     /// <summary>One value per time step, oldest first; NaN where missing.</summary>
     public double[] Values { get; }
 
-    /// <summary>Input columns (<see cref="SeriesSet.InputNames"/> order), each as long as <see cref="Values"/>; NaN where missing.</summary>
+    /// <summary>Input columns (<see cref="SeriesSet.Features"/>, then <see cref="SeriesSet.KnownFuture"/>), each as long as <see cref="Values"/>; NaN where missing.</summary>
     public IReadOnlyList<double[]> Inputs { get; }
 
     /// <summary>One date per time step, or null when the file has no date column.</summary>

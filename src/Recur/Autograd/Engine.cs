@@ -6,7 +6,17 @@ namespace Recur.Autograd;
 /// </summary>
 internal static class Engine
 {
-    public static void Backward(Tensor root, Tensor? gradient)
+    /// <summary>PyTorch's text for a backward through a graph whose saved values were freed.</summary>
+    public const string FreedGraphMessage =
+        "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
+        "Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). " +
+        "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.";
+
+    /// <summary>
+    /// Back-propagates from <paramref name="root"/>. Unless <paramref name="retainGraph"/>, every node on the way is freed
+    /// afterwards, and a later backward through it throws <see cref="FreedGraphMessage"/> before touching any gradient.
+    /// </summary>
+    public static void Backward(Tensor root, Tensor? gradient, bool retainGraph = false)
     {
         if (!root.RequiresGrad)
             throw new InvalidOperationException("element 0 of tensors does not require grad and does not have a grad_fn");
@@ -19,18 +29,35 @@ internal static class Engine
         else if (!Shapes.Equal(gradient.Shape, root.Shape))
             throw new ArgumentException($"Mismatch in shape: grad_output has a shape of {Shapes.Format(gradient.Shape)} and output has a shape of {Shapes.Format(root.Shape)}");
 
-        Accumulate(root, gradient.ReadOnlySpan);
-        if (root.GradFn is null) return;
+        if (root.GradFn is null)
+        {
+            Accumulate(root, gradient.ReadOnlySpan);
+            return;
+        }
 
         var order = TopologicalOrder(root.GradFn);
+        // Checked up front so that a refused backward leaves every gradient as it was.
+        foreach (var node in order)
+            if (node.Freed) throw new InvalidOperationException(FreedGraphMessage);
+        Accumulate(root, gradient.ReadOnlySpan);
         using var noGrad = GradMode.NoGrad(); // backward itself is not recorded
-        for (int i = order.Count - 1; i >= 0; i--)
+        try
         {
-            var node = order[i];
-            bool any = false;
-            foreach (var o in node.Outputs) any |= o.PendingGrad != null;
-            if (any) node.Backward();
-            foreach (var o in node.Outputs) o.PendingGrad = null;
+            for (int i = order.Count - 1; i >= 0; i--)
+            {
+                var node = order[i];
+                bool any = false;
+                foreach (var o in node.Outputs) any |= o.PendingGrad != null;
+                if (any) node.Backward();
+                foreach (var o in node.Outputs) o.PendingGrad = null;
+                if (!retainGraph) node.Free();
+            }
+        }
+        finally
+        {
+            // A backward that threw part-way must not leave stale pending gradients for the next one.
+            foreach (var node in order)
+                foreach (var o in node.Outputs) o.PendingGrad = null;
         }
     }
 

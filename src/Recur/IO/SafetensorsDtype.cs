@@ -16,6 +16,11 @@ internal static class SafetensorsDtype
         _ => 0,
     };
 
+    /// <summary>The interned name of the dtype the reader's current string token spells, or null when unsupported.</summary>
+    public static string? Known(ref System.Text.Json.Utf8JsonReader reader) =>
+        reader.ValueTextEquals("F32"u8) ? "F32" : reader.ValueTextEquals("F16"u8) ? "F16"
+        : reader.ValueTextEquals("BF16"u8) ? "BF16" : reader.ValueTextEquals("F64"u8) ? "F64" : null;
+
     public const string Supported = "F32, F16, BF16, F64";
 
     /// <summary>Decodes little-endian <paramref name="bytes"/> of <paramref name="dtype"/> into <paramref name="values"/>.</summary>

@@ -7,15 +7,18 @@ namespace Recur.Kernels;
 /// </summary>
 public static class GatesReference
 {
+    /// <summary>σ(x) = 1 / (1 + e^−x).</summary>
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
     // h = act(pre)    pre: [bs, H] in place
+    /// <summary>h = tanh(pre) or relu(pre), in place; pre: [bs, H].</summary>
     public static void RnnForward(Span<float> pre, bool relu)
     {
         for (int j = 0; j < pre.Length; j++) pre[j] = relu ? MathF.Max(pre[j], 0f) : MathF.Tanh(pre[j]);
     }
 
     // dpre = dh · act'(pre), written from h: tanh' = 1 − h², relu' = [h > 0]
+    /// <summary>dpre = dh · act′(pre), computed from h: tanh′ = 1 − h², relu′ = [h &gt; 0].</summary>
     public static void RnnBackward(ReadOnlySpan<float> h, ReadOnlySpan<float> dh, Span<float> dpre, bool relu)
     {
         for (int j = 0; j < h.Length; j++) dpre[j] = relu ? (h[j] > 0 ? dh[j] : 0f) : dh[j] * (1f - h[j] * h[j]);
@@ -25,6 +28,7 @@ public static class GatesReference
     // c = f·cPrev + i·g          cPrev, c: [bs, H]
     // h = o·tanh(c)              h: [bs, H]
     // (from: first column of each row to process; the SIMD twin hands its tail here)
+    /// <summary>LSTM step: gates [bs, 4H] → (i, f, g, o) in place; c = f·cPrev + i·g; h = o·tanh(c); from column <paramref name="from"/> of each row.</summary>
     public static void LstmForward(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int bs, int hidden, int from = 0)
     {
         for (int b = 0; b < bs; b++)
@@ -46,6 +50,7 @@ public static class GatesReference
     //   do = dh·tanh(c)         dc += dh·o·(1 − tanh²c)
     //   di = dc·g   df = dc·cPrev   dg = dc·i   dcPrev = dc·f
     //   dGates = (di·i(1−i), df·f(1−f), dg·(1−g²), do·o(1−o))
+    /// <summary>LSTM step backward: from dh and the incoming dc, the gate gradients, and dc replaced by d cPrev.</summary>
     public static void LstmBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> c, ReadOnlySpan<float> cPrev,
         ReadOnlySpan<float> dh, Span<float> dc, Span<float> dGates, int bs, int hidden, int from = 0)
     {
@@ -71,6 +76,7 @@ public static class GatesReference
     // gx: [bs, 3H] W_i·x + b_i → activations (r, z, n) in place;  gh: [bs, 3H] W_h·h + b_h
     // r = σ(gx_r + gh_r)   z = σ(gx_z + gh_z)   n = tanh(gx_n + r·gh_n)   h = (1 − z)·n + z·hPrev
     // ghn: [bs, H] keeps gh_n for backward
+    /// <summary>GRU step: r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r·gh_n), h = (1 − z)·n + z·hPrev; keeps gh_n in <paramref name="ghn"/>.</summary>
     public static void GruForward(Span<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> hPrev, Span<float> h, Span<float> ghn, int bs, int hidden, int from = 0)
     {
         for (int b = 0; b < bs; b++)
@@ -93,6 +99,7 @@ public static class GatesReference
     // dn = dh·(1 − z)   dz = dh·(hPrev − n)   da_n = dn·(1 − n²)   dr = da_n·gh_n
     // dGx = (dr·r(1−r), dz·z(1−z), da_n)    dGh = (same r, same z, da_n·r)
     // dh is replaced by its direct part dh·z (the path through W_hh is added by the caller)
+    /// <summary>GRU step backward: the gradients of the input and hidden projections from dh.</summary>
     public static void GruBackward(ReadOnlySpan<float> act, ReadOnlySpan<float> ghn, ReadOnlySpan<float> hPrev,
         Span<float> dh, Span<float> dGx, Span<float> dGh, int bs, int hidden, int from = 0)
     {

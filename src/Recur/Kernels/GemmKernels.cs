@@ -71,7 +71,9 @@ internal static unsafe class GemmKernels
             b += bRs;
         }
 
-        bool full = mr == MR && nr == 2 * w;
+        // A tile of exactly this instance's rows and full width stores straight to C (m = 32 or 64 end on such
+        // 2- or 4-row tiles); only ragged edges go through the scratch tile and the scalar merge.
+        bool full = mr == TRows.Count && nr == 2 * w;
         float* d = full ? c : tile;
         nint ld = full ? ldc : 2 * w;
         float bd = full ? beta : 0;

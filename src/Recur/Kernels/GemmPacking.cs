@@ -50,6 +50,7 @@ public sealed unsafe class PackedMatrix
         }
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"PackedMatrix(K={K}, N={N}, NR={Nr})";
 }
 

@@ -26,6 +26,9 @@ internal unsafe struct GemmJob
     /// <summary>How the work is cut for threads: along rows or columns of C, in pieces of whole <see cref="Unit"/>s.</summary>
     public bool SplitRows;
     public int Unit, Pieces;
+    /// <summary>For <see cref="ParallelRows"/>: the row-range body and its context.</summary>
+    public delegate*<void*, int, int, void> RowBody;
+    public void* Context;
 }
 
 /// <summary>

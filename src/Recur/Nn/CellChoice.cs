@@ -5,8 +5,10 @@ namespace Recur.Nn;
 /// <summary>The <c>--cell rnn|lstm|gru</c> choice, and the layer it builds.</summary>
 public static class CellChoice
 {
+    /// <summary>The accepted cell names.</summary>
     public static readonly string[] Names = { "rnn", "lstm", "gru" };
 
+    /// <summary>A new <see cref="Rnn"/>, <see cref="Lstm"/> or <see cref="Gru"/> for <paramref name="cell"/> (case-insensitive); throws <see cref="ArgumentException"/> on another name.</summary>
     public static RnnBase Create(string cell, int inputSize, int hiddenSize, int numLayers = 1, bool batchFirst = true,
         float dropout = 0f, Generator? rng = null) => cell.ToLowerInvariant() switch
     {

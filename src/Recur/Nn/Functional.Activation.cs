@@ -1,3 +1,5 @@
+using Recur.Autograd;
+
 namespace Recur.Nn;
 
 public static partial class Functional
@@ -5,7 +7,9 @@ public static partial class Functional
     /// <summary>log_softmax along <paramref name="dim"/>: y = x − logΣexp(x).  dx = g − softmax·Σg.</summary>
     public static Tensor LogSoftmax(Tensor x, int dim)
     {
+        using var trace = OpTrace.Enter();
         var y = Normalized(x, dim, log: true, out var split);
+        trace.Done("LogSoftmax", y, new object[] { x }, Shapes.NormalizeDim(dim, Math.Max(x.Dim, 1)));
         var (outer, size, inner) = split;
         var yv = y.Storage;
         return Tensor.Record(y, "LogSoftmaxBackward0", new[] { x }, g =>
@@ -24,7 +28,9 @@ public static partial class Functional
     /// <summary>softmax along <paramref name="dim"/>: y = exp(x − logΣexp(x)).  dx = y·(g − Σ g·y).</summary>
     public static Tensor Softmax(Tensor x, int dim)
     {
+        using var trace = OpTrace.Enter();
         var y = Normalized(x, dim, log: false, out var split);
+        trace.Done("Softmax", y, new object[] { x }, Shapes.NormalizeDim(dim, Math.Max(x.Dim, 1)));
         var (outer, size, inner) = split;
         var yv = y.Storage;
         return Tensor.Record(y, "SoftmaxBackward0", new[] { x }, g =>
@@ -71,8 +77,11 @@ public static partial class Functional
             for (int i = 0; i < inner; i++) f(o * size * inner + i, inner);
     }
 
+    /// <summary>Element-wise tanh.</summary>
     public static Tensor Tanh(Tensor x) => x.Tanh();
+    /// <summary>Element-wise logistic sigmoid.</summary>
     public static Tensor Sigmoid(Tensor x) => x.Sigmoid();
+    /// <summary>Element-wise max(x, 0).</summary>
     public static Tensor Relu(Tensor x) => x.Relu();
 
     /// <summary>(outer, size, inner) around <paramref name="dim"/>: element (o, k, i) is at (o·size + k)·inner + i.</summary>

@@ -11,6 +11,7 @@ public static partial class Functional
     /// </summary>
     public static Tensor Embedding(IndexTensor indices, Tensor weight, int? paddingIdx = null)
     {
+        using var trace = OpTrace.Enter();
         if (weight.Dim != 2) throw new ArgumentException($"embedding weight must be 2-D, got shape {Shapes.Format(weight.Shape)}");
         int num = weight.Size(0), dim = weight.Size(1);
         for (int i = 0; i < indices.Numel; i++)
@@ -21,6 +22,7 @@ public static partial class Functional
         var w = weight.ReadOnlySpan;
         var ys = y.Span;
         for (int i = 0; i < indices.Numel; i++) w.Slice((int)indices.Data[i] * dim, dim).CopyTo(ys.Slice(i * dim, dim));
+        trace.Done("Embedding", y, new object[] { weight, indices });
         return Tensor.Record(y, "EmbeddingBackward0", new[] { weight }, g =>
         {
             var gw = Engine.GradBuffer(weight);

@@ -13,6 +13,7 @@ public static partial class Functional
     /// </summary>
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null)
     {
+        using var trace = OpTrace.Enter();
         int outF = weight.Size(0), inF = weight.Size(1);
         if (x.Dim == 0 || x.Size(-1) != inF)
             throw new ArgumentException(
@@ -26,6 +27,7 @@ public static partial class Functional
             for (int r = 0; r < rows; r++) bias.ReadOnlySpan.CopyTo(ys.Slice(r * outF, outF));
         Gemm.Sgemm(false, true, rows, outF, inF, 1f, x.ReadOnlySpan, inF, weight.ReadOnlySpan, inF, bias is null ? 0f : 1f, ys, outF);
         var inputs = bias is null ? new[] { x, weight } : new[] { x, weight, bias };
+        trace.Done("Linear", y, inputs);
         return Tensor.Record(y, "AddmmBackward0", inputs, g =>
         {
             if (x.RequiresGrad)

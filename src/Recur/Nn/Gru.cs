@@ -13,9 +13,11 @@ namespace Recur.Nn;
 /// </summary>
 public sealed class Gru : HiddenStateRnn
 {
+    /// <summary>PyTorch's <c>nn.GRU</c>, with the same arguments and parameter names.</summary>
     public Gru(int inputSize, int hiddenSize, int numLayers = 1, bool bias = true, bool batchFirst = false,
         float dropout = 0f, bool bidirectional = false, Generator? rng = null)
         : base(CellKind.Gru, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, rng) { }
 
+    /// <inheritdoc/>
     protected override string TypeName => "GRU";
 }

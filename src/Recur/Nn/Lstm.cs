@@ -13,6 +13,7 @@ namespace Recur.Nn;
 /// </summary>
 public sealed class Lstm : RnnBase
 {
+    /// <summary>PyTorch's <c>nn.LSTM</c>, with the same arguments (including <c>proj_size</c>) and parameter names.</summary>
     public Lstm(int inputSize, int hiddenSize, int numLayers = 1, bool bias = true, bool batchFirst = false,
         float dropout = 0f, bool bidirectional = false, int projSize = 0, Generator? rng = null)
         : base(CellKind.Lstm, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, projSize, rng) { }
@@ -31,5 +32,6 @@ public sealed class Lstm : RnnBase
         return (o, (h, c!));
     }
 
+    /// <inheritdoc/>
     protected override string TypeName => "LSTM";
 }

@@ -5,7 +5,9 @@ namespace Recur.Nn;
 /// <summary>The activation of an Elman RNN.</summary>
 public enum Nonlinearity
 {
+    /// <summary>h = tanh(W_ih·x + b_ih + W_hh·h + b_hh).</summary>
     Tanh,
+    /// <summary>h = relu(W_ih·x + b_ih + W_hh·h + b_hh).</summary>
     Relu,
 }
 
@@ -18,13 +20,16 @@ public enum Nonlinearity
 /// </summary>
 public sealed class Rnn : HiddenStateRnn
 {
+    /// <summary>The activation of each step (<c>nonlinearity</c>).</summary>
     public Nonlinearity Nonlinearity { get; }
 
+    /// <summary>PyTorch's <c>nn.RNN</c>, with the same arguments and parameter names.</summary>
     public Rnn(int inputSize, int hiddenSize, int numLayers = 1, Nonlinearity nonlinearity = Nonlinearity.Tanh, bool bias = true,
         bool batchFirst = false, float dropout = 0f, bool bidirectional = false, Generator? rng = null)
         : base(nonlinearity == Nonlinearity.Relu ? CellKind.RnnRelu : CellKind.RnnTanh, inputSize, hiddenSize, numLayers, bias,
             batchFirst, dropout, bidirectional, rng)
         => Nonlinearity = nonlinearity;
 
+    /// <inheritdoc/>
     protected override string TypeName => "RNN";
 }

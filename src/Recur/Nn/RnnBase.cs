@@ -1,3 +1,4 @@
+using Recur.Autograd;
 using System.Text;
 using Recur.Nn.Recurrent;
 
@@ -16,13 +17,21 @@ namespace Recur.Nn;
 /// </remarks>
 public abstract class RnnBase : Module
 {
+    /// <summary>Features of each input step (<c>input_size</c>).</summary>
     public int InputSize { get; }
+    /// <summary>Features of the hidden state (<c>hidden_size</c>).</summary>
     public int HiddenSize { get; }
+    /// <summary>Number of stacked layers (<c>num_layers</c>).</summary>
     public int NumLayers { get; }
+    /// <summary>Whether the layers have b_ih and b_hh (<c>bias</c>).</summary>
     public bool Bias { get; }
+    /// <summary>True when input and output are [batch, seq, feature] instead of [seq, batch, feature] (<c>batch_first</c>).</summary>
     public bool BatchFirst { get; }
+    /// <summary>Dropout probability on the outputs of every layer but the last, in training mode (<c>dropout</c>).</summary>
     public float DropoutP { get; }
+    /// <summary>True for a bidirectional stack (<c>bidirectional</c>).</summary>
     public bool Bidirectional { get; }
+    /// <summary>Size of the LSTM's projected h, or 0 without projection (<c>proj_size</c>).</summary>
     public int ProjSize { get; }
     internal CellKind Cell { get; }
 
@@ -51,6 +60,8 @@ public abstract class RnnBase : Module
             Warnings.Warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects " +
                           $"num_layers greater than 1, but got dropout={Repr.Float(dropout)} and num_layers={numLayers}");
 
+        LayerLimits.Check($"{GetType().Name}({inputSize}, {hiddenSize}{(numLayers > 1 ? $", num_layers={numLayers}" : "")}{(bidirectional ? ", bidirectional=True" : "")}{(projSize > 0 ? $", proj_size={projSize}" : "")})",
+            ParameterCount(cell, inputSize, hiddenSize, numLayers, bias, bidirectional, projSize));
         Cell = cell;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
@@ -79,6 +90,20 @@ public abstract class RnnBase : Module
         }
     }
 
+    /// <summary>How many float32 parameters such a stack has (in floating point: the count of a hostile size must not wrap).</summary>
+    internal static double ParameterCount(CellKind cell, int inputSize, int hiddenSize, int numLayers, bool bias, bool bidirectional, int projSize)
+    {
+        double gates = cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 } * (double)hiddenSize;
+        double hOut = projSize > 0 ? projSize : hiddenSize, directions = bidirectional ? 2 : 1, total = 0;
+        for (int layer = 0; layer < Math.Min(numLayers, 2); layer++) // layers ≥ 1 all have the same size
+        {
+            double input = layer == 0 ? inputSize : hOut * directions;
+            double one = gates * (input + hOut) + (bias ? 2 * gates : 0) + (projSize > 0 ? hOut * hiddenSize : 0);
+            total += directions * one * (layer == 0 ? 1 : numLayers - 1);
+        }
+        return total;
+    }
+
     /// <summary>Layer <paramref name="layer"/>'s weights, forward direction first.</summary>
     internal DirectionWeights[] LayerWeights(int layer) => _weights[layer];
 
@@ -102,6 +127,16 @@ public abstract class RnnBase : Module
     /// <summary>Runs every layer over a padded input; hx / cx in the h0 layout or null (zeros).</summary>
     private protected (Tensor Output, Tensor HN, Tensor? CN) ForwardTensor(Tensor input, Tensor? hx, Tensor? cx)
     {
+        // Traced as one operation (the exporter emits ONNX's recurrent operators); null states mean zeros.
+        using var trace = OpTrace.Enter();
+        var (output, hN, cN) = ForwardTensorCore(input, hx, cx);
+        trace.DoneMany("Recurrent", new object?[] { this, input, hx, cx }.Select(o => o ?? (object)DBNull.Value).ToArray(),
+            cN is null ? new object[] { output, hN } : new object[] { output, hN, cN });
+        return (output, hN, cN);
+    }
+
+    private (Tensor Output, Tensor HN, Tensor? CN) ForwardTensorCore(Tensor input, Tensor? hx, Tensor? cx)
+    {
         if (input.Dim != 2 && input.Dim != 3)
             throw new ArgumentException($"{TypeName}: Expected input to be 2D or 3D, got {input.Dim}D tensor instead");
         bool batched = input.Dim == 3;
@@ -120,6 +155,7 @@ public abstract class RnnBase : Module
         if (T == 0) throw new ArgumentException($"{TypeName}: Expected sequence length to be larger than 0, got input of shape {Shapes.Format(input.Shape)}");
         CheckHidden(hx, N, OutputHiddenSize, "hidden", batched);
         CheckHidden(cx, N, HiddenSize, "hidden[1]", batched);
+        if (N == 0) return EmptyBatch(input, hx, cx, T);
 
         var batchSizes = Enumerable.Repeat(N, T).ToArray();
         var (rows, hN, cN) = Run(x.View(T * N, InputSize), batchSizes, hx, cx);
@@ -131,6 +167,25 @@ public abstract class RnnBase : Module
             hN = hN.Squeeze(1);
             cN = cN?.Squeeze(1);
         }
+        return (output, hN, cN);
+    }
+
+    /// <summary>
+    /// A batch of 0 sequences, as PyTorch: empty output and h_n (c_n), and in backward zero gradients for the
+    /// parameters, input and initial state. Handled here, before the kernels, whose GEMMs need a non-empty batch.
+    /// </summary>
+    private (Tensor Output, Tensor HN, Tensor? CN) EmptyBatch(Tensor input, Tensor? hx, Tensor? cx, int T)
+    {
+        int L = NumLayers * NumDirections;
+        var output = BatchFirst ? Tensor.Zeros(0, T, NumDirections * OutputHiddenSize) : Tensor.Zeros(T, 0, NumDirections * OutputHiddenSize);
+        var hN = Tensor.Zeros(L, 0, OutputHiddenSize);
+        var cN = Cell == CellKind.Lstm ? Tensor.Zeros(L, 0, HiddenSize) : null;
+        var inputs = new[] { input }.Concat(hx is null ? [] : [hx]).Concat(cx is null ? [] : [cx]).Concat(Parameters()).ToArray();
+        var outputs = cN is null ? new[] { output, hN } : new[] { output, hN, cN };
+        Tensor.RecordMany(Cell == CellKind.Lstm ? "MkldnnRnnLayerBackward0" : "RnnBackward0", inputs, outputs, () =>
+        {
+            foreach (var t in inputs) t.AccumulateGrad(new float[t.Numel]);
+        });
         return (output, hN, cN);
     }
 
@@ -208,6 +263,7 @@ public abstract class RnnBase : Module
         }
     }
 
+    /// <inheritdoc/>
     protected override string ExtraRepr()
     {
         var s = new StringBuilder($"{InputSize}, {HiddenSize}");

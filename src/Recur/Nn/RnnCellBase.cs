@@ -9,8 +9,11 @@ namespace Recur.Nn;
 /// </summary>
 public abstract class RnnCellBase : Module
 {
+    /// <summary>Features of the input (<c>input_size</c>).</summary>
     public int InputSize { get; }
+    /// <summary>Features of the hidden state (<c>hidden_size</c>).</summary>
     public int HiddenSize { get; }
+    /// <summary>Whether the cell has b_ih and b_hh (<c>bias</c>).</summary>
     public bool Bias { get; }
     internal CellKind Cell { get; }
     private readonly DirectionWeights[] _weights;
@@ -19,6 +22,7 @@ public abstract class RnnCellBase : Module
     {
         if (inputSize <= 0) throw new ArgumentException($"input_size must be greater than zero, got {inputSize}");
         if (hiddenSize <= 0) throw new ArgumentException($"hidden_size must be greater than zero, got {hiddenSize}");
+        LayerLimits.Check($"{GetType().Name}({inputSize}, {hiddenSize})", RnnBase.ParameterCount(cell, inputSize, hiddenSize, 1, bias, false, 0));
         Cell = cell;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
@@ -62,6 +66,7 @@ public abstract class RnnCellBase : Module
         return h.Unsqueeze(0);
     }
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() =>
         $"{InputSize}, {HiddenSize}" + (Bias ? "" : ", bias=False") + (Cell == CellKind.RnnRelu ? ", nonlinearity=relu" : "");
 }

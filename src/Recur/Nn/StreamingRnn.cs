@@ -14,13 +14,16 @@ namespace Recur.Nn;
 /// The results are those of <c>module.Forward</c> over the whole sequence so far, up to float32 rounding.
 /// Not thread-safe: one stream per thread or per series.
 /// </summary>
-public sealed class StreamingRnn
+public sealed unsafe class StreamingRnn
 {
     private readonly RnnBase _module;
+    private readonly delegate*<StreamingRnn, ReadOnlySpan<float>, void> _advance; // StepLayers<TCell> of the module's cell
     private readonly Layer[] _layers;
     private readonly float[] _gates, _gh, _r, _xh;
 
+    /// <summary>Number of independent streams advanced together.</summary>
     public int Batch { get; }
+    /// <summary>Width of each input row (the layer's input_size).</summary>
     public int InputSize => _module.InputSize;
 
     /// <summary>Width of each output row: the last layer's h (proj_size or hidden_size).</summary>
@@ -41,6 +44,7 @@ public sealed class StreamingRnn
         public required float[]? C;       // [batch, H] (LSTM)
     }
 
+    /// <summary>A stream over the trained unidirectional <paramref name="module"/> (its weights are read and packed now: call <see cref="Refresh"/> after they change), starting from zero state, for <paramref name="batch"/> rows at a time.</summary>
     public StreamingRnn(RnnBase module, int batch = 1)
     {
         if (module.Bidirectional)
@@ -64,7 +68,16 @@ public sealed class StreamingRnn
         _gh = new float[batch * GH];
         _r = new float[batch * H];
         _xh = new float[batch * (Math.Max(module.InputSize, hOut) + hOut)];
+        var pick = new PickStep();
+        CellSteps.Dispatch(module.Cell, ref pick);
+        _advance = pick.Advance;
         Refresh();
+    }
+
+    private struct PickStep : ICellVisitor
+    {
+        public delegate*<StreamingRnn, ReadOnlySpan<float>, void> Advance;
+        public void Visit<TCell>() where TCell : struct, ICellStep => Advance = &StepLayers<TCell>;
     }
 
     /// <summary>Re-reads the module's weights (after training or loading changed them). The state is kept.</summary>
@@ -74,7 +87,7 @@ public sealed class StreamingRnn
         foreach (var layer in _layers)
         {
             var w = layer.W;
-            if (_module.Cell == CellKind.Gru)
+            if (SeparateRecurrent)
             {
                 layer.WihT = Pack(layer.WihT, w.WeightIh, layer.In, GH);
                 layer.WhhT = Pack(layer.WhhT, w.WeightHh, hOut, GH);
@@ -100,10 +113,27 @@ public sealed class StreamingRnn
             if (w.BiasIh != null) w.BiasIh.ReadOnlySpan.CopyTo(layer.Bias);
             if (w.BiasHh != null)
             {
-                if (_module.Cell == CellKind.Gru) w.BiasHh.ReadOnlySpan.CopyTo(layer.BiasHh);
+                if (SeparateRecurrent) w.BiasHh.ReadOnlySpan.CopyTo(layer.BiasHh);
                 else System.Numerics.Tensors.TensorPrimitives.Add(layer.Bias, w.BiasHh.ReadOnlySpan, layer.Bias);
             }
         }
+    }
+
+    // Whether the cell keeps h·W_hhᵀ + b_hh apart from the input part (GRU), see ICellStep.SeparateRecurrent.
+    private bool SeparateRecurrent
+    {
+        get
+        {
+            var f = new SeparateFact();
+            CellSteps.Dispatch(_module.Cell, ref f);
+            return f.Value;
+        }
+    }
+
+    private struct SeparateFact : ICellVisitor
+    {
+        public bool Value;
+        public void Visit<TCell>() where TCell : struct, ICellStep => Value = TCell.SeparateRecurrent;
     }
 
     // Wᵀ packed: W is [n, k] row-major, so op(B) = Wᵀ is [k, n].
@@ -163,18 +193,26 @@ public sealed class StreamingRnn
             throw new ArgumentException($"input holds {input.Length} values, expected batch·input_size = {Batch}·{InputSize} = {Batch * InputSize}");
         if (output.Length < Batch * OutputSize)
             throw new ArgumentException($"output holds {output.Length} values, expected at least batch·H_out = {Batch * OutputSize}");
-        var cell = _module.Cell;
-        int H = _module.HiddenSize, GH = _gates.Length / Batch, hOut = OutputSize, B = Batch;
+        _advance(this, input);
+        _layers[^1].H.AsSpan(0, Batch * OutputSize).CopyTo(output);
+        Steps++;
+    }
+
+    // One step through every layer for the cell TCell; the last layer's H holds the output.
+    private static void StepLayers<TCell>(StreamingRnn self, ReadOnlySpan<float> input) where TCell : struct, ICellStep
+    {
+        int H = self._module.HiddenSize, GH = self._gates.Length / self.Batch, hOut = self.OutputSize, B = self.Batch;
         ReadOnlySpan<float> x = input;
-        foreach (var layer in _layers)
+        foreach (var layer in self._layers)
         {
-            var gates = _gates.AsSpan();
+            var gates = self._gates.AsSpan();
             for (int b = 0; b < B; b++) layer.Bias.CopyTo(gates.Slice(b * GH, GH));
             var h = layer.H.AsSpan();
-            if (cell != CellKind.Gru)
+            Span<float> gh = default;
+            if (!TCell.SeparateRecurrent)
             {
                 int kx = layer.In + hOut;                                                  // gates += [x | h]·W_xhᵀ
-                var xh = _xh.AsSpan(0, B * kx);
+                var xh = self._xh.AsSpan(0, B * kx);
                 for (int b = 0; b < B; b++)
                 {
                     x.Slice(b * layer.In, layer.In).CopyTo(xh.Slice(b * kx));
@@ -182,36 +220,25 @@ public sealed class StreamingRnn
                 }
                 Gemm.Sgemm(false, B, 1f, xh, kx, layer.WxhT!, 1f, gates, GH);
             }
-            else Gemm.Sgemm(false, B, 1f, x, layer.In, layer.WihT!, 1f, gates, GH);      // + x·W_ihᵀ
-            switch (cell)
+            else
             {
-                case CellKind.RnnTanh:
-                case CellKind.RnnRelu:
-                    Gates.RnnForward(gates, cell == CellKind.RnnRelu);
-                    gates.CopyTo(h);
-                    break;
-                case CellKind.Lstm:
-                    if (layer.WhrT is null) Gates.LstmForward(gates, layer.C, layer.C, h, B, H); // c, h updated in place
-                    else
-                    {
-                        Gates.LstmForward(gates, layer.C, layer.C, _r, B, H);
-                        Gemm.Sgemm(false, B, 1f, _r, H, layer.WhrT, 0f, h, hOut);          // h = r·W_hrᵀ
-                    }
-                    break;
-                case CellKind.Gru:
-                {
-                    var gh = _gh.AsSpan();
-                    for (int b = 0; b < B; b++) layer.BiasHh.CopyTo(gh.Slice(b * GH, GH));
-                    Gemm.Sgemm(false, B, 1f, h, hOut, layer.WhhT!, 1f, gh, GH);
-                    Gates.GruForward(gates, gh, h, h, _r.AsSpan(0, B * H), B, H);           // h updated in place
-                    break;
-                }
+                Gemm.Sgemm(false, B, 1f, x, layer.In, layer.WihT!, 1f, gates, GH);       // + x·W_ihᵀ
+                gh = self._gh.AsSpan();
+                for (int b = 0; b < B; b++) layer.BiasHh.CopyTo(gh.Slice(b * GH, GH));
+                Gemm.Sgemm(false, B, 1f, h, hOut, layer.WhhT!, 1f, gh, GH);              // h·W_hhᵀ + b_hh apart
             }
+            // State updated in place: h (and c) are both the previous and the new value.
+            var r = layer.WhrT is null ? h : self._r.AsSpan(0, B * H);
+            TCell.Forward(new StepForward
+            {
+                Gates = gates, Gh = gh, HPrev = h, H = r, CPrev = layer.C, C = layer.C,
+                Ghn = TCell.SeparateRecurrent ? self._r.AsSpan(0, B * H) : default, Batch = B, Hidden = H,
+            });
+            if (layer.WhrT != null) Gemm.Sgemm(false, B, 1f, r, H, layer.WhrT, 0f, h, hOut);    // h = r·W_hrᵀ
             x = h;
         }
-        x.CopyTo(output);
-        Steps++;
     }
+
 
     /// <summary>Advances <paramref name="steps"/> steps. input: [steps, batch, input_size]; output: [steps, batch, H_out].</summary>
     public void Step(ReadOnlySpan<float> input, Span<float> output, int steps)

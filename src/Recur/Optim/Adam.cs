@@ -12,56 +12,79 @@ namespace Recur.Optim;
 /// </summary>
 public class Adam : Optimizer
 {
+    /// <summary>Default β1 for groups that do not set <c>betas</c>.</summary>
     public double Beta1 { get; }
+    /// <summary>Default β2 for groups that do not set <c>betas</c>.</summary>
     public double Beta2 { get; }
+    /// <summary>Default eps.</summary>
     public double Eps { get; }
+    /// <summary>Default weight decay.</summary>
     public double WeightDecay { get; }
+    /// <summary>Default AMSGrad switch.</summary>
     public bool Amsgrad { get; }
+    /// <summary>Default maximize switch.</summary>
     public bool Maximize { get; }
     private readonly bool _decoupled;
-    private readonly int[] _steps;
-    private readonly float[]?[] _m, _v, _vmax;
+    private static readonly string[] Buffers = { "exp_avg", "exp_avg_sq", "max_exp_avg_sq" };
 
+    /// <summary>Adam over one group holding <paramref name="parameters"/>.</summary>
     public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, (double Beta1, double Beta2)? betas = null, double eps = 1e-8,
         double weightDecay = 0, bool amsgrad = false, bool maximize = false)
-        : this(parameters, lr, betas, eps, weightDecay, amsgrad, maximize, decoupled: false) { }
+        : this(new[] { new ParamGroup(parameters) }, lr, betas, eps, weightDecay, amsgrad, maximize, decoupled: false) { }
 
-    private protected Adam(IEnumerable<Tensor> parameters, double lr, (double, double)? betas, double eps, double weightDecay,
-        bool amsgrad, bool maximize, bool decoupled) : base(parameters, lr)
+    /// <summary>Adam over several groups; a group's unset options take these values.</summary>
+    public Adam(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double Beta1, double Beta2)? betas = null, double eps = 1e-8,
+        double weightDecay = 0, bool amsgrad = false, bool maximize = false)
+        : this(groups, lr, betas, eps, weightDecay, amsgrad, maximize, decoupled: false) { }
+
+    private protected Adam(IEnumerable<ParamGroup> groups, double lr, (double, double)? betas, double eps, double weightDecay,
+        bool amsgrad, bool maximize, bool decoupled) : base(groups, Defaults(lr, betas, eps, weightDecay, amsgrad, maximize))
     {
-        var (b1, b2) = betas ?? (0.9, 0.999);
-        if (b1 < 0 || b1 >= 1) throw new ArgumentException($"Invalid beta parameter at index 0: {b1}");
-        if (b2 < 0 || b2 >= 1) throw new ArgumentException($"Invalid beta parameter at index 1: {b2}");
-        CheckNonNegative("epsilon", eps);
-        CheckNonNegative("weight_decay", weightDecay);
-        Beta1 = b1;
-        Beta2 = b2;
+        (Beta1, Beta2) = betas ?? (0.9, 0.999);
         Eps = eps;
         WeightDecay = weightDecay;
         Amsgrad = amsgrad;
         Maximize = maximize;
         _decoupled = decoupled;
-        _steps = new int[Params.Length];
-        _m = new float[]?[Params.Length];
-        _v = new float[]?[Params.Length];
-        _vmax = new float[]?[Params.Length];
     }
 
-    /// <summary>Steps taken for parameter <paramref name="index"/> (PyTorch's <c>state['step']</c>).</summary>
-    public int StepCount(int index) => _steps[index];
-
-    protected override void Update(int index, Span<float> p, ReadOnlySpan<float> grad)
+    private static Dictionary<string, object> Defaults(double lr, (double, double)? betas, double eps, double weightDecay, bool amsgrad, bool maximize)
     {
-        int t = ++_steps[index];
-        var m = State(_m, index, p.Length);
-        var v = State(_v, index, p.Length);
-        var vmax = Amsgrad ? State(_vmax, index, p.Length) : null;
-        double lr = LearningRate;
+        var (b1, b2) = betas ?? (0.9, 0.999);
+        return new() { ["lr"] = lr, ["betas"] = new[] { b1, b2 }, ["eps"] = eps, ["weight_decay"] = weightDecay, ["amsgrad"] = amsgrad, ["maximize"] = maximize };
+    }
+
+    private protected override void ValidateGroup(IReadOnlyDictionary<string, object> o)
+    {
+        CheckLearningRate(o);
+        var betas = (double[])o["betas"];
+        if (!(betas[0] >= 0 && betas[0] < 1)) throw new ArgumentException($"Invalid beta parameter at index 0: {betas[0]}");
+        if (!(betas[1] >= 0 && betas[1] < 1)) throw new ArgumentException($"Invalid beta parameter at index 1: {betas[1]}");
+        CheckNonNegative("epsilon", (double)o["eps"]);
+        CheckNonNegative("weight_decay", (double)o["weight_decay"]);
+    }
+
+    private protected override IReadOnlyCollection<string> BufferNames => Buffers;
+
+    private protected override bool CountsSteps => true;
+
+    /// <summary>Steps taken for parameter <paramref name="index"/> (PyTorch's <c>state['step']</c>).</summary>
+    public int StepCount(int index) => Steps(index);
+
+    private protected override void Update(ParamGroup group, int index, Span<float> p, ReadOnlySpan<float> grad)
+    {
+        int t = NextStep(index);
+        var m = Buffer(index, "exp_avg");
+        var v = Buffer(index, "exp_avg_sq");
+        var vmax = group.Bool("amsgrad") ? Buffer(index, "max_exp_avg_sq") : null;
+        double lr = group.LearningRate, wd = group.Double("weight_decay");
+        var betas = group.Pair("betas");
+        double beta1 = betas[0], beta2 = betas[1];
         var k = new Constants(
-            Decay: (float)(1 - lr * WeightDecay), Wd: (float)WeightDecay,
-            B1: (float)Beta1, B2: (float)Beta2, A1: (float)(1 - Beta1), A2: (float)(1 - Beta2),
-            StepSize: (float)(lr / (1 - Math.Pow(Beta1, t))), Bc2Sqrt: (float)Math.Sqrt(1 - Math.Pow(Beta2, t)),
-            Eps: (float)Eps, Sign: Maximize ? -1f : 1f, Decoupled: _decoupled);
+            Decay: (float)(1 - lr * wd), Wd: (float)wd,
+            B1: (float)beta1, B2: (float)beta2, A1: (float)(1 - beta1), A2: (float)(1 - beta2),
+            StepSize: (float)(lr / (1 - Math.Pow(beta1, t))), Bc2Sqrt: (float)Math.Sqrt(1 - Math.Pow(beta2, t)),
+            Eps: (float)group.Double("eps"), Sign: group.Bool("maximize") ? -1f : 1f, Decoupled: _decoupled);
 
         // Eight parameters at a time; the tail goes through an 8-wide scratch copy so the update is written once.
         int n = p.Length, i = 0;
@@ -102,7 +125,13 @@ public class Adam : Optimizer
 /// <summary>Adam with decoupled weight decay (p ← p·(1 − lr·wd) before the moments), as <c>torch.optim.AdamW</c>.</summary>
 public sealed class AdamW : Adam
 {
+    /// <summary>AdamW over one group holding <paramref name="parameters"/>.</summary>
     public AdamW(IEnumerable<Tensor> parameters, double lr = 1e-3, (double Beta1, double Beta2)? betas = null, double eps = 1e-8,
         double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
-        : base(parameters, lr, betas, eps, weightDecay, amsgrad, maximize, decoupled: true) { }
+        : base(new[] { new ParamGroup(parameters) }, lr, betas, eps, weightDecay, amsgrad, maximize, decoupled: true) { }
+
+    /// <summary>AdamW over several groups; a group's unset options take these values.</summary>
+    public AdamW(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double Beta1, double Beta2)? betas = null, double eps = 1e-8,
+        double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
+        : base(groups, lr, betas, eps, weightDecay, amsgrad, maximize, decoupled: true) { }
 }

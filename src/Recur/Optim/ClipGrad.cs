@@ -56,6 +56,7 @@ public static class ClipGrad
         }
     }
 
+    /// <summary>Clamps one parameter's gradient elements to [−clipValue, clipValue].</summary>
     public static void ClipGradValue(Tensor parameter, float clipValue) => ClipGradValue(new[] { parameter }, clipValue);
 
     /// <summary>The p-norm of one tensor, rounded to float32 as PyTorch's per-tensor norm is.</summary>

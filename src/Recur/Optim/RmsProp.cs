@@ -10,42 +10,68 @@ namespace Recur.Optim;
 /// </summary>
 public sealed class RmsProp : Optimizer
 {
+    /// <summary>Default smoothing constant α.</summary>
     public double Alpha { get; }
+    /// <summary>Default eps.</summary>
     public double Eps { get; }
+    /// <summary>Default weight decay.</summary>
     public double WeightDecay { get; }
+    /// <summary>Default momentum.</summary>
     public double Momentum { get; }
+    /// <summary>Default centered switch.</summary>
     public bool Centered { get; }
+    /// <summary>Default maximize switch.</summary>
     public bool Maximize { get; }
-    private readonly float[]?[] _square, _gradAvg, _buf;
+    private static readonly string[] Buffers = { "square_avg", "momentum_buffer", "grad_avg" };
 
+    /// <summary>RMSprop over one group holding <paramref name="parameters"/>.</summary>
     public RmsProp(IEnumerable<Tensor> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8, double weightDecay = 0,
-        double momentum = 0, bool centered = false, bool maximize = false) : base(parameters, lr)
+        double momentum = 0, bool centered = false, bool maximize = false)
+        : this(new[] { new ParamGroup(parameters) }, lr, alpha, eps, weightDecay, momentum, centered, maximize) { }
+
+    /// <summary>RMSprop over several groups; a group's unset options take these values.</summary>
+    public RmsProp(IEnumerable<ParamGroup> groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8, double weightDecay = 0,
+        double momentum = 0, bool centered = false, bool maximize = false)
+        : base(groups, new Dictionary<string, object>
+        {
+            ["lr"] = lr, ["alpha"] = alpha, ["eps"] = eps, ["weight_decay"] = weightDecay, ["momentum"] = momentum,
+            ["centered"] = centered, ["maximize"] = maximize,
+        })
     {
-        CheckNonNegative("alpha", alpha);
-        CheckNonNegative("epsilon", eps);
-        CheckNonNegative("momentum", momentum);
-        CheckNonNegative("weight_decay", weightDecay);
         Alpha = alpha;
         Eps = eps;
         WeightDecay = weightDecay;
         Momentum = momentum;
         Centered = centered;
         Maximize = maximize;
-        _square = new float[]?[Params.Length];
-        _gradAvg = new float[]?[Params.Length];
-        _buf = new float[]?[Params.Length];
     }
 
-    protected override void Update(int index, Span<float> p, ReadOnlySpan<float> grad)
+    private protected override void ValidateGroup(IReadOnlyDictionary<string, object> o)
     {
-        var s = State(_square, index, p.Length);
-        var ga = Centered ? State(_gradAvg, index, p.Length) : null;
-        var buf = Momentum > 0 ? State(_buf, index, p.Length) : null;
-        float alpha = (float)Alpha, keep = (float)(1 - Alpha), eps = (float)Eps, wd = (float)WeightDecay;
-        float mu = (float)Momentum, lr = (float)LearningRate;
+        CheckLearningRate(o);
+        CheckNonNegative("alpha", (double)o["alpha"]);
+        CheckNonNegative("epsilon", (double)o["eps"]);
+        CheckNonNegative("momentum", (double)o["momentum"]);
+        CheckNonNegative("weight_decay", (double)o["weight_decay"]);
+    }
+
+    private protected override IReadOnlyCollection<string> BufferNames => Buffers;
+
+    private protected override bool CountsSteps => true;
+
+    private protected override void Update(ParamGroup group, int index, Span<float> p, ReadOnlySpan<float> grad)
+    {
+        NextStep(index);
+        double alphaD = group.Double("alpha"), momentum = group.Double("momentum");
+        var s = Buffer(index, "square_avg");
+        var ga = group.Bool("centered") ? Buffer(index, "grad_avg") : null;
+        var buf = momentum > 0 ? Buffer(index, "momentum_buffer") : null;
+        float alpha = (float)alphaD, keep = (float)(1 - alphaD), eps = (float)group.Double("eps"), wd = (float)group.Double("weight_decay");
+        float mu = (float)momentum, lr = (float)group.LearningRate;
+        bool maximize = group.Bool("maximize");
         for (int i = 0; i < p.Length; i++)
         {
-            float g = Maximize ? -grad[i] : grad[i];
+            float g = maximize ? -grad[i] : grad[i];
             if (wd != 0) g += wd * p[i];
             s[i] = s[i] * alpha + keep * g * g;
             float avg;

@@ -1,5 +1,4 @@
 using Recur.Nn;
-using Recur.Autograd;
 
 namespace Recur.Tests.Autograd;
 
@@ -84,10 +83,93 @@ public class EngineTests
     [Fact]
     public void ToStringReadsLikePyTorch()
     {
-        Assert.Equal("tensor([[1.0000, 2.0000],\n        [3.0000, 4.0000]])", Tensor.From(new float[,] { { 1, 2 }, { 3, 4 } }).ToString());
+        // PyTorch prints whole-number floats as "1." (integer mode); the golden strings in Nn/ReprTests cover the rest.
+        Assert.Equal("tensor([[1., 2.],\n        [3., 4.]])", Tensor.From(new float[,] { { 1, 2 }, { 3, 4 } }).ToString());
         var x = Tensor.From(1f).RequireGrad();
-        Assert.Equal("tensor([1.0000], requires_grad=True)", x.ToString());
-        Assert.EndsWith("grad_fn=<MulBackward1>)", (x * 2f).ToString());
+        Assert.Equal("tensor([1.], requires_grad=True)", x.ToString());
+        Assert.EndsWith("grad_fn=<MulBackward0>)", (x * 2f).ToString());
+    }
+}
+
+public class RetainGraphTests
+{
+    private const string PyTorchMessage =
+        "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
+        "Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). " +
+        "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.";
+
+    [Fact]
+    public void SecondBackwardThroughAFreedGraphThrowsPyTorchsMessageAndChangesNothing()
+    {
+        var x = Tensor.From(2f, 3f).RequireGrad();
+        var loss = (x * x).Sum();
+        loss.Backward();
+        var e = Assert.Throws<InvalidOperationException>(() => loss.Backward());
+        Assert.Equal(PyTorchMessage, e.Message);
+        Assert.Equal(new float[] { 4, 6 }, x.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void RetainGraphAllowsASecondBackwardThatAccumulates()
+    {
+        var x = Tensor.From(2f, 3f).RequireGrad();
+        var loss = (x * x).Sum();
+        loss.Backward(retainGraph: true);
+        loss.Backward(retainGraph: true);
+        Assert.Equal(new float[] { 8, 12 }, x.Grad!.ToArray());
+        loss.Backward(); // the last one frees
+        Assert.Equal(new float[] { 12, 18 }, x.Grad!.ToArray());
+        Assert.Throws<InvalidOperationException>(() => loss.Backward());
+    }
+
+    [Fact]
+    public void OpsThatSaveNoTensorsAllowASecondBackwardAsInPyTorch()
+    {
+        // torch: (x + 1).sum(), x.view(3, 1).sum(), x.mean(), torch.cat([x, x]).sum(), x.cumsum(0).sum() back-propagate twice;
+        // (x * 2).sum(), x.tanh().sum(), x.clamp(0, 1).sum() raise.
+        var x = Tensor.From(1f, 2f, 3f).RequireGrad();
+        foreach (var make in new Func<Tensor>[] { () => (x + 1f).Sum(), () => x.View(3, 1).Sum(), () => x.Mean(), () => Tensor.Cat(new[] { x, x }).Sum(), () => x.Cumsum(0).Sum(), () => (x + x - x).Sum(0) })
+        {
+            x.Grad = null;
+            var y = make();
+            y.Backward();
+            var once = x.Grad!.ToArray();
+            y.Backward();
+            Assert.Equal(once.Select(v => 2 * v).ToArray(), x.Grad!.ToArray());
+        }
+        foreach (var make in new Func<Tensor>[] { () => (x * 2f).Sum(), () => x.Tanh().Sum(), () => x.Clamp(0f, 1f).Sum() })
+        {
+            var y = make();
+            y.Backward();
+            Assert.Equal(PyTorchMessage, Assert.Throws<InvalidOperationException>(() => y.Backward()).Message);
+        }
+        Assert.Equal("tensor(2., grad_fn=<MeanBackward0>)", x.Mean().ToString());
+    }
+
+    [Fact]
+    public void BranchOfAFreedGraphIsFreedToo()
+    {
+        var x = Tensor.From(1f, 2f).RequireGrad();
+        var y = x.Exp();
+        y.Sum().Backward();
+        Assert.Equal(PyTorchMessage, Assert.Throws<InvalidOperationException>(() => (y * 2f).Sum().Backward()).Message);
+    }
+
+    [Fact]
+    public void RecurrentLayerWithRetainGraphGivesTheSameGradientTwice()
+    {
+        Generator.ManualSeed(5);
+        var lstm = new Lstm(3, 4, numLayers: 2);
+        var x = Tensor.Randn(5, 2, 3).RequireGrad();
+        var (o, (h, c)) = lstm.Forward(x);
+        var loss = o.Sum() + h.Sum() + c.Sum();
+        loss.Backward(retainGraph: true);
+        var first = x.Grad!.ToArray();
+        var firstW = lstm.Parameters().First().Grad!.ToArray();
+        loss.Backward();
+        Assert.Equal(first.Select(v => v + v).ToArray(), x.Grad!.ToArray());
+        Assert.Equal(firstW.Select(v => v + v).ToArray(), lstm.Parameters().First().Grad!.ToArray());
+        Assert.Equal(PyTorchMessage, Assert.Throws<InvalidOperationException>(() => loss.Backward()).Message);
     }
 }
 

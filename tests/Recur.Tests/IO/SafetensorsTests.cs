@@ -116,9 +116,9 @@ public class SafetensorsTests
         { "too short", [1, 2, 3], "shorter than the 8-byte header length" },
         { "header length huge", Build(OneTensor, EightBytes, ulong.MaxValue), "header length 18446744073709551615 runs past the end" },
         { "header length past end", Build(OneTensor, EightBytes, 1000), "header length 1000 runs past the end of the file" },
-        { "bad JSON", Build("""{"w":{"dtype":"F32",""", EightBytes), "not valid UTF-8 JSON" },
-        { "bad UTF-8", Patched(Build("""{"w":1}""", EightBytes), at: 10, 0xff), "not valid UTF-8 JSON" },
-        { "not an object", Build("[1,2]", EightBytes), "the header is a JSON Array, not an object" },
+        { "bad JSON", Build("""{"w":{"dtype":"F32",""", EightBytes), "not valid JSON" },
+        { "bad UTF-8", Patched(Build("""{"w":1}""", EightBytes), at: 10, 0xff), "not valid UTF-8" },
+        { "not an object", Build("[1,2]", EightBytes), "the header does not begin with '{'" },
         { "unknown dtype", Build(OneTensor.Replace("F32", "Q7"), EightBytes), "tensor 'w' has dtype 'Q7'; supported: F32, F16, BF16, F64" },
         { "unsupported dtype", Build(OneTensor.Replace("F32", "I64").Replace("[2]", "[1]"), EightBytes), "dtype 'I64'" },
         { "negative dim", Build(OneTensor.Replace("[2]", "[-2]"), EightBytes), "'shape' -2, not a non-negative integer" },
@@ -129,7 +129,7 @@ public class SafetensorsTests
         { "no shape", Build("""{"w":{"dtype":"F32","data_offsets":[0,8]}}""", EightBytes), "tensor 'w' has no array 'shape'" },
         { "shape/offset mismatch", Build(OneTensor.Replace("[2]", "[3]"), EightBytes), "shape [3] of F32: 12 bytes, but data_offsets span 8" },
         { "shape overflow", Build(OneTensor.Replace("[2]", "[2147483647,2147483647,2147483647]"), EightBytes), "too many elements" },
-        { "overlap", Build("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", EightBytes), "tensors 'a' [0, 8) and 'b' [4, 8) overlap" },
+        { "overlap", Build("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", EightBytes), "tensor 'b' at [4, 8) overlaps tensor 'a', which ends at 8" },
         { "duplicate name", Build("""{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", EightBytes), "names 'w' twice" },
         { "metadata not strings", Build("""{"__metadata__":{"epoch":3}}""", []), "metadata 'epoch' is a JSON Number, not a string" },
     };
@@ -159,7 +159,12 @@ public class SafetensorsTests
             stream.Write(prefix);
             stream.SetLength(8 + Safetensors.MaxHeaderLength + 1L); // sparse where the file system allows
         }
+        long before = GC.GetAllocatedBytesForCurrentThread();
         var ex = Assert.Throws<InvalidDataException>(() => Safetensors.Load(path));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 10, "judged before the header is read");
+        Assert.Contains($"header length 100000001 exceeds the {8 << 20}-byte limit (SafetensorsLimits.MaxHeaderBytes)", ex.Message);
+        // Even raised to the reference's cap, one byte more is refused.
+        ex = Assert.Throws<InvalidDataException>(() => Safetensors.Load(path, new SafetensorsLimits { MaxHeaderBytes = Safetensors.MaxHeaderLength }));
         Assert.Contains("header length 100000001 exceeds the 100000000-byte limit", ex.Message);
     }
 

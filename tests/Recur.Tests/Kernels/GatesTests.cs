@@ -3,7 +3,11 @@ using Recur.Kernels;
 
 namespace Recur.Tests.Kernels;
 
-/// <summary>The SIMD gate kernels against their scalar twins (llm.c style: the fast kernel is held to the naive one).</summary>
+/// <summary>
+/// The SIMD gate kernels against their scalar twins (llm.c style: the fast kernel is held to the naive one), at both
+/// vector widths (Vector512 is emulated in software where the CPU lacks AVX-512, so both run everywhere).
+/// </summary>
+[Collection(nameof(KernelSwitches))]
 public class GatesTests
 {
     private const float Tol = 2e-6f;
@@ -22,10 +26,23 @@ public class GatesTests
     }
 
     public static IEnumerable<object[]> Sizes() =>
-        from bs in new[] { 1, 3 } from h in new[] { 1, 7, 8, 16, 19, 33 } select new object[] { bs, h };
+        from w in new[] { 256, 512 } from bs in new[] { 1, 3 } from h in new[] { 1, 7, 8, 16, 19, 33, 40 } select new object[] { w, bs, h };
+
+    // Runs body with the kernels forced to one width, then restores the process-wide setting.
+    private static void AtWidth(int width, Action body)
+    {
+        var saved = KernelOptions.Width;
+        KernelOptions.Width = width == 512 ? VectorWidth.Vector512 : VectorWidth.Vector256;
+        try
+        {
+            if (Vector256.IsHardwareAccelerated) Assert.Equal(width, Gates.VectorBits);
+            body();
+        }
+        finally { KernelOptions.Width = saved; }
+    }
 
     [Theory, MemberData(nameof(Sizes))]
-    public void Rnn(int bs, int h)
+    public void Rnn(int width, int bs, int h) => AtWidth(width, () =>
     {
         var g = new Generator(bs * 100 + h);
         foreach (bool relu in new[] { false, true })
@@ -41,10 +58,10 @@ public class GatesTests
             Gates.RnnBackward(a, dh, db, relu);
             Close(da, db, "dpre");
         }
-    }
+    });
 
     [Theory, MemberData(nameof(Sizes))]
-    public void Lstm(int bs, int h)
+    public void Lstm(int width, int bs, int h) => AtWidth(width, () =>
     {
         var g = new Generator(bs * 100 + h + 1);
         var gates = Rand(g, bs * 4 * h);
@@ -64,10 +81,10 @@ public class GatesTests
         Gates.LstmBackward(ga, ca, cPrev, dh, dcb, dgb, bs, h);
         Close(dga, dgb, "dGates");
         Close(dca, dcb, "dcPrev");
-    }
+    });
 
     [Theory, MemberData(nameof(Sizes))]
-    public void Gru(int bs, int h)
+    public void Gru(int width, int bs, int h) => AtWidth(width, () =>
     {
         var g = new Generator(bs * 100 + h + 2);
         var gx = Rand(g, bs * 3 * h);
@@ -88,7 +105,7 @@ public class GatesTests
         Close(dxa, dxb, "dGx");
         Close(dgha, dghb, "dGh");
         Close(dha, dhb, "dh direct");
-    }
+    });
 
     [Fact]
     public void ExtremeInputsSaturateWithoutNaN()
@@ -122,6 +139,25 @@ public class FastMathTests
             worst = Math.Max(worst, Math.Abs(got - Math.Exp(x)) / Math.Exp(x));
         }
         Assert.True(worst < 3e-7, $"max relative error {worst:G3}");
+    }
+
+    [Fact]
+    public void Exp512MatchesExp256LaneForLane()
+    {
+        var g = new Generator(5);
+        var x = new float[16];
+        for (int rep = 0; rep < 200; rep++)
+        {
+            g.FillNormal(x, 0, 30);
+            var wide = FastMath.Exp(Vector512.Create(x));
+            var lo = FastMath.Exp(Vector256.Create(x.AsSpan(0, 8)));
+            var hi = FastMath.Exp(Vector256.Create(x.AsSpan(8, 8)));
+            for (int i = 0; i < 8; i++)
+            {
+                Assert.Equal(lo.GetElement(i), wide.GetElement(i));
+                Assert.Equal(hi.GetElement(i), wide.GetElement(8 + i));
+            }
+        }
     }
 
     [Fact]

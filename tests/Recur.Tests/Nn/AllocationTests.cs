@@ -1,4 +1,3 @@
-using Recur.Autograd;
 using Recur.Nn;
 
 namespace Recur.Tests.Nn;

@@ -13,13 +13,9 @@ public enum CellKind
     Gru,
 }
 
+/// <summary>Properties of each <see cref="CellKind"/>.</summary>
 public static class CellKindExtensions
 {
     /// <summary>How many gate blocks of hidden_size rows the weights stack: 1, 4 or 3.</summary>
-    public static int GateCount(this CellKind cell) => cell switch
-    {
-        CellKind.Lstm => 4,
-        CellKind.Gru => 3,
-        _ => 1,
-    };
+    public static int GateCount(this CellKind cell) => CellSteps.GateCount(cell);
 }

@@ -57,7 +57,8 @@ internal static class RecurrentLayer
                 if (c0 is null) cState.Clear();
                 else c0.ReadOnlySpan.Slice(d * g.N * g.H, g.N * g.H).CopyTo(cState);
             }
-            ForwardSweep(g, s, w, x, reverse: d == 1, keep);
+            var sweep = new ForwardVisitor { G = g, S = s, W = w, X = x, Reverse = d == 1, Keep = keep };
+            CellSteps.Dispatch(cell, ref sweep);
         }
 
         var outT = g.D == 1 ? Tensor.FromArray(sweeps[0].Hs, g.Rows, g.Hout) : Interleave(g, sweeps);
@@ -75,33 +76,19 @@ internal static class RecurrentLayer
         }
 
         var outputs = cN is null ? new[] { outT, hN } : new[] { outT, hN, cN };
-        bool done = false;
+        bool freed = false;
         Tensor.RecordMany(NodeName(cell), inputArray, outputs, () =>
         {
-            // The workspace is given back after the first backward, as PyTorch frees saved tensors.
-            if (done)
-                throw new InvalidOperationException(
-                    "Trying to backward through the graph a second time: the recurrent layer's saved state was freed after the first backward. " +
-                    "Run the forward again for a second backward.");
-            done = true;
-            try
-            {
-                Backward(g, x, h0, c0, dirs, sweeps, ws, outT.PendingGrad, hN.PendingGrad, cN?.PendingGrad);
-            }
-            finally
-            {
-                ws.Release();
-            }
-        });
+            // The engine refuses a freed node first; this guard keeps the returned buffers from ever being read.
+            if (freed) throw new InvalidOperationException(Autograd.Engine.FreedGraphMessage);
+            Backward(g, x, h0, c0, dirs, sweeps, ws, outT.PendingGrad, hN.PendingGrad, cN?.PendingGrad);
+        },
+        // The workspace goes back to the pool when the engine frees the node (after a backward without retain_graph).
+        release: () => { freed = true; ws.Release(); });
         return (outT, hN, cN);
     }
 
-    private static string NodeName(CellKind cell) => cell switch
-    {
-        CellKind.Lstm => "LstmBackward0",
-        CellKind.Gru => "GruBackward0",
-        _ => "RnnBackward0",
-    };
+    private static string NodeName(CellKind cell) => CellSteps.NodeName(cell);
 
     /// <summary>Sizes shared by the forward and the backward of one call.</summary>
     private sealed class Geometry
@@ -176,7 +163,18 @@ internal static class RecurrentLayer
 
     // ---- forward ------------------------------------------------------------------------------------
 
-    private static void ForwardSweep(Geometry g, Sweep s, DirectionWeights w, Tensor x, bool reverse, bool keep)
+    private struct ForwardVisitor : ICellVisitor
+    {
+        public Geometry G;
+        public Sweep S;
+        public DirectionWeights W;
+        public Tensor X;
+        public bool Reverse, Keep;
+        public readonly void Visit<TCell>() where TCell : struct, ICellStep => ForwardSweep<TCell>(G, S, W, X, Reverse, Keep);
+    }
+
+    private static void ForwardSweep<TCell>(Geometry g, Sweep s, DirectionWeights w, Tensor x, bool reverse, bool keep)
+        where TCell : struct, ICellStep
     {
         int H = g.H, Hout = g.Hout, GH = g.GH;
         var whhT = new StepWeight(w.WeightHh, true, Hout, GH);                                  // W_hhᵀ: [Hout, GH]
@@ -184,7 +182,6 @@ internal static class RecurrentLayer
         var wihT = KernelOptions.HoistInputProjection ? default : new StepWeight(w.WeightIh, true, g.In, GH);
         var xs = x.ReadOnlySpan;
         var bhh = w.BiasHh is null ? default : w.BiasHh.ReadOnlySpan;
-        bool relu = g.Cell == CellKind.RnnRelu;
 
         for (int step = 0; step < g.T; step++)
         {
@@ -200,45 +197,39 @@ internal static class RecurrentLayer
             var gates = s.Gx.AsSpan(r0 * GH, bs * GH);
             var h = s.Hs.AsSpan(r0 * Hout, bs * Hout);
             if (!wihT.IsNull) wihT.Multiply(bs, xs.Slice(r0 * g.In, bs * g.In), g.In, 1f, gates, GH); // x_t·W_ihᵀ, not hoisted
-            switch (g.Cell)
+
+            // The recurrent product: into the gates, or (GRU) into its own buffer with b_hh.
+            Span<float> gh = default;
+            if (TCell.SeparateRecurrent)
             {
-                case CellKind.RnnTanh:
-                case CellKind.RnnRelu:
-                    whhT.Multiply(bs, hPrev, Hout, 1f, gates, GH);
-                    Gates.RnnForward(gates, relu);
-                    gates.CopyTo(h);
-                    break;
-                case CellKind.Lstm:
+                gh = s.GhScratch.AsSpan(0, bs * GH);
+                bool bias = !bhh.IsEmpty;
+                if (bias) for (int b = 0; b < bs; b++) bhh.CopyTo(gh.Slice(b * GH, GH));
+                whhT.Multiply(bs, hPrev, Hout, bias ? 1f : 0f, gh, GH);
+            }
+            else whhT.Multiply(bs, hPrev, Hout, 1f, gates, GH);
+
+            Span<float> cPrev = default, c = default;
+            if (TCell.HasCellState)
+            {
+                var cState = s.CState.AsSpan(0, bs * H);
+                cPrev = c = cState;               // without keep: c updated in place
+                if (keep)
                 {
-                    whhT.Multiply(bs, hPrev, Hout, 1f, gates, GH);
-                    var cState = s.CState.AsSpan(0, bs * H);
-                    Span<float> cPrev = cState, c = cState; // without keep: c updated in place
-                    if (keep)
-                    {
-                        cPrev = s.Cprev.AsSpan(r0 * H, bs * H);
-                        c = s.Cs.AsSpan(r0 * H, bs * H);
-                        cState.CopyTo(cPrev);
-                    }
-                    if (whrT.IsNull) Gates.LstmForward(gates, cPrev, c, h, bs, H);
-                    else
-                    {
-                        var r = s.R.AsSpan((keep ? r0 : 0) * H, bs * H);
-                        Gates.LstmForward(gates, cPrev, c, r, bs, H);
-                        whrT.Multiply(bs, r, H, 0f, h, Hout); // h = r·W_hrᵀ
-                    }
-                    if (keep) c.CopyTo(cState);
-                    break;
-                }
-                case CellKind.Gru:
-                {
-                    var gh = s.GhScratch.AsSpan(0, bs * GH);
-                    bool bias = !bhh.IsEmpty;
-                    if (bias) for (int b = 0; b < bs; b++) bhh.CopyTo(gh.Slice(b * GH, GH));
-                    whhT.Multiply(bs, hPrev, Hout, bias ? 1f : 0f, gh, GH);
-                    Gates.GruForward(gates, gh, hPrev, h, s.Ghn.AsSpan((keep ? r0 : 0) * H, bs * H), bs, H);
-                    break;
+                    cPrev = s.Cprev.AsSpan(r0 * H, bs * H);
+                    c = s.Cs.AsSpan(r0 * H, bs * H);
+                    cState.CopyTo(cPrev);
                 }
             }
+            var r = whrT.IsNull ? h : s.R.AsSpan((keep ? r0 : 0) * H, bs * H);
+            CellPass.Forward<TCell>(new StepForward
+            {
+                Gates = gates, Gh = gh, HPrev = hPrev, H = r, CPrev = cPrev, C = c,
+                Ghn = s.Ghn is null ? default : s.Ghn.AsSpan((keep ? r0 : 0) * H, bs * H),
+                Batch = bs, Hidden = H,
+            });
+            if (!whrT.IsNull) whrT.Multiply(bs, r, H, 0f, h, Hout); // h = r·W_hrᵀ
+            if (TCell.HasCellState && keep) c.CopyTo(s.CState.AsSpan(0, bs * H));
             h.CopyTo(state);
         }
         whhT.Release();
@@ -304,7 +295,8 @@ internal static class RecurrentLayer
                 if (gCn is null) dc.Clear();
                 else gCn.AsSpan(d * g.N * g.H, g.N * g.H).CopyTo(dc);
             }
-            BackwardSweep(g, s, w, d, gOut, dH, dC, dGx, dGh, dHall, dR);
+            var sweep = new BackwardVisitor { G = g, S = s, W = w, D = d, GOut = gOut, DH = dH, DC = dC, DGx = dGx, DGh = dGh, DHall = dHall, DR = dR };
+            CellSteps.Dispatch(g.Cell, ref sweep);
             if (dh0 != null) dh.CopyTo(dh0.AsSpan(d * g.N * g.Hout));
             if (dc0 != null) dC!.AsSpan(0, g.N * g.H).CopyTo(dc0.AsSpan(d * g.N * g.H));
 
@@ -328,15 +320,27 @@ internal static class RecurrentLayer
         if (dc0 != null) c0!.AccumulateGrad(dc0.AsSpan(0, c0.Numel));
     }
 
+    private struct BackwardVisitor : ICellVisitor
+    {
+        public Geometry G;
+        public Sweep S;
+        public DirectionWeights W;
+        public int D;
+        public float[]? GOut, DC, DHall, DR;
+        public float[] DH, DGx, DGh;
+        public readonly void Visit<TCell>() where TCell : struct, ICellStep =>
+            BackwardSweep<TCell>(G, S, W, D, GOut, DH, DC, DGx, DGh, DHall, DR);
+    }
+
     /// <summary>
     /// Walks one direction's steps in reverse. dH (and dC) hold the gradient w.r.t. the running state:
     /// d h_n on entry, d h0 on exit; rows of finished sequences keep theirs until their last step comes.
     /// </summary>
-    private static void BackwardSweep(Geometry g, Sweep s, DirectionWeights w, int d, float[]? gOut,
-        float[] dH, float[]? dC, float[] dGx, float[] dGh, float[]? dHall, float[]? dR)
+    private static void BackwardSweep<TCell>(Geometry g, Sweep s, DirectionWeights w, int d, float[]? gOut,
+        float[] dH, float[]? dC, float[] dGx, float[] dGh, float[]? dHall, float[]? dR) where TCell : struct, ICellStep
     {
         int H = g.H, Hout = g.Hout, GH = g.GH, width = g.D * Hout;
-        bool reverse = d == 1, relu = g.Cell == CellKind.RnnRelu;
+        bool reverse = d == 1;
         var whh = new StepWeight(w.WeightHh, false, GH, Hout);                  // W_hh: [GH, Hout]
         var whr = g.Proj ? new StepWeight(w.WeightHr!, false, Hout, H) : default; // W_hr: [P, H]
 
@@ -359,27 +363,19 @@ internal static class RecurrentLayer
                 whr.Multiply(bs, dh, Hout, 0f, dCell, H); // d(o·tanh c) = dh·W_hr
             }
             var dg = dGx.AsSpan(r0 * GH, bs * GH);
-            switch (g.Cell)
+            var dgh = TCell.SeparateRecurrent ? dGh.AsSpan(r0 * GH, bs * GH) : dg;
+            CellPass.Backward<TCell>(new StepBackward
             {
-                case CellKind.RnnTanh:
-                case CellKind.RnnRelu:
-                    Gates.RnnBackward(s.Hs.AsSpan(r0 * Hout, bs * Hout), dCell, dg, relu);
-                    whh.Multiply(bs, dg, GH, 0f, dh, Hout);
-                    break;
-                case CellKind.Lstm:
-                    Gates.LstmBackward(s.Gx.AsSpan(r0 * GH, bs * GH), s.Cs.AsSpan(r0 * H, bs * H), s.Cprev.AsSpan(r0 * H, bs * H),
-                        dCell, dC.AsSpan(0, bs * H), dg, bs, H);
-                    whh.Multiply(bs, dg, GH, 0f, dh, Hout);
-                    break;
-                case CellKind.Gru:
-                {
-                    var dgh = dGh.AsSpan(r0 * GH, bs * GH);
-                    Gates.GruBackward(s.Gx.AsSpan(r0 * GH, bs * GH), s.Ghn.AsSpan(r0 * H, bs * H), s.Hprev.AsSpan(r0 * Hout, bs * Hout),
-                        dh, dg, dgh, bs, H);
-                    whh.Multiply(bs, dgh, GH, 1f, dh, Hout); // dh_prev = dh·z + dGh·W_hh
-                    break;
-                }
-            }
+                Gates = s.Gx.AsSpan(r0 * GH, bs * GH),
+                HPrev = s.Hprev.AsSpan(r0 * Hout, bs * Hout),
+                C = s.Cs is null ? default : s.Cs.AsSpan(r0 * H, bs * H),
+                CPrev = s.Cprev is null ? default : s.Cprev.AsSpan(r0 * H, bs * H),
+                Ghn = s.Ghn is null ? default : s.Ghn.AsSpan(r0 * H, bs * H),
+                DH = dCell, DC = dC is null ? default : dC.AsSpan(0, bs * H), DGates = dg, DGh = dgh,
+                Batch = bs, Hidden = H,
+            });
+            // dh_{t−1} = dGh·W_hh, added to the cell's direct part where it has one (GRU: dh·z)
+            whh.Multiply(bs, dgh, GH, TCell.SeparateRecurrent ? 1f : 0f, dh, Hout);
         }
         whh.Release();
         whr.Release();

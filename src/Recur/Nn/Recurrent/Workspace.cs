@@ -6,7 +6,7 @@ namespace Recur.Nn.Recurrent;
 /// Scratch memory for the recurrent kernels, rented from <see cref="ArrayPool{T}.Shared"/> and given back once the
 /// backward (or an inference forward) is done. Fresh arrays would be zeroed and, on a busy heap, page-faulted in on
 /// every call; reused ones are warm in cache. Rented arrays hold garbage and may be longer than asked:
-/// every user writes before it reads and slices to <see cref="Length"/>.
+/// every user writes before it reads and slices to the length it asked for.
 /// </summary>
 internal sealed class Workspace
 {

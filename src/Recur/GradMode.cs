@@ -1,4 +1,4 @@
-namespace Recur.Autograd;
+namespace Recur;
 
 /// <summary>
 /// Whether operations are recorded for backward (per thread). <c>using (GradMode.NoGrad()) { … }</c>
@@ -8,6 +8,7 @@ public static class GradMode
 {
     [ThreadStatic] private static bool _disabled;
 
+    /// <summary>True while operations on tensors that require grad are recorded (PyTorch's <c>torch.is_grad_enabled()</c>).</summary>
     public static bool IsEnabled => !_disabled;
 
     /// <summary>Disables recording until the returned scope is disposed (scopes nest).</summary>
@@ -16,6 +17,7 @@ public static class GradMode
     /// <summary>Re-enables recording inside a no-grad region.</summary>
     public static Scope EnableGrad() => new(enabled: true);
 
+    /// <summary>A grad-mode region; disposing it restores the mode that was in force before it began.</summary>
     public readonly struct Scope : IDisposable
     {
         private readonly bool _previousDisabled;
@@ -26,6 +28,7 @@ public static class GradMode
             _disabled = !enabled;
         }
 
+        /// <summary>Restores the previous grad mode.</summary>
         public void Dispose() => _disabled = _previousDisabled;
     }
 }

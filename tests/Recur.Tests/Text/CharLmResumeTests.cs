@@ -1,0 +1,48 @@
+using Recur.Tests.Data;
+using Recur.Text;
+
+namespace Recur.Tests.Text;
+
+public class CharLmResumeTests
+{
+    [Fact]
+    public void ResumeContinuesBitExactly()
+    {
+        using var dir = new TempDirectory();
+        var corpus = CharCorpus.FromText(CharLmTrainerTests.TinyText(), 16);
+        var o = CharLmTrainerTests.TinyOptions(24) with { EvalEvery = 8, Dropout = 0.2f };
+
+        var whole = new CharLmTrainer(corpus, o);
+        var a = whole.Run(Path.Combine(dir.Path, "a.safetensors"));
+
+        // Stopped at step 13 (between validations, dropout masks and a data epoch under way), then continued.
+        string outB = Path.Combine(dir.Path, "b.safetensors");
+        using var cancel = new CancellationTokenSource();
+        var first = new CharLmTrainer(corpus, o);
+        var stoppedRun = first.Run(outB, p => { if (p.Step == 13) cancel.Cancel(); }, cancel.Token);
+        Assert.Equal("cancelled", stoppedRun.Stopped);
+        Assert.Equal(13, stoppedRun.Steps);
+        var resumed = CharLmTrainer.Resume(corpus, CharLmTrainer.CheckpointPath(outB));
+        Assert.Equal(13, resumed.Step);
+        var b = resumed.Run(outB);
+
+        Assert.Equal(24, b.Steps);
+        foreach (var ((name, pa), (_, pb)) in whole.Model.NamedParameters().Zip(resumed.Model.NamedParameters()))
+            Assert.True(pa.ToArray().SequenceEqual(pb.ToArray()), $"{name} differs after resume");
+        Assert.Equal(a.ValidationCurve, b.ValidationCurve);
+        Assert.Equal(a.BestValidation, b.BestValidation);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir.Path, "a.safetensors")), File.ReadAllBytes(outB));
+    }
+
+    [Fact]
+    public void ResumingFromAModelFileOrAnotherTextIsAClearError()
+    {
+        using var dir = new TempDirectory();
+        var corpus = CharCorpus.FromText(CharLmTrainerTests.TinyText(), 16);
+        string model = Path.Combine(dir.Path, "m.safetensors");
+        new CharLmTrainer(corpus, CharLmTrainerTests.TinyOptions(4)).Run(model);
+        Assert.Contains("no char-LM training state", Assert.Throws<InvalidDataException>(() => CharLmTrainer.Resume(corpus, model)).Message);
+        var other = CharCorpus.FromText(CharLmTrainerTests.TinyText().ToUpperInvariant(), 16);
+        Assert.Contains("another vocabulary", Assert.Throws<InvalidDataException>(() => CharLmTrainer.Resume(other, CharLmTrainer.CheckpointPath(model))).Message);
+    }
+}
