@@ -22,7 +22,7 @@ Workloads (input, hidden, layers, seq, batch):
   charlm-train        Embedding(V, E) + LSTM(E, H, L, batch_first) + Linear(H, V), cross-entropy over a
                       [batch, seq] token window, forward + backward (no optimizer); tokens = batch * seq
   charlm-sample       one greedy token at batch 1: embedding, LSTM step (state carried), head, argmax
-                      (--charlm V,E,H,L,seq,batch; `recur bench` passes its sizes, default 65,64,512,2,128,32)
+                      (--charlm V,E,H,L,seq,batch; `recur bench` passes its sizes, default 65,64,256,2,128,32, the char-LM's own defaults)
   sgemm-1024          torch.mm of two 1024x1024 matrices
   sine-demo           the seed tutorial's sine-prediction training, 6000 iterations, no plotting
 train = zero the grads, forward, backward of out.sum() (no optimizer; the input needs no grad);
@@ -72,7 +72,7 @@ def parse_args():
     ap.add_argument("--only", help="workload names: a comma list, each an exact name or a substring")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (and one sine-demo run)")
     ap.add_argument("--json", action="store_true", help="print only the JSON line")
-    ap.add_argument("--charlm", default="65,64,512,2,128,32",
+    ap.add_argument("--charlm", default="65,64,256,2,128,32",
                     help="char-LM sizes vocab,embed,hidden,layers,seq,batch (recur bench passes its own)")
     args = ap.parse_args()
     if args.threads < 1:

@@ -3,7 +3,8 @@
 
 For each module of the table below: build it in PyTorch with a fixed seed, train it for a few Adam
 steps on random targets (so the weights are "PyTorch-trained", not fresh initialisations), then write
-  <name>.json        the state dict, and for two input sizes the inputs and PyTorch's outputs
+  <name>.safetensors the state dict (read by Recur's Module.Load)
+  <name>.json        for two input sizes the inputs and PyTorch's outputs
   <name>.torch.onnx  torch.onnx.export of the same module (opset 14, batch/seq dynamic), when PyTorch
                      can export it (it refuses LSTM with proj_size: the json says so)
 The C# tests load the weights into Recur's module, export it with OnnxExport, run both files in ONNX
@@ -17,6 +18,8 @@ import os
 
 import torch
 from torch import nn
+
+from torch_interop import write_safetensors  # torch 1.13 has no safetensors package: the format by hand
 
 CASES = [
     # name, PyTorch constructor (the C# tests build Recur's module from the same text), kind
@@ -100,8 +103,8 @@ def main():
         m = eval("nn." + spec)
         train(m, kind, g)
         m.eval()
-        case = {"name": name, "module": spec, "kind": kind,
-                "state": {k: tensor_json(v) for k, v in m.state_dict().items()}, "runs": []}
+        write_safetensors(os.path.join(args.out, name + ".safetensors"), m.state_dict(), {"written_by": "torch " + torch.__version__})
+        case = {"name": name, "module": spec, "kind": kind, "runs": []}
         with torch.no_grad():
             for seq, batch in SIZES:
                 ins = make_inputs(m, kind, seq, batch, g)

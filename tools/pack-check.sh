@@ -21,6 +21,19 @@ for id in Recur Recur.Forecasting Recur.Cli; do
     test -f "$feed/$id.$version.nupkg" || { echo "missing package $id.$version.nupkg"; ls "$feed"; exit 1; }
 done
 ls -l "$feed"
+# What each library package carries: README, XML docs, license, the repository and the commit it was built from.
+commit=$(git -C "$root" rev-parse HEAD)
+for id in Recur Recur.Forecasting; do
+    nuspec=$(unzip -p "$feed/$id.$version.nupkg" "$id.nuspec")
+    listing=$(unzip -l "$feed/$id.$version.nupkg")
+    for want in '<license type="expression">MIT</license>' '<readme>README.md</readme>' "commit=\"$commit\"" 'repository type="git" url="https://'; do
+        grep -qF "$want" <<< "$nuspec" || { echo "$id.nuspec lacks $want"; exit 1; }
+    done
+    for file in README.md "lib/net10.0/$id.dll" "lib/net10.0/$id.xml"; do
+        grep -qF " $file" <<< "$listing" || { echo "$id.$version.nupkg lacks $file"; exit 1; }
+    done
+done
+echo "packages carry README, XML docs, MIT license, repository URL and commit ${commit:0:12}"
 
 # The installs and the apps below restore into a package cache of their own, so they see the packages just built,
 # never an older build of the same version from the machine's cache.

@@ -8,8 +8,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/recur-repro.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 a=$work/a
 b=$work/somewhere/much/deeper/recur-copy
-git clone -q "$root" "$a"
-git clone -q "$root" "$b"
+head=$(git -C "$root" rev-parse --short HEAD)
+git clone -q "$root" "$a" && git -C "$a" checkout -q "$head"
+git clone -q "$root" "$b" && git -C "$b" checkout -q "$head"
 for d in "$a" "$b"; do
     (cd "$d" && CI=true dotnet pack Recur.slnx -c Release -o out --nologo -v quiet)
 done
@@ -18,7 +19,7 @@ files="out/*.nupkg src/*/bin/Release/net10.0/Recur*.dll"
 (cd "$b" && sha256sum $files) > "$work/b.sha"
 cat "$work/a.sha"
 if diff "$work/a.sha" "$work/b.sha"; then
-    echo "repro-check: OK, $(wc -l < "$work/a.sha") files byte-identical from two folders (commit $(git -C "$root" rev-parse --short HEAD))"
+    echo "repro-check: OK, $(wc -l < "$work/a.sha") files byte-identical from two folders (commit $head)"
 else
     echo "repro-check: the two builds differ"; exit 1
 fi

@@ -1,7 +1,7 @@
 // TorchSharp (libtorch CPU) performance anchor for RNN / LSTM / GRU.
 //
 // Usage:
-//   dotnet bin/Release/net10.0/linux-x64/TorchSharpAnchor.dll json  --threads 1 [--only ...] [--quick] [--charlm 65,64,512,2,128,32]
+//   dotnet bin/Release/net10.0/linux-x64/TorchSharpAnchor.dll json  --threads 1 [--only ...] [--quick] [--charlm 65,64,256,2,128,32]
 //   dotnet bin/Release/net10.0/linux-x64/TorchSharpAnchor.dll demo  --threads 1
 //   dotnet bin/Release/net10.0/linux-x64/TorchSharpAnchor.dll bench --threads 1 [--only tiny,small,medium,stream]
 //

@@ -29,7 +29,7 @@ static class RecurProtocol
     public static void Run(int threads, string only, bool quick, string charLmSizes)
     {
         if (quick) { targetS = 0.3; minReps = 3; }
-        var cl = (charLmSizes ?? "65,64,512,2,128,32").Split(',').Select(long.Parse).ToArray();
+        var cl = (charLmSizes ?? "65,64,256,2,128,32").Split(',').Select(long.Parse).ToArray();
         if (cl.Length != 6) throw new ArgumentException("--charlm takes vocab,embed,hidden,layers,seq,batch");
         var names = new List<string>();
         foreach (var s in Sizes) foreach (var c in Cells) foreach (var m in new[] { "train", "infer" }) names.Add($"{s.Size}-{c}-{m}");

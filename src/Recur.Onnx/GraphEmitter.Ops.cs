@@ -1,4 +1,5 @@
 using static Recur.Onnx.GraphBuilder;
+using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace Recur.Onnx;
 
@@ -96,6 +97,19 @@ internal sealed partial class GraphEmitter
                 break;
             case "Embedding":
                 result = new[] { _g.Node("Gather", new[] { X(0), X(1) }, Int("axis", 0)) };
+                break;
+            case "Greater" or "GreaterOrEqual" or "Less" or "LessOrEqual" or "Equal":
+                // Recur's masks are float 1/0: compare, then Cast the bool to float.
+                result = new[] { _g.Node("Cast", new[] { _g.Node(a.Op, new[] { X(0), _g.Scalar(SameFloat(a, b, 0)) }) }, Int("to", (int)DataType.Float)) };
+                break;
+            case "Where": // the float condition holds where it is non-zero: Cast to bool
+                result = new[] { _g.Node("Where", new[] { _g.Node("Cast", new[] { X(0) }, Int("to", (int)DataType.Bool)), X(1), X(2) }) };
+                break;
+            case "Cumsum":
+                result = new[] { _g.Node("CumSum", new[] { X(0), _g.Int64s(new long[] { SameInt(a, b, 0) }, scalar: true) }) };
+                break;
+            case "Gather":
+                result = new[] { _g.Node("GatherElements", new[] { X(0), X(1) }, Int("axis", SameInt(a, b, 0))) };
                 break;
             case "Recurrent":
                 result = Recurrent(k);

@@ -33,7 +33,7 @@ public static class OnnxExport
     public static OnnxModelInfo Save(Module model, OnnxSignature signature, string path, OnnxExportOptions? options = null)
     {
         var bytes = ToBytes(model, signature, out var info, options);
-        File.WriteAllBytes(path, bytes);
+        Recur.IO.AtomicFile.WriteAllBytes(path, bytes); // never a half-written model, see docs/SAVING.md
         return info;
     }
 

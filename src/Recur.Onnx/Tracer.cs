@@ -17,6 +17,9 @@ internal sealed class Tracer : IOpTracer
 
     public void Untraced(string autogradName, Tensor output) => UntracedOutputs.TryAdd(output, autogradName);
 
+    /// <summary>Most elements of one example input (64 MB of float32): fixed dims are feature sizes, not data.</summary>
+    internal const int MaxExampleElements = 1 << 24;
+
     /// <summary>One traced run: example inputs for (<paramref name="batch"/>, <paramref name="seq"/>), the forward, its outputs.</summary>
     public static (Tracer Trace, object[] Inputs, IReadOnlyList<Tensor> Outputs) Run(OnnxSignature signature, int batch, int seq, long seed)
     {
@@ -26,8 +29,15 @@ internal sealed class Tracer : IOpTracer
         {
             var spec = signature.Inputs[i];
             var shape = spec.Shape.Select(d => d.Symbol == "batch" ? batch : d.Symbol == "seq" ? seq : d.Size).ToArray();
+            // The example input is real memory: a huge fixed dim (found by fuzzing: [int.MaxValue] threw
+            // OutOfMemoryException, and the old product wrapped) is refused with the shape named. Shapes.Numel never wraps.
+            int count = Shapes.Numel(shape);
+            if (count > MaxExampleElements)
+                throw new ArgumentException(
+                    $"input '{BoundedText.Quote(spec.Name)}' of shape {Shapes.Format(shape)} needs an example of {count} elements to trace, more than {MaxExampleElements}; " +
+                    "give large axes as OnnxDim.Batch or OnnxDim.Seq");
             // Indices are zeros: always in range for an embedding; values don't change the traced graph.
-            inputs[i] = spec.IsIndices ? new IndexTensor(new long[shape.Aggregate(1, (a, b) => a * b)], shape) : Tensor.Randn(rng, shape);
+            inputs[i] = spec.IsIndices ? new IndexTensor(new long[count], shape) : Tensor.Randn(rng, shape);
         }
         var tracer = new Tracer();
         IReadOnlyList<Tensor> outputs;

@@ -164,7 +164,7 @@ public sealed class CharLmTrainer
             while (true)
             {
                 cancel.ThrowIfCancellationRequested();
-                bool calibrating = timed && (_total == 0 || _step - stepAtStart < CalibrationSteps);
+                bool calibrating = timed && _step - stepAtStart < CalibrationSteps;
                 if (timed && !calibrating)
                 {
                     double perStep = trainClock.Elapsed.TotalSeconds / Math.Max(1, _step - stepAtStart);
@@ -172,7 +172,7 @@ public sealed class CharLmTrainer
                     _total = _step + Math.Max(0, (int)(left / perStep));
                     schedule = LrSchedules.WarmupCosine(_o.LearningRate, _o.WarmupSteps, Math.Max(1, _total), _o.LearningRate * _o.MinLrFraction);
                 }
-                if (_step >= _total && !calibrating) break;
+                if (!calibrating && _step >= _total) break;
                 int segmentEnd = calibrating ? _step + CalibrationSteps - (_step - stepAtStart) : Math.Min(_total, NextEvalStep());
                 var loopOptions = new TrainerOptions
                 {
@@ -185,10 +185,12 @@ public sealed class CharLmTrainer
                     // The final validation pass must still fit in the budget.
                     TimeBudget = timed ? TimeSpan.FromSeconds(Math.Max(0, budget - clock.Elapsed.TotalSeconds - valEstimate - SafetySeconds)) : null,
                 };
+                int before = _step;
                 var r = new Trainer(Model.Parameters(), _optimizer, loopOptions)
                     .Run(_ => StepLoss(), calibrating ? null : Validate, OnProgress, _step, cancel);
+                bool moved = r.Steps > before;
                 _step = (int)r.Steps;
-                if (r.OutOfTime) break;
+                if (r.OutOfTime || !moved) break;
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)

@@ -44,6 +44,7 @@ public static class Shapes
     /// <summary>A copy of <paramref name="shape"/> after checking every dimension is non-negative.</summary>
     internal static int[] Checked(int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         foreach (int d in shape)
             if (d < 0) throw new ArgumentException($"negative dimension {d} in shape {Format(shape)}");
         return shape.AsSpan().ToArray();

@@ -5,25 +5,27 @@ namespace Recur;
 public sealed partial class Tensor
 {
     /// <summary>Mask (1 or 0) of x &gt; <paramref name="value"/>; no gradient.</summary>
-    public Tensor Gt(float value) => Mask(v => v > value);
+    public Tensor Gt(float value) => Mask("Greater", value, v => v > value);
 
     /// <summary>Mask (1 or 0) of x ≥ <paramref name="value"/>; no gradient.</summary>
-    public Tensor Ge(float value) => Mask(v => v >= value);
+    public Tensor Ge(float value) => Mask("GreaterOrEqual", value, v => v >= value);
 
     /// <summary>Mask (1 or 0) of x &lt; <paramref name="value"/>; no gradient.</summary>
-    public Tensor Lt(float value) => Mask(v => v < value);
+    public Tensor Lt(float value) => Mask("Less", value, v => v < value);
 
     /// <summary>Mask (1 or 0) of x ≤ <paramref name="value"/>; no gradient.</summary>
-    public Tensor Le(float value) => Mask(v => v <= value);
+    public Tensor Le(float value) => Mask("LessOrEqual", value, v => v <= value);
 
     /// <summary>Mask (1 or 0) of x = <paramref name="value"/>; no gradient.</summary>
-    public Tensor Eq(float value) => Mask(v => v == value);
+    public Tensor Eq(float value) => Mask("Equal", value, v => v == value);
 
-    private Tensor Mask(Func<float, bool> test)
+    // The trace records the comparison by its ONNX name, so an exported module keeps its masks.
+    private Tensor Mask(string op, float value, Func<float, bool> test)
     {
+        using var trace = Autograd.OpTrace.Enter();
         var result = new Tensor(_shape.AsSpan().ToArray());
         var src = ReadOnlySpan;
         for (int i = 0; i < src.Length; i++) result.Storage[i] = test(src[i]) ? 1f : 0f;
-        return result;
+        return trace.Done(op, result, new object[] { this }, value);
     }
 }

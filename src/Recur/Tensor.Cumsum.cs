@@ -14,6 +14,7 @@ public sealed partial class Tensor
         var (outer, size, inner) = Split(d);
         var result = new Tensor(_shape.AsSpan().ToArray());
         RunningSum(ReadOnlySpan, result.Storage, outer, size, inner, reverse: false);
+        using (var trace = Autograd.OpTrace.Enter()) trace.Done("Cumsum", result, new object[] { this }, d);
         return Record(result, "CumsumBackward0", new[] { this }, g =>
         {
             var gi = new float[Numel];

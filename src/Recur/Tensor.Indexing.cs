@@ -23,6 +23,7 @@ public sealed partial class Tensor
         var result = new Tensor(index.Shape.AsSpan().ToArray());
         var src = ReadOnlySpan;
         for (int j = 0; j < map.Length; j++) result.Storage[j] = src[map[j]];
+        using (var trace = Autograd.OpTrace.Enter()) trace.Done("Gather", result, new object[] { this, index }, d);
         return Record(result, "GatherBackward0", new[] { this }, g =>
         {
             var gi = new float[Numel];

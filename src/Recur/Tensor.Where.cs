@@ -15,10 +15,12 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
+        using var trace = Autograd.OpTrace.Enter();
         var shape = Shapes.Broadcast(Shapes.Broadcast(condition.Shape, a.Shape), b.Shape);
         float[] c = BroadcastTo(condition, shape), x = BroadcastTo(a, shape), y = BroadcastTo(b, shape);
         var result = new Tensor(shape);
         for (int i = 0; i < c.Length; i++) result.Storage[i] = c[i] != 0 ? x[i] : y[i];
+        trace.Done("Where", result, new object[] { condition, a, b });
         return Record(result, "WhereBackward0", new[] { a, b }, g =>
         {
             var tmp = new float[g.Length];

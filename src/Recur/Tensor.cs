@@ -99,6 +99,7 @@ public sealed partial class Tensor
     /// <summary>Wraps <paramref name="data"/> (no copy) with the given shape.</summary>
     public static Tensor FromArray(float[] data, params int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(data);
         shape = Shapes.Checked(shape);
         if (Shapes.Numel(shape) != data.Length)
             throw new ArgumentException($"shape {Shapes.Format(shape)} is invalid for input of size {data.Length}");

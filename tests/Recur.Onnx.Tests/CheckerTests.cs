@@ -28,6 +28,7 @@ public class CheckerTests
             Save("linear3d", new Linear(8, 3), new OnnxExportOptions { InputShape = new OnnxDim[] { OnnxDim.Batch, OnnxDim.Seq, 8 } });
             Save("embedding", new Embedding(30, 6));
             Save("sequential", new Sequential(new Linear(8, 16), new Tanh(), new Dropout(0.3f), new Linear(16, 3)));
+            Save("masked", new TracingTests.Masked(), new OnnxExportOptions { InputShape = new OnnxDim[] { 3, 4 } });
             Save("stateless", new TracingTests.Stateless(), new OnnxExportOptions { InputShape = new OnnxDim[] { OnnxDim.Seq, 3 } });
             Save("mixer", new TracingTests.Mixer(), new OnnxExportOptions { InputShape = new OnnxDim[] { OnnxDim.Seq, OnnxDim.Batch, 3 } });
             var vocab = Recur.Text.CharVocabulary.FromText("abc def");

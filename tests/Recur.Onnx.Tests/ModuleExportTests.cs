@@ -24,6 +24,7 @@ public class ModuleExportTests
         "GRU(5, 9, num_layers=3, bias=False)",
         "GRU(2, 4, bidirectional=True, batch_first=True)",
         "GRU(3, 6, num_layers=2, batch_first=True)",
+        "LSTM(16, 48, num_layers=2, batch_first=True, bidirectional=True)",
     };
 
     /// <summary>Builds a Recur module from PyTorch's constructor text (the configurations of the issue).</summary>

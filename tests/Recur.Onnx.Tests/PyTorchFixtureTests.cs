@@ -4,7 +4,7 @@ using Recur.Nn;
 namespace Recur.Onnx.Tests;
 
 /// <summary>
-/// PyTorch-trained weights (tools/gen_onnx_cases.py) loaded into Recur's module with LoadStateDict and exported:
+/// PyTorch-trained weights (tools/gen_onnx_cases.py) loaded into Recur's module with Module.Load and exported:
 /// ONNX Runtime on Recur's file must give PyTorch's outputs, and the same as ONNX Runtime on torch.onnx.export's
 /// file for the same weights (PyTorch can't export LSTM with proj_size; those cases compare with PyTorch only).
 /// </summary>
@@ -35,13 +35,7 @@ public class PyTorchFixtureTests
         using var doc = JsonDocument.Parse(File.ReadAllText(Fixture(name + ".json")));
         var root = doc.RootElement;
         var model = Build(root.GetProperty("module").GetString()!);
-        var state = new Dictionary<string, Tensor>();
-        foreach (var p in root.GetProperty("state").EnumerateObject())
-        {
-            var (data, shape) = Read(p.Value);
-            state[p.Name] = Tensor.FromArray(data, shape);
-        }
-        model.LoadStateDict(state);
+        model.Load(Fixture(name + ".safetensors"));   // PyTorch's state_dict, strict
         var recurFile = OnnxExport.ToBytes(model);
         string? torchName = root.GetProperty("torch_onnx").GetString();
         if (torchName is null) Assert.Contains("projections", root.GetProperty("torch_onnx_error").GetString());

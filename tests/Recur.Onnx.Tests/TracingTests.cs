@@ -86,6 +86,24 @@ public class TracingTests
         }
     }
 
+    /// <summary>Masks, where, cumsum and gather (an index tensor built inside the forward is a constant).</summary>
+    public sealed class Masked : Module
+    {
+        private readonly Linear _l = new(4, 4, rng: new Generator(5));
+
+        public Masked() => RegisterModule("l", _l);
+
+        /// <summary>x: [batch, 4] → [batch, 2].</summary>
+        public Tensor Forward(Tensor x)
+        {
+            var y = _l.Forward(x);
+            var kept = Tensor.Where(y.Gt(0f), y, y * 0.1f) + y.Le(-0.5f) - y.Eq(0f) + y.Ge(0.2f) * y.Lt(1f);
+            var running = kept.Cumsum(1);                                             // [batch, 4]
+            var pick = new IndexTensor(Enumerable.Repeat(new long[] { 3, 1 }, x.Size(0)).SelectMany(r => r).ToArray(), x.Size(0), 2);
+            return running.Gather(1, pick);
+        }
+    }
+
     private sealed class WithLoss : Module
     {
         private readonly Linear _l = new(3, 3);
@@ -147,6 +165,19 @@ public class TracingTests
             var want = m.Forward(x);
             Ort.AssertClose($"stateless seq={seq}", want.ToArray(), want.Shape, Ort.Run(bytes, Ort.Value.Of("input", x))["output"]);
         }
+    }
+
+    [Fact]
+    public void MasksWhereCumsumGatherMatch()
+    {
+        var m = new Masked();
+        var bytes = OnnxExport.ToBytes(m, new OnnxExportOptions { InputShape = new OnnxDim[] { 3, 4 } });
+        var x = Tensor.Randn(new Generator(14), 3, 4);
+        var want = m.Forward(x);
+        Ort.AssertClose("masked", want.ToArray(), want.Shape, Ort.Run(bytes, Ort.Value.Of("input", x))["output"]);
+        // With a free batch the gather index (built from the batch size) would be frozen into the file: refused.
+        var e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(m, new OnnxExportOptions { InputShape = new OnnxDim[] { OnnxDim.Batch, 4 } }));
+        Assert.Contains("index tensor", e.Message);
     }
 
     [Fact]

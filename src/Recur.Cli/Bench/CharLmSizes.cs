@@ -7,8 +7,15 @@ namespace Recur.Cli.Bench;
 /// </summary>
 internal sealed record CharLmSizes(int Vocab, int Embed, int Hidden, int Layers, int Seq, int Batch)
 {
-    /// <summary>The char-LM defaults on tinyshakespeare (65 characters).</summary>
-    public static CharLmSizes Default { get; } = new(65, 64, 512, 2, 128, 32);
+    /// <summary>
+    /// The sizes <c>recur charlm train</c> uses by default (<see cref="Recur.Text.CharLmTrainOptions"/>, the one place
+    /// they are set) on tinyshakespeare's 65 characters.
+    /// </summary>
+    public static CharLmSizes Default { get; } = FromOptions(new Recur.Text.CharLmTrainOptions(), vocab: 65);
+
+    /// <summary>The benchmark sizes of a char-LM training configuration.</summary>
+    public static CharLmSizes FromOptions(Recur.Text.CharLmTrainOptions o, int vocab) =>
+        new(vocab, o.EmbeddingDim, o.HiddenSize, o.NumLayers, o.SeqLen, o.BatchSize);
 
     /// <summary>"vocab,embed,hidden,layers,seq,batch", as the PyTorch and libtorch sides read it.</summary>
     public string Argument => $"{Vocab},{Embed},{Hidden},{Layers},{Seq},{Batch}";

@@ -10,6 +10,7 @@ internal static class LibTorchComparison
 {
     const string Dll = "bin/Release/net10.0/linux-x64/TorchSharpAnchor.dll";
 
+    /// <summary>Builds bench/LibTorch if it is missing or stale, then runs it on the same workloads and threads.</summary>
     public static Comparison Run(string projectDir, int threads, string? only, bool quick, CharLmSizes charLm)
     {
         var csproj = Path.Combine(projectDir, "TorchSharpAnchor.csproj");

@@ -5,6 +5,7 @@ namespace Recur.Cli.Bench;
 /// <summary>Runs bench/pytorch_bench.py (Debian's torch via /usr/bin/python3) and reads its last stdout line.</summary>
 internal static class PyTorchComparison
 {
+    /// <summary>Runs <paramref name="script"/> on the same workloads and threads; throws with advice when PyTorch is missing.</summary>
     public static Comparison Run(string script, int threads, string? only, bool quick, CharLmSizes charLm, string python = "/usr/bin/python3")
     {
         if (!File.Exists(script))

@@ -1,6 +1,7 @@
 using Recur.Cli.Sine;
 using Recur.Kernels;
 using Recur.Nn;
+using Recur.Text;
 
 namespace Recur.Cli.Bench;
 
@@ -92,41 +93,33 @@ internal static class Workloads
     }
 
     /// <summary>
-    /// Embedding + LSTM (batch_first) + Linear head, cross-entropy over a [batch, seq] window of tokens,
-    /// forward + backward (no optimizer), as bench/pytorch_bench.py and bench/LibTorch build it.
+    /// The char-LM (<see cref="CharLm"/>: embedding, LSTM batch_first, linear head; no dropout), cross-entropy over a
+    /// [batch, seq] window of tokens, forward + backward (no optimizer), as bench/pytorch_bench.py and bench/LibTorch
+    /// build it.
     /// </summary>
     private static Action CharLmTrainCall(CharLmSizes s)
     {
-        var rng = new Generator(0);
-        var emb = new Embedding(s.Vocab, s.Embed, rng: rng);
-        var lstm = new Lstm(s.Embed, s.Hidden, s.Layers, batchFirst: true, rng: rng);
-        var head = new Linear(s.Hidden, s.Vocab, rng: rng);
+        var model = new CharLm(new CharLmConfig(s.Vocab, s.Embed, s.Hidden, s.Layers), new Generator(0));
         var random = new Random(0);
         long[] Tokens() => Enumerable.Range(0, s.Batch * s.Seq).Select(_ => (long)random.Next(s.Vocab)).ToArray();
         var x = new IndexTensor(Tokens(), s.Batch, s.Seq);
         var y = new IndexTensor(Tokens(), s.Batch * s.Seq);
         return () =>
         {
-            emb.ZeroGrad();
-            lstm.ZeroGrad();
-            head.ZeroGrad();
-            var (hs, _) = lstm.Forward(emb.Forward(x));                    // [batch, seq, hidden]
-            var logits = head.Forward(hs).Reshape(s.Batch * s.Seq, s.Vocab);
-            Functional.CrossEntropy(logits, y).Backward();
+            model.ZeroGrad();
+            var (logits, _) = model.Forward(x);                              // [batch, seq, vocab]
+            Functional.CrossEntropy(logits.Reshape(s.Batch * s.Seq, s.Vocab), y).Backward();
         };
     }
 
     /// <summary>Greedy sampling, one token per call at batch 1: embedding row → streaming LSTM step → head → argmax.</summary>
     private static Action CharLmSampleCall(CharLmSizes s)
     {
-        var rng = new Generator(0);
-        var emb = new Embedding(s.Vocab, s.Embed, rng: rng);
-        var lstm = new Lstm(s.Embed, s.Hidden, s.Layers, batchFirst: true, rng: rng);
-        var head = new Linear(s.Hidden, s.Vocab, rng: rng);
-        var stream = new StreamingRnn(lstm);
-        var table = emb.Weight.ToArray();
-        var w = head.Weight.ToArray();
-        var b = head.Bias!.ToArray();
+        var model = new CharLm(new CharLmConfig(s.Vocab, s.Embed, s.Hidden, s.Layers), new Generator(0));
+        var stream = new StreamingRnn(model.Lstm);
+        var table = model.Embedding.Weight.ToArray();
+        var w = model.Head.Weight.ToArray();
+        var b = model.Head.Bias!.ToArray();
         var h = new float[s.Hidden];
         var logits = new float[s.Vocab];
         int token = 0;

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Recur.Cli.Commands;
 
 /// <summary><c>recur charlm train|sample</c>: a character-level language model (embedding + LSTM + linear head) on any text.</summary>
-public static class CharLmCommand
+internal static class CharLmCommand
 {
     /// <summary>The command with its two subcommands.</summary>
     public static Command Create()
@@ -210,12 +210,18 @@ public static class CharLmCommand
             // Validate before printing anything, so a bad prompt gives only the error.
             m.Vocabulary.Encode(p, "the prompt");
             stdout.Write(p);
-            sampler.Generate(p, r.GetValue(length), r.GetValue(temperature), r.GetValue(topK), new Generator(r.GetValue(seed)), s =>
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            int n = r.GetValue(length);
+            sampler.Generate(p, n, r.GetValue(temperature), r.GetValue(topK), new Generator(r.GetValue(seed)), s =>
             {
                 stdout.Write(s);
                 stdout.Flush();
             });
+            double seconds = clock.Elapsed.TotalSeconds;
             stdout.WriteLine();
+            // The cost goes to stderr, so that stdout is exactly the text.
+            Console.Error.WriteLine($"({n} characters after a {p.EnumerateRunes().Count()}-character prompt in {seconds:0.000} s: " +
+                                    $"{(sampler.Steps / Math.Max(seconds, 1e-9)).ToString("N0", CultureInfo.InvariantCulture)} steps/s, console output included)");
             return 0;
         }));
         return cmd;

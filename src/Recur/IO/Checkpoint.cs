@@ -103,10 +103,17 @@ public static class Checkpoint
         // The model: every tensor outside the optimizer's prefix.
         var modelState = new Dictionary<string, Tensor>();
         var optimizerTensors = new List<NamedTensorData>();
-        foreach (var t in file.Tensors)
+        try
         {
-            if (t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)) optimizerTensors.Add(t);
-            else modelState[t.Name] = Tensor.FromArray(t.Data, t.Shape);
+            foreach (var t in file.Tensors)
+            {
+                if (t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)) optimizerTensors.Add(t);
+                else modelState[t.Name] = Tensor.FromArray(t.Data, t.Shape);
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw Bad("model tensors: " + e.Message);
         }
         if (model.CheckStateDict(modelState, strict: true) is string error) throw Bad(error);
 
@@ -148,6 +155,11 @@ public static class Checkpoint
         {
             throw Bad("optimizer state: " + e.Message);
         }
+        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(JsonDocument).Assembly)
+        {
+            // A \u escape that decodes to a lone UTF-16 surrogate: JsonElement.GetString refuses it (found by fuzzing).
+            throw Bad($"'{OptimizerKey}' has a JSON string that is not valid UTF-16 ({e.Message})");
+        }
 
         Action applyScheduler = () => { };
         if (scheduler != null)
@@ -160,6 +172,10 @@ public static class Checkpoint
             catch (ArgumentException e)
             {
                 throw Bad("scheduler state: " + e.Message);
+            }
+            catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(JsonDocument).Assembly)
+            {
+                throw Bad($"'{SchedulerKey}' has a JSON string that is not valid UTF-16 ({e.Message})");
             }
         }
 

@@ -226,14 +226,21 @@ public abstract class RnnBase : Module
         int D = NumDirections;
         var hs = new List<Tensor>(NumLayers);
         var cs = new List<Tensor>(NumLayers);
+        // Without autograd the rows passed between layers are read once, by the next layer: they live in pooled
+        // buffers, handed back as soon as that layer has run, so inference allocates only what it returns.
+        bool pool = !GradMode.IsEnabled;
+        Tensor? pooled = null;
         for (int layer = 0; layer < NumLayers; layer++)
         {
             var h0 = hx?.Narrow(0, layer * D, D);
             var c0 = cx?.Narrow(0, layer * D, D);
-            var (rows, hN, cN) = RecurrentLayer.Forward(Cell, x, batchSizes, h0, c0, _weights[layer], HiddenSize);
+            bool last = layer == NumLayers - 1;
+            var (rows, hN, cN) = RecurrentLayer.Forward(Cell, x, batchSizes, h0, c0, _weights[layer], HiddenSize, pooledOutput: pool && !last);
+            if (pooled != null) RecurrentLayer.ReturnPooled(pooled);
+            pooled = pool && !last ? rows : null;
             hs.Add(hN);
             if (cN != null) cs.Add(cN);
-            x = layer < NumLayers - 1 ? Functional.Dropout(rows, DropoutP, Training, _rng) : rows;
+            x = !last ? Functional.Dropout(rows, DropoutP, Training, _rng) : rows;
         }
         var h = hs.Count == 1 ? hs[0] : Tensor.Cat(hs, 0);
         var c = cs.Count == 0 ? null : cs.Count == 1 ? cs[0] : Tensor.Cat(cs, 0);

@@ -54,7 +54,8 @@ public class Adam : Optimizer
         return new() { ["lr"] = lr, ["betas"] = new[] { b1, b2 }, ["eps"] = eps, ["weight_decay"] = weightDecay, ["amsgrad"] = amsgrad, ["maximize"] = maximize };
     }
 
-    private protected override void ValidateGroup(IReadOnlyDictionary<string, object> o)
+    /// <inheritdoc/>
+    protected override void ValidateGroup(IReadOnlyDictionary<string, object> o)
     {
         CheckLearningRate(o);
         var betas = (double[])o["betas"];
@@ -64,14 +65,17 @@ public class Adam : Optimizer
         CheckNonNegative("weight_decay", (double)o["weight_decay"]);
     }
 
-    private protected override IReadOnlyCollection<string> BufferNames => Buffers;
+    /// <inheritdoc/>
+    protected override IReadOnlyCollection<string> BufferNames => Buffers;
 
-    private protected override bool CountsSteps => true;
+    /// <inheritdoc/>
+    protected override bool CountsSteps => true;
 
     /// <summary>Steps taken for parameter <paramref name="index"/> (PyTorch's <c>state['step']</c>).</summary>
     public int StepCount(int index) => Steps(index);
 
-    private protected override void Update(ParamGroup group, int index, Span<float> p, ReadOnlySpan<float> grad)
+    /// <inheritdoc/>
+    protected override void Update(ParamGroup group, int index, Span<float> p, ReadOnlySpan<float> grad)
     {
         int t = NextStep(index);
         var m = Buffer(index, "exp_avg");

@@ -18,10 +18,18 @@ public abstract class Optimizer
     private readonly int[] _steps;
     private readonly Dictionary<string, float[]>?[] _state;
 
-    /// <summary>One group holding <paramref name="groups"/>' parameters; options not set in a group come from <paramref name="defaults"/>.</summary>
-    private protected Optimizer(IEnumerable<ParamGroup> groups, IReadOnlyDictionary<string, object> defaults)
+    /// <summary>
+    /// An optimizer over <paramref name="groups"/>; options a group does not set come from <paramref name="defaults"/>
+    /// (PyTorch's keys; their values' types — double, bool, double[] — are the options' types), which also lists
+    /// every option the optimizer has.
+    /// </summary>
+    protected Optimizer(IEnumerable<ParamGroup> groups, IReadOnlyDictionary<string, object> defaults)
     {
         ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(defaults);
+        foreach (var (key, value) in defaults)
+            if (value is not (double or bool or double[] { Length: 2 }))
+                throw new ArgumentException($"default option '{key}' is a {value?.GetType().Name ?? "null"}; options are double, bool or double[2]");
         _groups = groups.ToArray();
         if (_groups.Length == 0) throw new ArgumentException("optimizer got an empty parameter list");
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
@@ -83,16 +91,16 @@ public abstract class Optimizer
     }
 
     /// <summary>Updates parameter <paramref name="index"/> of <paramref name="group"/> in place from its gradient (left unmodified).</summary>
-    private protected abstract void Update(ParamGroup group, int index, Span<float> param, ReadOnlySpan<float> grad);
+    protected abstract void Update(ParamGroup group, int index, Span<float> param, ReadOnlySpan<float> grad);
 
     /// <summary>Checks one group's complete options; throws <see cref="ArgumentException"/> with PyTorch's message.</summary>
-    private protected abstract void ValidateGroup(IReadOnlyDictionary<string, object> options);
+    protected abstract void ValidateGroup(IReadOnlyDictionary<string, object> options);
 
     /// <summary>Names of the per-parameter buffers this optimizer may keep (besides <c>step</c>).</summary>
-    private protected abstract IReadOnlyCollection<string> BufferNames { get; }
+    protected abstract IReadOnlyCollection<string> BufferNames { get; }
 
     /// <summary>Whether the per-parameter state has a <c>step</c> count (Adam, RMSprop; not SGD).</summary>
-    private protected abstract bool CountsSteps { get; }
+    protected abstract bool CountsSteps { get; }
 
     /// <summary>Clears every parameter's gradient (set to null, PyTorch's default since 2.0).</summary>
     public void ZeroGrad()
@@ -101,17 +109,17 @@ public abstract class Optimizer
     }
 
     /// <summary>Increments and returns parameter <paramref name="index"/>'s step count (PyTorch's <c>state['step'] += 1</c>).</summary>
-    private protected int NextStep(int index)
+    protected int NextStep(int index)
     {
         _state[index] ??= new Dictionary<string, float[]>();
         return ++_steps[index];
     }
 
     /// <summary>Steps taken for parameter <paramref name="index"/> (PyTorch's <c>state['step']</c>).</summary>
-    private protected int Steps(int index) => _steps[index];
+    protected int Steps(int index) => _steps[index];
 
     /// <summary>Per-parameter buffer <paramref name="name"/>, created zeroed on first use.</summary>
-    private protected float[] Buffer(int index, string name)
+    protected float[] Buffer(int index, string name)
     {
         var state = _state[index] ??= new Dictionary<string, float[]>();
         if (!state.TryGetValue(name, out var buffer))
@@ -120,7 +128,7 @@ public abstract class Optimizer
     }
 
     /// <summary>Whether parameter <paramref name="index"/> already has buffer <paramref name="name"/>.</summary>
-    private protected bool HasBuffer(int index, string name) => _state[index]?.ContainsKey(name) == true;
+    protected bool HasBuffer(int index, string name) => _state[index]?.ContainsKey(name) == true;
 
     /// <summary>
     /// A copy of the state in PyTorch's layout: <c>state</c> by parameter index (only parameters that have been
@@ -190,7 +198,7 @@ public abstract class Optimizer
             {
                 if (key == "params") continue;
                 if (!own.Options.TryGetValue(key, out var current))
-                    throw new ArgumentException($"parameter group {gi} has option '{key}', which {GetType().Name} does not have");
+                    throw new ArgumentException($"parameter group {gi} has option '{Cut(key)}', which {GetType().Name} does not have");
                 o[key] = value switch
                 {
                     double d when current is double => d,
@@ -231,7 +239,7 @@ public abstract class Optimizer
                         throw new ArgumentException($"state {id} '{name}' has shape {Shapes.Format(t.Shape)}, but its parameter has shape {Shapes.Format(Params[i].Shape)}");
                     buffers[name] = t.ToArray();
                 }
-                else throw new ArgumentException($"state {id} has '{name}', which {GetType().Name} does not keep");
+                else throw new ArgumentException($"state {id} has '{Cut(name)}', which {GetType().Name} does not keep");
             }
             if (CountsSteps && !entry.ContainsKey("step"))
                 throw new ArgumentException($"state {id} has no 'step'");
@@ -247,14 +255,17 @@ public abstract class Optimizer
         };
     }
 
+    // A name from a file, cut for an error message.
+    private static string Cut(string s) => s.Length > 80 ? s[..80] + "…" : s;
+
     /// <summary>Throws PyTorch's message unless <paramref name="value"/> is a non-negative number.</summary>
-    private protected static void CheckNonNegative(string name, double value)
+    protected static void CheckNonNegative(string name, double value)
     {
         if (value < 0 || double.IsNaN(value)) throw new ArgumentException($"Invalid {name} value: {value}");
     }
 
     /// <summary>Checks the learning rate, as every optimizer does.</summary>
-    private protected static void CheckLearningRate(IReadOnlyDictionary<string, object> o)
+    protected static void CheckLearningRate(IReadOnlyDictionary<string, object> o)
     {
         double lr = (double)o["lr"];
         if (lr < 0 || double.IsNaN(lr)) throw new ArgumentException($"Invalid learning rate: {lr}");

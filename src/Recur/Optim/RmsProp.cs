@@ -46,7 +46,8 @@ public sealed class RmsProp : Optimizer
         Maximize = maximize;
     }
 
-    private protected override void ValidateGroup(IReadOnlyDictionary<string, object> o)
+    /// <inheritdoc/>
+    protected override void ValidateGroup(IReadOnlyDictionary<string, object> o)
     {
         CheckLearningRate(o);
         CheckNonNegative("alpha", (double)o["alpha"]);
@@ -55,11 +56,14 @@ public sealed class RmsProp : Optimizer
         CheckNonNegative("weight_decay", (double)o["weight_decay"]);
     }
 
-    private protected override IReadOnlyCollection<string> BufferNames => Buffers;
+    /// <inheritdoc/>
+    protected override IReadOnlyCollection<string> BufferNames => Buffers;
 
-    private protected override bool CountsSteps => true;
+    /// <inheritdoc/>
+    protected override bool CountsSteps => true;
 
-    private protected override void Update(ParamGroup group, int index, Span<float> p, ReadOnlySpan<float> grad)
+    /// <inheritdoc/>
+    protected override void Update(ParamGroup group, int index, Span<float> p, ReadOnlySpan<float> grad)
     {
         NextStep(index);
         double alphaD = group.Double("alpha"), momentum = group.Double("momentum");

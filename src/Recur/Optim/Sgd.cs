@@ -44,7 +44,8 @@ public sealed class Sgd : Optimizer
         Maximize = maximize;
     }
 
-    private protected override void ValidateGroup(IReadOnlyDictionary<string, object> o)
+    /// <inheritdoc/>
+    protected override void ValidateGroup(IReadOnlyDictionary<string, object> o)
     {
         CheckLearningRate(o);
         double momentum = (double)o["momentum"];
@@ -54,11 +55,14 @@ public sealed class Sgd : Optimizer
             throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
     }
 
-    private protected override IReadOnlyCollection<string> BufferNames => Buffers;
+    /// <inheritdoc/>
+    protected override IReadOnlyCollection<string> BufferNames => Buffers;
 
-    private protected override bool CountsSteps => false;
+    /// <inheritdoc/>
+    protected override bool CountsSteps => false;
 
-    private protected override void Update(ParamGroup group, int index, Span<float> p, ReadOnlySpan<float> grad)
+    /// <inheritdoc/>
+    protected override void Update(ParamGroup group, int index, Span<float> p, ReadOnlySpan<float> grad)
     {
         double momentum = group.Double("momentum");
         float wd = (float)group.Double("weight_decay"), mu = (float)momentum, keep = (float)(1 - group.Double("dampening"));

@@ -3,16 +3,19 @@ using CsCheck;
 namespace Recur.Tests.Fuzz;
 
 /// <summary>
-/// How much each fuzz target runs. CI: <see cref="DefaultIterations"/> inputs from a fixed seed, so a run is
-/// reproducible. Long runs (docs/RELIABILITY.md): <c>RECUR_FUZZ_ITER=1000000</c> and optionally
-/// <c>RECUR_FUZZ_SEED=&lt;CsCheck seed&gt;</c>; CsCheck prints the seed of any failing input after shrinking it.
+/// How each fuzz target runs. Input i is generated from its own CsCheck <see cref="PCG"/>, seeded from a master
+/// PCG with a fixed seed, so every run of the CI budget (<see cref="DefaultIterations"/> inputs) sees the same inputs.
+/// (CsCheck's own <c>Sample</c> fixes only the first input's seed, then draws fresh ones.) When an input fails,
+/// CsCheck's <c>Sample</c> starts from that input's seed and shrinks it; its exception shows the smallest failing input
+/// and a seed that replays it. Long runs (docs/RELIABILITY.md): <c>RECUR_FUZZ_ITER=1000000</c>, and another
+/// <c>RECUR_FUZZ_SEED=&lt;integer&gt;</c> for fresh inputs.
 /// </summary>
 internal static class FuzzBudget
 {
     public const int DefaultIterations = 3000;
 
-    /// <summary>A CsCheck seed (its PCG state, printed form); every CI run replays the same inputs.</summary>
-    public const string DefaultSeed = "1xn1HwIbwfUS";
+    /// <summary>The master seed of CI runs.</summary>
+    public const ulong DefaultSeed = 20261203;
 
     /// <summary>An input that takes longer than this is reported as a hang (a guard, not a timing test).</summary>
     public static readonly TimeSpan HangLimit = TimeSpan.FromSeconds(10);
@@ -20,15 +23,40 @@ internal static class FuzzBudget
     public static long Iterations =>
         long.TryParse(Environment.GetEnvironmentVariable("RECUR_FUZZ_ITER"), out long n) && n > 0 ? n : DefaultIterations;
 
-    public static string Seed => Environment.GetEnvironmentVariable("RECUR_FUZZ_SEED") is { Length: > 0 } s ? s : DefaultSeed;
+    public static ulong Seed =>
+        ulong.TryParse(Environment.GetEnvironmentVariable("RECUR_FUZZ_SEED"), out ulong s) ? s : DefaultSeed;
 
-    /// <summary>Runs <paramref name="property"/> on <see cref="Iterations"/> inputs of <paramref name="gen"/>, on one thread
-    /// (allocation is measured per thread, and a fixed seed then means a fixed sequence), and reports the count.</summary>
-    public static void Run<T>(Gen<T> gen, Action<T> property, Action<string> log, Func<T, string>? print = null)
+    /// <summary>
+    /// Runs <paramref name="property"/> on <see cref="Iterations"/> inputs of <paramref name="gen"/> on this thread
+    /// (allocation is measured per thread), logging the count; a failure is shrunk by CsCheck and rethrown.
+    /// </summary>
+    public static void Run<T>(Gen<T> gen, Action<T> property, Action<string> log, Func<T, string>? print = null, long? iterations = null)
     {
-        long n = Iterations;
-        gen.Sample(property, writeLine: log, seed: Seed, iter: n, threads: 1, print: print);
-        log($"{n} inputs passed (seed {Seed})");
+        long n = iterations ?? Iterations;
+        ulong seed = Seed;
+        // Long runs: RECUR_FUZZ_PROGRESS=<file> gets a line every 10 000 inputs, so a run stopped early still has a count.
+        string? progress = Environment.GetEnvironmentVariable("RECUR_FUZZ_PROGRESS");
+        var master = new PCG(7, seed);
+        for (long i = 0; i < n; i++)
+        {
+            var pcg = new PCG(7, master.Next64());
+            string replay = pcg.ToString();
+            var input = gen.Generate(pcg, null!, out _);
+            try
+            {
+                property(input);
+            }
+            catch (Exception e)
+            {
+                log($"input {i} of master seed {seed} failed (CsCheck seed {replay}): {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+                if (progress != null) File.AppendAllText(progress, $"{DateTime.UtcNow:u} input {i} FAILED (seed {replay}): {e.GetType().Name}\n");
+                gen.Sample(property, writeLine: log, seed: replay, iter: 2000, threads: 1, print: print); // shrinks and throws
+                throw;
+            }
+            if (progress != null && (i + 1) % 10_000 == 0)
+                File.AppendAllText(progress, $"{DateTime.UtcNow:u} {typeof(T).DeclaringType?.Name ?? typeof(T).Name}: {i + 1} inputs passed (master seed {seed})\n");
+        }
+        log($"{n} inputs passed (master seed {seed})");
     }
 
     /// <summary>Input bytes shown in a failure report: a bounded escaped prefix and the length.</summary>

@@ -25,31 +25,16 @@ public class SafetensorsFuzz(ITestOutputHelper output)
     private static readonly string[] Names = ["w", "bias", "weight_ih_l0", "a.b", "", "é", "\U0001F600", "__metadata__x", "x\"y", "t\\n", "\u0001"];
     private static readonly string[] Dtypes = ["F32", "F16", "BF16", "F64"];
 
-    private static readonly byte[][] Tokens = new[]
-    {
-        "\"\\ud800\"", "\"\\udc00x\"", "\\ud83d\\ude00", "\\u0000", "-1", "-0", "1e3", "2.5", "18446744073709551616", "18446744073709551615",
-        "9223372036854775807", "4294967296", "2147483648", "[", "]", "{", "}", ",", ":", "\"", "\\", "null", "true", "\"__metadata__\"",
-        "\"dtype\"", "\"shape\"", "\"data_offsets\"", "\"F16\"", "\"I64\"", "\"BOOL\"", " ", "\n", "\t", "[0,0]", "[0]", "[]", "{}",
-        new string('a', 300), new string('[', 70), "{\"a\":", "\"x\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},",
-    }.Select(Encoding.UTF8.GetBytes).Concat(new byte[][] { [0], [0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xef, 0xbb, 0xbf], [0xf4, 0x90, 0x80, 0x80] }).ToArray();
-
-    private static readonly byte[] Special = "{}[]\":,\\ 0-e.\n"u8.ToArray();
-
-    private static readonly ulong[] Lengths = [0, 1, 2, 7, 8, 0x7fffffff, 0x80000000, 100_000_001, ulong.MaxValue, long.MaxValue];
-
     private sealed record Tensor(int Name, int Dtype, int[] Dims);
-    private sealed record Mutation(int Kind, int At, int Value, int Length);
-    private sealed record Input(Tensor[] Tensors, (int Key, int Value)[] Metadata, bool Spaced, int Pad, Mutation[] Mutations)
+    private sealed record Input(Tensor[] Tensors, (int Key, int Value)[] Metadata, bool Spaced, int Pad, FuzzMutations.Mutation[] Mutations)
     {
-        public byte[] Bytes() => Mutate(Render(this), Mutations);
+        public byte[] Bytes() => FuzzMutations.Apply(Render(this), Mutations);
     }
 
     private static readonly Gen<Tensor> TensorGen = Gen.Select(Gen.Int[0, Names.Length - 1], Gen.Int[0, Dtypes.Length - 1],
         Gen.Int[0, 4].Array[0, 4], (n, d, dims) => new Tensor(n, d, dims));
-    private static readonly Gen<Mutation> MutationGen = Gen.Select(Gen.Int[0, 8], Gen.Int[0, int.MaxValue], Gen.Int[0, 255], Gen.Int[1, 16],
-        (k, a, v, l) => new Mutation(k, a, v, l));
     private static readonly Gen<Input> InputGen = Gen.Select(TensorGen.Array[0, 5], Gen.Select(Gen.Int[0, Names.Length - 1], Gen.Int[0, Names.Length - 1]).Array[0, 3],
-        Gen.Bool, Gen.Int[0, 9], MutationGen.Array[0, 5], (t, m, s, p, mu) => new Input(t, m, s, p, mu));
+        Gen.Bool, Gen.Int[0, 9], FuzzMutations.Gen1.Array[0, 5], (t, m, s, p, mu) => new Input(t, m, s, p, mu));
 
     // A file as a foreign writer might lay it out: tensors in the given order, contiguous data, optional spaces and padding.
     private static byte[] Render(Input input)
@@ -79,39 +64,31 @@ public class SafetensorsFuzz(ITestOutputHelper output)
         return file;
     }
 
-    private static string Str(string s) => System.Text.Json.JsonSerializer.Serialize(s);
-
-    private static byte[] Mutate(byte[] file, Mutation[] mutations)
+    /// <summary>A file as <see cref="Safetensors.Save"/> lays it out, built in memory (no temporary file, no fsync).</summary>
+    internal static byte[] Bytes(IReadOnlyList<NamedTensorData> tensors, IReadOnlyDictionary<string, string> metadata)
     {
-        var bytes = new List<byte>(file);
-        foreach (var m in mutations)
+        var ordered = tensors.OrderBy(t => t.Name, Comparer<string>.Create(SafetensorsHeader.CompareUtf8)).ToList();
+        var layout = new List<(string, int[], long, long)>();
+        long offset = 0;
+        foreach (var t in ordered)
         {
-            int at = bytes.Count == 0 ? 0 : m.At % (bytes.Count + 1);
-            int inside = Math.Min(at, Math.Max(bytes.Count - 1, 0));
-            switch (m.Kind)
-            {
-                case 0 when bytes.Count > 0: bytes[inside] ^= (byte)Math.Max(m.Value, 1); break;
-                case 1 when bytes.Count > 0: bytes[inside] = Special[m.Value % Special.Length]; break;
-                case 2: bytes.InsertRange(at, Tokens[m.Value % Tokens.Length]); break;
-                case 3: bytes.RemoveRange(at, Math.Min(m.Length, bytes.Count - at)); break;
-                case 4: bytes.RemoveRange(at, bytes.Count - at); break;
-                case 5 when bytes.Count >= 8:
-                    ulong length = m.Value % 2 == 0 ? Lengths[m.Value / 2 % Lengths.Length]
-                        : (ulong)Math.Max(0L, (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.Take(8).ToArray()) + (m.Length - 8));
-                    var prefix = new byte[8];
-                    BinaryPrimitives.WriteUInt64LittleEndian(prefix, length);
-                    for (int i = 0; i < 8; i++) bytes[i] = prefix[i];
-                    break;
-                case 6: bytes.InsertRange(at, bytes.Skip(inside).Take(m.Length * 4).ToArray()); break;
-                case 7: bytes.AddRange(Enumerable.Repeat((byte)m.Value, m.Length)); break;
-                case 8 when bytes.Count > 8: // a hostile token in the header, where it matters most
-                    int headerEnd = (int)Math.Min((ulong)bytes.Count, 8 + Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(bytes.Take(8).ToArray()), (ulong)bytes.Count));
-                    bytes.InsertRange(8 + m.At % Math.Max(headerEnd - 8, 1), Tokens[m.Value % Tokens.Length]);
-                    break;
-            }
+            layout.Add((t.Name, t.Shape, offset, offset + 4L * t.Data.Length));
+            offset += 4L * t.Data.Length;
         }
-        return bytes.ToArray();
+        byte[] header = SafetensorsHeader.Write(layout, metadata);
+        var file = new byte[8 + header.Length + offset];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)header.Length);
+        header.CopyTo(file, 8);
+        int at = 8 + header.Length;
+        foreach (var t in ordered)
+        {
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Data.AsSpan()).CopyTo(file.AsSpan(at));
+            at += 4 * t.Data.Length;
+        }
+        return file;
     }
+
+    private static string Str(string s) => System.Text.Json.JsonSerializer.Serialize(s);
 
     /// <summary>The property on one file; returns whether it loaded.</summary>
     internal static bool Check(byte[] bytes, string roundTripDir)

@@ -2,12 +2,15 @@ using Recur.Nn;
 
 namespace Recur.Tests.Hostile;
 
-/// <summary>Changes <see cref="LayerLimits.MaxParameterBytes"/>, a process-wide setting: never in parallel with other tests.</summary>
-[CollectionDefinition(nameof(LayerLimitsCollection), DisableParallelization = true)]
-public class LayerLimitsCollection;
+/// <summary>
+/// Tests that change process-wide settings (<see cref="LayerLimits.MaxParameterBytes"/>, <c>KernelOptions.MaxThreads</c>,
+/// <see cref="Generator.Default"/>) or measure the whole heap: they never run in parallel with other tests.
+/// </summary>
+[CollectionDefinition(nameof(SerialCollection), DisableParallelization = true)]
+public class SerialCollection;
 
 /// <summary>Issue 14: <c>new Lstm(8, 23000)</c> tried to allocate 8.5 GB, <c>new Linear(40000, 50000)</c> 8 GB.</summary>
-[Collection(nameof(LayerLimitsCollection))]
+[Collection(nameof(SerialCollection))]
 public class LayerSizeTests
 {
     private static string Refused(Func<object> build)

@@ -32,6 +32,15 @@ public class TensorSizeTests
         Assert.Contains("negative dimension -1", Assert.Throws<ArgumentException>(() => Shapes.Numel([2, -1])).Message);
 
     [Fact]
+    public void NegativeOrNullSizesAreArgumentExceptions()
+    {
+        Assert.Contains("negative dimension -1", Assert.Throws<ArgumentException>(() => Tensor.Arange(-1)).Message); // was OverflowException
+        Assert.Contains("negative dimension -3", Assert.Throws<ArgumentException>(() => Tensor.Linspace(0, 1, -3)).Message);
+        Assert.Throws<ArgumentNullException>(() => Tensor.Zeros(null!));
+        Assert.Throws<ArgumentNullException>(() => Tensor.FromArray(null!, 2));
+    }
+
+    [Fact]
     public void FromArrayOfAnOverflowingShapeIsRefused() =>
         TooMany(() => Tensor.FromArray(new float[4], 65536, 65536, 65536, 65536));
 

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Recur.IO;
 using Recur.PersistCheck;
+using Xunit.Abstractions;
 
 namespace Recur.Tests.IO;
 
-public sealed class AtomicFileTests : IDisposable
+public sealed class AtomicFileTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("recur-atomic-").FullName;
 
@@ -81,5 +82,6 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal(last + 1, SaveLoop.Verify(path));
         // A save is a 4 MB write and two fsyncs back to back, so kills land inside one: the test did exercise a torn save.
         Assert.True(landedInWrite >= 1, $"none of {runs} kills interrupted a save");
+        output.WriteLine($"{runs} kills, {landedInWrite} inside a save; every file complete, versions 0..{last + 1}, no temp left");
     }
 }

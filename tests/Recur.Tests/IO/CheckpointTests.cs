@@ -134,6 +134,90 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_ModuleDict_of_several_models_with_parameter_groups_round_trips()
+    {
+        ModuleDict Build(out Adam opt, out Lstm l, out Linear h)
+        {
+            l = new Lstm(2, 3, rng: new Generator(1));
+            h = new Linear(3, 1, rng: new Generator(2));
+            opt = new Adam(new[] { new ParamGroup(l.Parameters(), lr: 1e-3), new ParamGroup(h.Parameters(), lr: 1e-2, weightDecay: 0) },
+                weightDecay: 0.01);
+            return new ModuleDict(("encoder", l), ("head", h));
+        }
+        void Step(Lstm l, Linear h, Adam opt, int s)
+        {
+            var g = new Generator(s);
+            var (o, _) = l.Forward(Tensor.Randn(g, 4, 2, 2));
+            var loss = Functional.MseLoss(h.Forward(o), Tensor.Randn(g, 4, 2, 1));
+            opt.ZeroGrad();
+            loss.Backward();
+            opt.Step();
+        }
+        var m = Build(out var o1, out var l1, out var h1);
+        for (int s = 0; s < 3; s++) Step(l1, h1, o1, s);
+        string path = Path.Combine(_dir, "dict.safetensors");
+        Checkpoint.Save(path, m, o1);
+        Assert.Contains("encoder.weight_ih_l0", Safetensors.Load(path).Tensors.Select(t => t.Name));
+
+        var m2 = Build(out var o2, out var l2, out var h2);
+        Checkpoint.Load(path, m2, o2);
+        Step(l1, h1, o1, 3);
+        Step(l2, h2, o2, 3);
+        foreach (var ((name, a), (_, b)) in m.NamedParameters().Zip(m2.NamedParameters()))
+            Assert.True(a.ToArray().SequenceEqual(b.ToArray()), name);
+        Assert.Equal(0.01, o2.ParamGroups[1].LearningRate);
+        Assert.Equal(0.0, o2.ParamGroups[1].Options["weight_decay"]);
+        Assert.Equal(0.01, o2.ParamGroups[0].Options["weight_decay"]);
+    }
+
+    [Fact]
+    public void Random_corruption_only_ever_raises_InvalidDataException_and_changes_nothing()
+    {
+        var (m, o) = ResumeProgram.Make(hidden: 2);
+        var plateau = new ReduceLrOnPlateau(o); // best = +Infinity travels as the string "Infinity"
+        ResumeProgram.Train(m, o, 0, 1);
+        string path = Path.Combine(_dir, "c.safetensors");
+        Checkpoint.Save(path, m, o, plateau);
+        byte[] good = File.ReadAllBytes(path);
+        var (target, opt) = ResumeProgram.Make(hidden: 2);
+        var sched = new ReduceLrOnPlateau(opt);
+        Checkpoint.Load(path, target, opt, sched);
+        Assert.Equal(double.PositiveInfinity, sched.Best);
+
+        var before = target.NamedParameters().Select(p => p.Parameter.ToArray()).ToList();
+        var rngBefore = Generator.Default.GetState();
+        var rng = new Random(14);
+        int header = (int)BitConverter.ToUInt64(good, 0) + 8, accepted = 0;
+        string bad = Path.Combine(_dir, "bad.safetensors");
+        for (int i = 0; i < 400; i++)
+        {
+            var bytes = (byte[])good.Clone();
+            // Mostly inside the header (where the structure is), sometimes anywhere, sometimes a truncation.
+            int flips = rng.Next(1, 4);
+            for (int f = 0; f < flips; f++)
+            {
+                int at = rng.Next(3) == 0 ? rng.Next(bytes.Length) : rng.Next(8, header);
+                bytes[at] = (byte)rng.Next(256);
+            }
+            if (rng.Next(8) == 0) bytes = bytes[..rng.Next(bytes.Length)];
+            File.WriteAllBytes(bad, bytes);
+            var e = Record.Exception(() => Checkpoint.Load(bad, target, opt, sched));
+            if (e is null)
+            {
+                // A flip in the data (or in padding) gives another valid checkpoint: load the good one back.
+                accepted++;
+                Checkpoint.Load(path, target, opt, sched);
+                continue;
+            }
+            Assert.True(e is InvalidDataException, $"mutation {i}: {e.GetType().Name}: {e.Message}");
+            Assert.True(e.Message.Length < 600, $"mutation {i}: message of {e.Message.Length} chars");
+            Assert.Equal(before, target.NamedParameters().Select(p => p.Parameter.ToArray()).ToList());
+            Assert.Equal(rngBefore, Generator.Default.GetState());
+        }
+        Assert.True(accepted < 200, $"{accepted} of 400 corruptions were accepted");
+    }
+
+    [Fact]
     public void Extra_metadata_may_not_use_the_reserved_prefix()
     {
         var (m, o) = ResumeProgram.Make(hidden: 2);

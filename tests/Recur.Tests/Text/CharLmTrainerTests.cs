@@ -53,4 +53,21 @@ public class CharLmTrainerTests
         foreach (var ((name, pa), (_, pb)) in a.Model.NamedParameters().Zip(b.Model.NamedParameters()))
             Assert.True(pa.ToArray().SequenceEqual(pb.ToArray()), name);
     }
+
+    [Fact]
+    public void ATimeBudgetPlansTheStepsAndEndsWithAValidation()
+    {
+        using var dir = new TempDirectory();
+        var corpus = CharCorpus.FromText(TinyText(), 16);
+        var o = TinyOptions(1) with { Steps = null, Minutes = 0.1, Evaluations = 3 };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var r = new CharLmTrainer(corpus, o).Run(Path.Combine(dir.Path, "m.safetensors"));
+        // Loose bound: the point is that it stops on its own near the budget (6 s), not how fast the machine is.
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 60);
+        Assert.Equal("budget", r.Stopped);
+        Assert.True(r.Steps > 12, $"{r.Steps} steps");                       // past the calibration steps
+        Assert.InRange(r.ValidationCurve.Count, 1, 3);
+        Assert.Equal(r.Steps, r.ValidationCurve[^1].Step);                    // the last step is validated
+        Assert.True(File.Exists(Path.Combine(dir.Path, "m.ckpt.safetensors")));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using Recur.Autograd;
 using Recur.Kernels;
@@ -26,8 +27,15 @@ internal static class RecurrentLayer
     /// x: [rows, in]; h0: [D, N, Hout] or null (zeros); c0: [D, N, H] or null (LSTM only).
     /// Returns out: [rows, D·Hout] (forward | reverse halves), hN: [D, N, Hout], cN: [D, N, H] (LSTM) or null.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="pooledOutput"/>: without a backward to come, <c>out</c> may live in a buffer rented from
+    /// <see cref="System.Buffers.ArrayPool{T}.Shared"/>; the caller hands it back (<see cref="ReturnPooled"/>) once it has
+    /// been read — the stack does so for the rows passed from one layer to the next, so inference allocates only
+    /// what it returns.
+    /// </remarks>
     public static (Tensor Out, Tensor HN, Tensor? CN) Forward(
-        CellKind cell, Tensor x, int[] batchSizes, Tensor? h0, Tensor? c0, DirectionWeights[] dirs, int hidden)
+        CellKind cell, Tensor x, int[] batchSizes, Tensor? h0, Tensor? c0, DirectionWeights[] dirs, int hidden,
+        bool pooledOutput = false)
     {
         var g = new Geometry(cell, x, batchSizes, dirs, hidden);
         var inputs = new List<Tensor>(4 + 5 * dirs.Length) { x };
@@ -39,9 +47,10 @@ internal static class RecurrentLayer
 
         var ws = new Workspace();
         var sweeps = new Sweep[g.D];
+        bool pooled = pooledOutput && !keep;
         for (int d = 0; d < g.D; d++)
         {
-            var s = sweeps[d] = new Sweep(g, ws, keep, ownOutput: g.D == 1);
+            var s = sweeps[d] = new Sweep(g, ws, keep, ownOutput: g.D == 1, pooled);
             var w = dirs[d];
             // Gx = X·W_ihᵀ + b_ih (+ b_hh: for RNN/LSTM both biases just add, so fold them in once)
             var gx = s.Gx.AsSpan(0, g.Rows * g.GH);
@@ -61,7 +70,7 @@ internal static class RecurrentLayer
             CellSteps.Dispatch(cell, ref sweep);
         }
 
-        var outT = g.D == 1 ? Tensor.FromArray(sweeps[0].Hs, g.Rows, g.Hout) : Interleave(g, sweeps);
+        var outT = g.D == 1 ? new Tensor(sweeps[0].Hs, 0, new[] { g.Rows, g.Hout }) : Interleave(g, sweeps, pooled);
         var hN = Tensor.Zeros(g.D, g.N, g.Hout);
         var cN = cell == CellKind.Lstm ? Tensor.Zeros(g.D, g.N, g.H) : null;
         for (int d = 0; d < g.D; d++)
@@ -136,11 +145,14 @@ internal static class RecurrentLayer
         public readonly float[]? CState;  // running cell state, c_n at the end            [N, H]
         public readonly float[]? GhScratch; // one step of W_hh·h + b_hh (GRU)            [N, GH]
 
-        public Sweep(Geometry g, Workspace ws, bool keep, bool ownOutput)
+        public Sweep(Geometry g, Workspace ws, bool keep, bool ownOutput, bool pooled)
         {
             int stepRows = keep ? g.Rows : g.N;
             Gx = ws.Rent(g.Rows * g.GH);
-            Hs = ownOutput ? new float[g.Rows * g.Hout] : ws.Rent(g.Rows * g.Hout);
+            // Every row of h is written before it is read: no need to clear the output (13 MB at medium sizes).
+            Hs = !ownOutput ? ws.Rent(g.Rows * g.Hout)
+                : pooled ? ArrayPool<float>.Shared.Rent(Math.Max(1, g.Rows * g.Hout))
+                : GC.AllocateUninitializedArray<float>(g.Rows * g.Hout);
             HState = ws.Rent(g.N * g.Hout);
             if (keep) Hprev = ws.Rent(g.Rows * g.Hout);
             if (g.Cell == CellKind.Lstm)
@@ -237,15 +249,18 @@ internal static class RecurrentLayer
         wihT.Release();
     }
 
-    private static Tensor Interleave(Geometry g, Sweep[] sweeps)
+    private static Tensor Interleave(Geometry g, Sweep[] sweeps, bool pooled)
     {
         int width = g.D * g.Hout;
-        var o = new float[g.Rows * width];
+        var o = pooled ? ArrayPool<float>.Shared.Rent(Math.Max(1, g.Rows * width)) : GC.AllocateUninitializedArray<float>(g.Rows * width);
         for (int d = 0; d < g.D; d++)
             for (int r = 0; r < g.Rows; r++)
                 sweeps[d].Hs.AsSpan(r * g.Hout, g.Hout).CopyTo(o.AsSpan(r * width + d * g.Hout));
-        return Tensor.FromArray(o, g.Rows, width);
+        return new Tensor(o, 0, new[] { g.Rows, width });
     }
+
+    /// <summary>Gives back the storage of an output made with <c>pooledOutput</c>; the tensor must not be used again.</summary>
+    public static void ReturnPooled(Tensor output) => ArrayPool<float>.Shared.Return(output.Storage);
 
     /// <summary>Fills every row of <paramref name="m"/> with b1 + b2 (either may be null; zeros without any bias).</summary>
     private static void FillRowBias(Span<float> m, int width, Tensor? b1, Tensor? b2, Workspace ws)
