@@ -2,7 +2,9 @@
 
     /usr/bin/python3 tools/forecast_pytorch.py MODEL.safetensors FILE.csv
 
-Prints the forecast as one JSON line, to compare with `recur predict --model MODEL --csv FILE --json`.
+Prints the network's forecast as one JSON line, to compare with `recur predict --model MODEL --csv FILE --json`
+when the model's first series uses the method `network` (format_version 2: one series, no known-future columns;
+the calendar's future phases are read from dates extended by the model's step).
 The module and the input recipe are those of docs/FORECASTING.md. Needs torch and numpy; uses
 `safetensors.torch.load_file` when the safetensors package is installed, else reads the file itself
 (8-byte header length, JSON header, little-endian F32 data).
@@ -19,16 +21,16 @@ from torch import nn
 
 
 class Forecaster(nn.Module):
-    def __init__(self, cell, input_size, hidden_size, num_layers, lookback, horizon):
+    def __init__(self, cell, input_size, hidden_size, num_layers, window, horizon):
         super().__init__()
         rnn = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]
         self.rnn = rnn(input_size, hidden_size, num_layers, batch_first=True)
         self.head = nn.Linear(hidden_size, horizon)
-        self.highway = nn.Linear(lookback, horizon)
+        self.highway = nn.Linear(window, horizon)
 
-    def forward(self, x):  # x: [N, L, input_size] -> correction to the anchor [N, H], scaled units
+    def forward(self, x, window):  # x: [N, L, input_size], window: [N, W] -> correction to the anchor [N, H], scaled units
         out, _ = self.rnn(x)
-        return self.head(out[:, -1]) + self.highway(x[:, :, 0])
+        return self.head(out[:, -1]) + self.highway(window)
 
 
 def read_safetensors(path):
@@ -80,34 +82,67 @@ def column(rows, name):
     return np.interp(i, i[~np.isnan(v)], v[~np.isnan(v)])  # gaps filled linearly, ends held
 
 
+def add_steps(d, step, k):
+    if step["unit"] == "Months":
+        m = d.month - 1 + k * step["months"]
+        return d.replace(year=d.year + m // 12, month=m % 12 + 1)
+    if step["unit"] == "Duration":
+        return d + dt.timedelta(seconds=k * step["seconds"])
+    raise ValueError("business-day steps are not handled here")
+
+
+def transform(series, v):
+    if series["transform"] == "none":
+        return v
+    lam = series["lambda"]
+    return np.log(v) if lam == 0 else (v ** lam - 1) / lam
+
+
+def inverse(series, z):
+    if series["transform"] == "none":
+        return z
+    lam = series["lambda"]
+    return np.exp(z) if lam == 0 else np.maximum(lam * z + 1, 0) ** (1 / lam)
+
+
 def main(model_path, csv_path):
     state, meta = read_safetensors(model_path)
+    assert meta["format_version"] == "2", "this script reads format_version 2"
+    series = json.loads(meta["series"])[0]
+    assert not json.loads(meta["known_future"]), "known-future columns are not handled here"
+    L, H, S = int(meta["lookback"]), int(meta["horizon"]), int(meta["season"])
+    cycles = json.loads(meta["calendar"])
     model = Forecaster(meta["cell"], int(meta["input_size"]), int(meta["hidden_size"]),
-                       int(meta["num_layers"]), int(meta["lookback"]), int(meta["horizon"]))
+                       int(meta["num_layers"]), L + H * 2 * len(cycles), H)
     model.load_state_dict(state)  # strict: every name and shape must match the module's state_dict()
     model.eval()
 
     rows = list(csv.DictReader(open(csv_path, newline="")))
-    L, H, S = int(meta["lookback"]), int(meta["horizon"]), int(meta["season"])
-    mean, std = float(meta["target_mean"]), float(meta["target_std"])
-    z = (column(rows, meta["column"])[-L:] - mean) / std
+    mean, std = series["scaler"]["mean"], series["scaler"]["std"]
+    name = meta["value_column"] or series["name"]
+    z = (transform(series, column(rows, name)[-L:]) - mean) / std
     channels = [z - z[-1]]
-    for f, m, s in zip(json.loads(meta["features"]), json.loads(meta["feature_means"]), json.loads(meta["feature_stds"])):
-        channels.append((column(rows, f)[-L:] - m) / s)
-    cycles = json.loads(meta["calendar"])
+    for f, sc in zip(json.loads(meta["features"]), series["input_scalers"]):
+        channels.append((column(rows, f)[-L:] - sc["mean"]) / sc["std"])
+    future = []
     if cycles:
         names = ("date", "time", "timestamp", "datetime", "date_time", "ds")  # else the first column, as recur does
         date_column = next((k for k in rows[0] if k.lower() in names), next(iter(rows[0])))
         dates = [parse_date(r[date_column].strip()) for r in rows[-L:]]
+        step = json.loads(meta["step"])
+        ahead = [add_steps(dates[-1], step, k) for k in range(1, H + 1)]
         for c in cycles:
             p = np.array([phase(c, d) for d in dates])
+            q = np.array([phase(c, d) for d in ahead])
             channels += [np.sin(2 * np.pi * p), np.cos(2 * np.pi * p)]
+            future += [np.sin(2 * np.pi * q), np.cos(2 * np.pi * q)]
     x = torch.tensor(np.stack(channels, -1), dtype=torch.float32)[None]
+    window = torch.tensor(np.concatenate([z - z[-1]] + future), dtype=torch.float32)[None]
     with torch.no_grad():
-        correction = model(x)[0].double().numpy()
+        correction = model(x, window)[0].double().numpy()
     h = np.arange(H)
     anchor = np.full(H, z[-1]) if meta["anchor"] == "last" else z[L + h - (h // S + 1) * S]
-    print(json.dumps({"column": meta["column"], "forecast": ((anchor + correction) * std + mean).tolist()}))
+    print(json.dumps({"column": name, "method": series["method"], "forecast": inverse(series, (anchor + correction) * std + mean).tolist()}))
 
 
 if __name__ == "__main__":

@@ -2,134 +2,94 @@ using Recur.Nn;
 
 namespace Recur.Forecasting;
 
-/// <summary>What <c>recur forecast</c> was asked for; null sizes are derived from the data (<see cref="ForecastDefaults"/>).</summary>
-public sealed record ForecastOptions
-{
-    /// <summary>Path of the CSV file to read.</summary>
-    public required string Csv { get; init; }
-    /// <summary>The column to forecast.</summary>
-    public required string Column { get; init; }
-    /// <summary>Extra input columns (exogenous features), in the order fed to the model.</summary>
-    public string[] Features { get; init; } = [];
-    /// <summary>Input steps per forecast; null derives it from the season, the horizon and the training length.</summary>
-    public int? Lookback { get; init; }
-    /// <summary>Steps forecast from each origin; null takes the frequency's default.</summary>
-    public int? Horizon { get; init; }
-    /// <summary>Steps per season (seasonal naive and the anchor); null detects it from the training part.</summary>
-    public int? Season { get; init; }
-
-    /// <summary>Calendar cycles to feed; null chooses from the dates (<see cref="CalendarFeatures.Choose"/>), empty feeds none.</summary>
-    public string[]? Calendar { get; init; }
-    /// <summary>The encoder's cell: <c>rnn</c>, <c>lstm</c> or <c>gru</c>.</summary>
-    public string Cell { get; init; } = "gru";
-    /// <summary>The encoder's hidden size.</summary>
-    public int Hidden { get; init; } = 32;
-    /// <summary>The encoder's number of stacked layers.</summary>
-    public int Layers { get; init; } = 1;
-    /// <summary>Seed of the weight initialisation and of the sample order.</summary>
-    public long Seed { get; init; }
-    /// <summary>How the model is trained.</summary>
-    public TrainingOptions Training { get; init; } = new();
-}
-
-/// <summary>The data read, the settings resolved and the samples cut, before any training.</summary>
-public sealed record ForecastPlan(
-    ForecastOptions Options,
-    CsvSeries Series,
-    SeriesFrequency Frequency,
-    ForecastSplit Split,
-    ForecastSpec Spec,
-    ScaledSeries Scaled,
-    int[] TrainOrigins,
-    int[] ValidationOrigins,
-    int[] TestOrigins,
-    IReadOnlyList<string> Choices);
-
-/// <summary>The protocol's result on the test part, model against baselines on the same origins, in the series' units.</summary>
-public sealed record ForecastReport(
-    ForecastPlan Plan,
-    Forecaster Model,
-    TrainingSummary Training,
-    double[] ModelForecasts,
-    double[] PersistenceForecasts,
-    double[] SeasonalForecasts,
-    ForecastErrors ModelErrors,
-    ForecastErrors PersistenceErrors,
-    ForecastErrors SeasonalErrors);
-
 /// <summary>
-/// The forecasting protocol of <c>data/README.md</c> end to end: read the column (gaps filled), split 70/10/20,
-/// fit the scaling on the training part, train on training origins with early stopping on validation
-/// origins, then score the model and both baselines on every test origin t ≥ lookback.
+/// The fitting protocol end to end (<see cref="Forecaster.Fit"/>): per series, split (fractions or a test start date),
+/// transform and scale on the training part; one network trained on every series' training origins with early stopping
+/// on their validation origins; per series, the point method that wins on validation (network, baselines, ensembles) and
+/// conformal interval offsets from its validation residuals; then model and baselines scored on every test origin.
 /// </summary>
 public static class ForecastJob
 {
-    /// <summary>Reads the file and resolves every setting; throws the one-line errors of bad input.</summary>
-    /// <exception cref="ArgumentException">A bad option, an unknown column.</exception>
-    /// <exception cref="InvalidDataException">Too few rows for the lookback, horizon and split; an empty or all-missing column.</exception>
-    public static ForecastPlan Prepare(ForecastOptions o)
+    /// <summary>Fits and evaluates; see <see cref="Forecaster.Fit"/>.</summary>
+    public static ForecastResult Fit(SeriesSet data, ForecastOptions o, Action<EpochReport>? progress = null)
     {
-        if (!CellChoice.Names.Contains(o.Cell.ToLowerInvariant()))
-            throw new ArgumentException($"unknown cell '{o.Cell}': expected one of {string.Join(", ", CellChoice.Names)}");
-        Positive("--hidden", o.Hidden);
-        Positive("--layers", o.Layers);
-        if (o.Lookback is int l) Positive("--lookback", l);
-        if (o.Horizon is int h) Positive("--horizon", h);
-        if (o.Season is int s) Positive("--season", s);
-        if (o.Training.Epochs < 0) throw new ArgumentException($"--epochs must be non-negative, got {o.Training.Epochs}");
+        CheckOptions(o);
+        var notes = new List<string>(data.Notes);
+        var frequency = data.Step is null ? SeriesFrequency.Undated
+            : data.Step.Unit == DateStepUnit.BusinessDays ? new SeriesFrequency("business daily", TimeSpan.FromDays(1), 5, 5)
+            : SeriesFrequency.FromStep(data.Step.Approximate);
 
-        var series = CsvSeries.Load(o.Csv, o.Column, o.Features);
-        var frequency = series.Dates is { } d ? SeriesFrequency.FromStep(d.MedianStep()) : SeriesFrequency.Undated;
-        int n = series.Length;
-        var split = ForecastSplit.Chronological(n);
-        var target = series.Target.Values;
-        var choices = new List<string>();
-        if (series.Dates is { } order && order.MedianStep() < TimeSpan.Zero)
-            choices.Add($"note: the dates in '{order.Name}' run backwards; rows are used in file order, which the protocol takes as time order");
+        var splits = data.Series.ToDictionary(s => s.Name, s => Split(s, o));
+        var first = data.Series[0];
+        var firstSplit = splits[first.Name];
+        int minTrain = splits.Values.Min(s => s.TrainCount), minVal = splits.Values.Min(s => s.ValidationCount), minTest = splits.Values.Min(s => s.TestCount);
 
-        int season = o.Season ?? (frequency.HasDates ? frequency.Season : ForecastDefaults.DetectSeason(target.AsSpan(0, split.TrainEnd)));
+        int season = o.Season ?? (frequency.HasDates ? frequency.Season : ForecastDefaults.DetectSeason(first.Filled().AsSpan(0, firstSplit.TrainEnd)));
         if (o.Season is null)
-            choices.Add($"season {season} ({(frequency.HasDates ? $"{frequency.Name} data" : season > 1 ? "autocorrelation of the training part" : "no clear season in the training part")})");
-
-        int horizon = o.Horizon ?? Math.Max(1, Math.Min(ForecastDefaults.Horizon(frequency, season),
-            Math.Min(split.ValidationCount, split.TestCount)));
-        if (o.Horizon is null) choices.Add($"horizon {horizon}");
-
-        int lookback = o.Lookback ?? Math.Max(1, Math.Min(ForecastDefaults.Lookback(season, horizon, split.TrainCount), split.TrainCount - horizon));
-        if (o.Lookback is null) choices.Add($"lookback {lookback}");
-
-        var train = split.Origins(SeriesPart.Train, lookback, horizon);
-        var validation = split.Origins(SeriesPart.Validation, lookback, horizon);
-        var test = split.Origins(SeriesPart.Test, lookback, horizon);
-        if (train.Length == 0 || validation.Length == 0 || test.Length == 0)
-            throw new InvalidDataException(
-                $"{o.Csv}: {n} rows are too few for lookback {lookback} and horizon {horizon}: the 70/10/20 split gives " +
-                $"train {split.TrainCount}, validation {split.ValidationCount} and test {split.TestCount} rows, and needs " +
-                $"train ≥ lookback + horizon = {lookback + horizon} and validation, test ≥ horizon = {horizon} rows");
-        if (test[0] < season)
-            throw new InvalidDataException(
-                $"{o.Csv}: season {season} is longer than the {test[0]} rows before the first test origin: the seasonal naive baseline has no value one season back (use a smaller --season or a longer series)");
+            notes.Add($"season {season} ({(frequency.HasDates ? $"{frequency.Name} data" : season > 1 ? "autocorrelation of the training part" : "no clear season in the training part")})");
+        int horizon = o.Horizon ?? Math.Max(1, Math.Min(ForecastDefaults.Horizon(frequency, season), Math.Min(minVal, minTest)));
+        if (o.Horizon is null) notes.Add($"horizon {horizon}");
+        int lookback = o.Lookback ?? ForecastDefaults.Lookback(season, horizon, minTrain);
+        if (o.Lookback is null) notes.Add($"lookback {lookback}");
+        foreach (var s in data.Series)
+        {
+            var split = splits[s.Name];
+            if (split.TrainCount < lookback + horizon || split.ValidationCount < horizon || split.TestCount < horizon)
+                throw new InvalidDataException(
+                    $"{data.Source}: series {Excerpt.Of(s.Name)}: {s.Length} rows are too few for lookback {lookback} and horizon {horizon}: the split gives " +
+                    $"train {split.TrainCount}, validation {split.ValidationCount} and test {split.TestCount} rows, and needs " +
+                    $"train ≥ lookback + horizon = {lookback + horizon} and validation, test ≥ horizon = {horizon} rows");
+            if (Math.Max(lookback, split.TrainEnd) < season)
+                throw new InvalidDataException(
+                    $"{data.Source}: series {Excerpt.Of(s.Name)}: season {season} is longer than the {split.TrainEnd} rows before the first validation origin: " +
+                    "the seasonal naive baseline has no value one season back (use a smaller --season or a longer series)");
+        }
 
         string[] calendar;
         if (o.Calendar is { } asked)
         {
             CalendarFeatures.Validate(asked);
-            if (asked.Length > 0 && series.Dates is null)
-                throw new ArgumentException($"--calendar {string.Join(",", asked)} needs a date column, and {o.Csv} has none");
+            if (asked.Length > 0 && first.Dates is null)
+                throw new ArgumentException($"--calendar {string.Join(",", asked)} needs a date column, and {data.Source} has none");
             calendar = asked;
         }
         else
         {
-            calendar = series.Dates is { } dates
-                ? CalendarFeatures.Choose(dates.MedianStep(), dates.Values[split.TrainEnd - 1] - dates.Values[0])
+            calendar = first.Dates is { } dates && data.Step is not null
+                ? CalendarFeatures.Choose(data.Step.Approximate, dates[firstSplit.TrainEnd - 1] - dates[0])
                 : [];
-            choices.Add(calendar.Length > 0 ? $"calendar inputs {string.Join(", ", calendar)}" : "no calendar inputs");
+            notes.Add(calendar.Length > 0 ? $"calendar inputs {string.Join(", ", calendar)}" : "no calendar inputs");
+        }
+
+        var levels = o.Quantiles.Order().ToArray();
+        var states = new List<SeriesState>();
+        foreach (var s in data.Series)
+        {
+            var split = splits[s.Name];
+            var y = s.Filled();
+            var transform = ChooseTransform(s, y, split, o.Transform, season, lookback, horizon, notes);
+            var z = transform.Forward(y);
+            CheckScalable(data.Source, s.Name, z, split);
+            var inputs = s.Inputs.Select(Fill).ToArray();
+            states.Add(new SeriesState
+            {
+                Name = s.Name,
+                Transform = transform,
+                Scaler = StandardScaler.Fit(z.AsSpan(0, split.TrainEnd)),
+                InputScalers = [.. inputs.Select(i => StandardScaler.Fit(i.AsSpan(0, split.TrainEnd)))],
+                TrainMean = z.Take(split.TrainEnd).Average(),
+                HoltWinters = HoltWinters.Fit(z.AsSpan(0, split.TrainEnd), season),
+                Method = "network",
+                Offsets = [.. levels.Select(_ => new double[horizon])],
+            });
         }
 
         var spec = new ForecastSpec
         {
-            Column = series.Target.Name,
-            Features = [.. series.Features.Select(f => f.Name)],
+            ValueColumn = data.ValueColumn,
+            SeriesIdColumn = data.SeriesIdColumn,
+            Features = [.. data.Features],
+            KnownFuture = [.. data.KnownFuture],
             Cell = o.Cell.ToLowerInvariant(),
             Hidden = o.Hidden,
             Layers = o.Layers,
@@ -137,55 +97,281 @@ public static class ForecastJob
             Horizon = horizon,
             Season = season,
             Anchor = ForecastAnchor.Last,
-            TargetScaler = StandardScaler.Fit(target, split),
-            FeatureScalers = [.. series.Features.Select(f => StandardScaler.Fit(f.Values, split))],
             Calendar = calendar,
-            Step = frequency.Step,
-            DateFormat = series.Dates?.Format ?? "",
+            Step = data.Step,
+            DateFormat = data.DateFormat,
+            Quantiles = levels,
+            Series = [.. states],
         };
-        spec = spec with { Anchor = ChooseAnchor(target, validation, spec, choices) };
-        var scaled = ScaledSeries.From(spec, target, [.. series.Features.Select(f => f.Values)], series.Dates?.Values);
-        return new ForecastPlan(o, series, frequency, split, spec, scaled, train, validation, test, choices);
-    }
+        spec = spec with { Anchor = ChooseAnchor(data, splits, spec, notes) };
 
-    /// <summary>Trains on the plan's samples and scores the model and the baselines on its test origins.</summary>
-    public static ForecastReport Run(ForecastPlan plan, Action<EpochReport>? report = null)
-    {
-        var o = plan.Options;
-        var spec = plan.Spec;
+        // One network on every series' samples.
+        var scaled = data.Series.Select((s, i) => ScaledSeries.From(spec, states[i], s.Filled(), [.. s.Inputs.Select(Fill)], s.Dates)).ToArray();
         var model = Forecaster.Create(spec, new Generator(o.Seed));
-        var train = ForecastBatch.Cut(spec, plan.Scaled, plan.TrainOrigins, withTargets: true);
-        var validation = ForecastBatch.Cut(spec, plan.Scaled, plan.ValidationOrigins, withTargets: true);
-        var summary = ForecastTrainer.Train(model, train, validation, o.Training, new Generator(o.Seed ^ 0x5EED), report);
+        var train = ForecastBatch.Concat([.. data.Series.Select((s, i) => ForecastBatch.Cut(spec, scaled[i], splits[s.Name].Origins(SeriesPart.Train, lookback, horizon), true))]);
+        var validation = ForecastBatch.Concat([.. data.Series.Select((s, i) => ForecastBatch.Cut(spec, scaled[i], splits[s.Name].Origins(SeriesPart.Validation, lookback, horizon), true))]);
+        var summary = ForecastTrainer.Train(model, train, validation, o.Training, new Generator(o.Seed ^ 0x5EED), progress);
 
-        var y = plan.Series.Target.Values;
-        var origins = plan.TestOrigins;
-        int H = spec.Horizon;
-        var forecasts = model.Forecast(plan.Scaled, origins);
-        var persistence = Baselines.Persistence(y, origins, H);
-        var seasonal = Baselines.SeasonalNaive(y, origins, H, spec.Season);
-        return new ForecastReport(plan, model, summary, forecasts, persistence, seasonal,
-            ForecastMetrics.Evaluate(y, origins, H, forecasts),
-            ForecastMetrics.Evaluate(y, origins, H, persistence),
-            ForecastMetrics.Evaluate(y, origins, H, seasonal));
+        // The method that wins on validation (error in MASE units, so series weigh alike): per series for one series, and
+        // one for all series of a global model, where a short validation part per series would make the choice noisy.
+        var errors = new Dictionary<string, double>[states.Count];
+        for (int i = 0; i < states.Count; i++)
+        {
+            var s = data.Series[i];
+            var split = splits[s.Name];
+            var y = s.Filled();
+            var z = states[i].Transform.Forward(y);
+            var inputs = s.Inputs.Select(Fill).ToArray();
+            var origins = split.Origins(SeriesPart.Validation, lookback, horizon);
+            double scale = ForecastMetrics.MaseScale(s.Values, split.TrainEnd, season);
+            double[]? network = null;
+            double[] Network() => network ??= model.ForecastTransformed(states[i], z, y, inputs, s.Dates, origins, "network");
+            errors[i] = [];
+            foreach (var method in ForecastMethods.Names)
+            {
+                var f = ForecastMethods.Forecast(method, z, states[i], season, origins, horizon, Network);
+                for (int k = 0; k < f.Length; k++) f[k] = states[i].Transform.Inverse(f[k]);
+                double mase = ForecastMetrics.Score(s.Values, origins, horizon, f, scale).Mase;
+                errors[i][method] = double.IsNaN(mase) ? double.PositiveInfinity : mase;
+            }
+        }
+        string Best(IEnumerable<Dictionary<string, double>> e) =>
+            ForecastMethods.Names.MinBy(m => e.Average(x => x[m]))!;
+        string shared = Best(errors);
+        if (states.Count > 1)
+            notes.Add($"method for every series: {shared} (mean validation MASE: {string.Join(", ", ForecastMethods.Names.Select(m => $"{m} {errors.Average(x => x[m]):0.###}"))})");
+
+        for (int i = 0; i < states.Count; i++)
+        {
+            var s = data.Series[i];
+            var split = splits[s.Name];
+            var y = s.Filled();
+            var z = states[i].Transform.Forward(y);
+            var inputs = s.Inputs.Select(Fill).ToArray();
+            string best = states.Count > 1 ? shared : Best([errors[i]]);
+            if (states.Count == 1)
+                notes.Add($"method {best} (validation MASE: {string.Join(", ", ForecastMethods.Names.Select(m => $"{m} {errors[i][m]:0.###}"))})");
+
+            // Residuals in scaled units on the validation origins and on the training part's origins (in-sample there, so the
+            // scale per step is the larger of the two parts').
+            int from = Math.Max(Math.Max(lookback, season), Math.Max(2, states[i].HoltWinters.Season));
+            var trainOrigins = Enumerable.Range(from, Math.Max(0, split.TrainEnd - horizon - from + 1)).ToArray();
+            int every = Math.Max(1, trainOrigins.Length / 1000);
+            trainOrigins = [.. trainOrigins.Where((_, k) => k % every == 0)];
+            double[] Residuals(int[] ro)
+            {
+                if (ro.Length == 0) return [];
+                var point = ForecastMethods.Forecast(best, z, states[i], season, ro, horizon,
+                    () => model.ForecastTransformed(states[i], z, y, inputs, s.Dates, ro, "network"));
+                var r = new double[point.Length];
+                for (int k = 0; k < point.Length; k++)
+                {
+                    double actual = s.Values[ro[k / horizon] + k % horizon];
+                    double volatility = ConformalIntervals.Volatility(z, ro[k / horizon], spec.VolatilityWindow, states[i].Scaler.Std);
+                    r[k] = double.IsNaN(actual) ? double.NaN : (states[i].Transform.Forward(actual) - point[k]) / states[i].Scaler.Std / volatility;
+                }
+                return r;
+            }
+            var offsets = ConformalIntervals.Offsets(Residuals(split.Origins(SeriesPart.Validation, lookback, horizon)), Residuals(trainOrigins), horizon, levels);
+            states[i] = states[i] with { Method = best, Offsets = offsets };
+        }
+        model.Spec = spec with { Series = [.. states] };
+        var evaluation = Evaluate(model, data, s => splits[s.Name], o.Backtest);
+        return new ForecastResult(model, summary, evaluation, notes, splits);
     }
 
-    // The seasonal anchor needs the season inside the lookback; it is taken when it beats persistence on validation.
-    private static ForecastAnchor ChooseAnchor(double[] y, int[] validation, ForecastSpec spec, List<string> choices)
+    /// <summary>Scores <paramref name="model"/> and the baselines on the test part of every series; see <see cref="Forecaster.Evaluate"/>.</summary>
+    public static ForecastEvaluation Evaluate(Forecaster model, SeriesSet data, Func<TimeSeries, ForecastSplit> splitOf, int backtest)
+    {
+        if (backtest < 1) throw new ArgumentException($"--backtest must be at least 1, got {backtest}");
+        var spec = model.Spec;
+        int H = spec.Horizon, S = spec.Season;
+        var results = new List<SeriesEvaluation>();
+        foreach (var s in data.Series)
+        {
+            var state = spec.For(s.Name);
+            var split = splitOf(s);
+            var origins = split.Origins(SeriesPart.Test, Math.Max(spec.Lookback, S), H);
+            if (origins.Length == 0)
+                throw new InvalidDataException($"{data.Source}: series {Excerpt.Of(s.Name)} has no test origin (test part {split.TestCount} rows, horizon {H})");
+            var y = s.Filled();
+            var inputs = s.Inputs.Select(Fill).ToArray();
+            var forecast = model.ForecastSeries(state, y, inputs, s.Dates, origins);
+            double scale = ForecastMetrics.MaseScale(s.Values, split.TrainEnd, S);
+            var hw = HoltWinters.Fit(y.AsSpan(0, split.TrainEnd), S);
+            var raw = new SeriesState { Name = s.Name, Transform = SeriesTransform.None, Scaler = new StandardScaler(0, 1), InputScalers = [],
+                TrainMean = y.Take(split.TrainEnd).Average(), HoltWinters = hw, Method = "mean", Offsets = [] };
+            var baselineForecasts = ForecastMethods.Baselines.ToDictionary(b => b, b => ForecastMethods.Forecast(b, y, raw, S, origins, H, () => []));
+            var baselines = baselineForecasts.ToDictionary(b => b.Key, b => ForecastMetrics.Score(s.Values, origins, H, b.Value, scale));
+            var modelScores = ForecastMetrics.Score(s.Values, origins, H, forecast.Point, scale);
+
+            QuantileScores? modelQ = null, baseQ = null;
+            if (spec.Quantiles.Length > 0)
+            {
+                modelQ = ForecastMetrics.ScoreQuantiles(s.Values, origins, H, spec.Quantiles, forecast.Quantiles);
+                baseQ = ForecastMetrics.ScoreQuantiles(s.Values, origins, H, spec.Quantiles,
+                    SeasonalNaiveQuantiles(s.Values, y, split.TrainEnd, origins, H, S, spec.Quantiles));
+            }
+            var folds = new List<FoldScores>();
+            int k = Math.Min(backtest, origins.Length);
+            for (int f = 0; f < k; f++)
+            {
+                int from = (int)((long)f * origins.Length / k), to = (int)((long)(f + 1) * origins.Length / k);
+                var fo = origins[from..to];
+                double[] Slice(double[] a) => a[(from * H)..(to * H)];
+                folds.Add(new FoldScores(f, fo[0], fo[^1], ForecastMetrics.Score(s.Values, fo, H, Slice(forecast.Point), scale).Mase,
+                    baselineForecasts.ToDictionary(b => b.Key, b => ForecastMetrics.Score(s.Values, fo, H, Slice(b.Value), scale).Mase)));
+            }
+            results.Add(new SeriesEvaluation(s.Name, state.Method, s.Values, s.Dates, forecast, modelScores, baselines, baselineForecasts, modelQ, baseQ, folds));
+        }
+        return new ForecastEvaluation(results, spec.Quantiles, H);
+    }
+
+    /// <summary>
+    /// The baseline interval: seasonal naive plus, per step h, the empirical quantiles of its residuals y[t+h] − ŷ[t+h] over the
+    /// training part's origins.
+    /// </summary>
+    public static double[][] SeasonalNaiveQuantiles(double[] actual, double[] filled, int trainEnd, int[] origins, int H, int S, double[] levels)
+    {
+        var trainOrigins = Enumerable.Range(S, Math.Max(0, trainEnd - H - S + 1)).ToArray();
+        var fit = Baselines.SeasonalNaive(filled, trainOrigins, H, S);
+        var byStep = new List<double>[H];
+        for (int h = 0; h < H; h++) byStep[h] = [];
+        for (int i = 0; i < trainOrigins.Length; i++)
+            for (int h = 0; h < H; h++)
+            {
+                double a = actual[trainOrigins[i] + h];
+                if (!double.IsNaN(a)) byStep[h].Add(a - fit[i * H + h]);
+            }
+        foreach (var list in byStep) list.Sort();
+        var point = Baselines.SeasonalNaive(filled, origins, H, S);
+        return [.. levels.Select(level =>
+        {
+            var q = new double[point.Length];
+            for (int i = 0; i < point.Length; i++)
+            {
+                var list = byStep[i % H];
+                q[i] = point[i] + (list.Count > 0 ? ConformalIntervals.Quantile(list, level) : 0);
+            }
+            return q;
+        })];
+    }
+
+    private static ForecastSplit Split(TimeSeries s, ForecastOptions o)
+    {
+        if (o.TestStart is DateTime start)
+        {
+            if (s.Dates is null) throw new ArgumentException("--test-start needs a date column");
+            int test = Array.FindIndex(s.Dates, d => d >= start);
+            if (test < 0) throw new ArgumentException($"--test-start {start:yyyy-MM-dd} is after the last date of series {Excerpt.Of(s.Name)} ({s.Dates[^1]:yyyy-MM-dd})");
+            return ForecastSplit.FromBoundaries(s.Length, test - test / 8, test);
+        }
+        return ForecastSplit.FromFractions(s.Length, o.TrainFraction, o.ValidationFraction);
+    }
+
+    private static SeriesTransform ChooseTransform(TimeSeries s, double[] y, ForecastSplit split, string asked, int season, int lookback, int horizon, List<string> notes)
+    {
+        bool positive = y.All(v => v > 0);
+        switch (asked)
+        {
+            case "none":
+                return SeriesTransform.None;
+            case "log" or "boxcox" when !positive:
+                throw new ArgumentException($"--transform {asked} needs positive values, and series {Excerpt.Of(s.Name)} has {y.Min()}");
+            case "log":
+                return SeriesTransform.Log;
+            case "boxcox":
+                var fitted = SeriesTransform.FitBoxCox(y.AsSpan(0, split.TrainEnd));
+                notes.Add($"series {Excerpt.Of(s.Name)}: Box-Cox λ {fitted.Lambda:0.##} (training part)");
+                return fitted;
+        }
+        if (!positive)
+        {
+            notes.Add($"series {Excerpt.Of(s.Name)}: transform none (values not all positive)");
+            return SeriesTransform.None;
+        }
+        // auto: the transform under which Holt-Winters fitted on the training part forecasts validation best (MAE, original units).
+        var origins = split.Origins(SeriesPart.Validation, Math.Max(lookback, season), horizon);
+        var candidates = new[] { SeriesTransform.None, SeriesTransform.Log, SeriesTransform.FitBoxCox(y.AsSpan(0, split.TrainEnd)) };
+        SeriesTransform best = SeriesTransform.None;
+        double bestMae = double.PositiveInfinity;
+        foreach (var t in candidates)
+        {
+            var z = t.Forward(y);
+            var f = HoltWinters.Fit(z.AsSpan(0, split.TrainEnd), season).Forecast(z, origins, horizon);
+            double mae = 0;
+            for (int k = 0; k < f.Length; k++) mae += Math.Abs(t.Inverse(f[k]) - y[origins[k / horizon] + k % horizon]);
+            if (mae < bestMae) (best, bestMae) = (t, mae);
+        }
+        notes.Add($"series {Excerpt.Of(s.Name)}: transform {best.Kind}{(best.Kind == "boxcox" ? $" (λ {best.Lambda:0.##})" : "")} (auto: Holt-Winters on validation)");
+        return best;
+    }
+
+    private static void CheckScalable(string source, string name, double[] z, ForecastSplit split)
+    {
+        var scaler = StandardScaler.Fit(z.AsSpan(0, split.TrainEnd));
+        if (!double.IsFinite(scaler.Mean) || !double.IsFinite(scaler.Std))
+            throw new InvalidDataException($"{source}: series {Excerpt.Of(name)}: the training part's mean or spread is not finite: the values are too large to scale");
+        foreach (double v in z)
+        {
+            double scaled = scaler.Transform(v);
+            if (!double.IsFinite(scaled) || Math.Abs(scaled) > 1e6)
+                throw new InvalidDataException(
+                    $"{source}: series {Excerpt.Of(name)}: value {v:G6} lies {Math.Abs(scaled):G3} training standard deviations from the training mean: " +
+                    "float32 training would lose it (check the value, or transform the series)");
+        }
+    }
+
+    private static double[] Fill(double[] column)
+    {
+        var copy = (double[])column.Clone();
+        if (copy.Any(v => !double.IsNaN(v))) MissingValues.FillLinear(copy);
+        else Array.Fill(copy, 0);
+        return copy;
+    }
+
+    private static void CheckOptions(ForecastOptions o)
+    {
+        if (!CellChoice.Names.Contains(o.Cell.ToLowerInvariant()))
+            throw new ArgumentException($"unknown cell {Excerpt.Of(o.Cell)}: expected one of {string.Join(", ", CellChoice.Names)}");
+        Positive("--hidden", o.Hidden);
+        Positive("--layers", o.Layers);
+        if (o.Lookback is int l) Positive("--lookback", l);
+        if (o.Horizon is int h) Positive("--horizon", h);
+        if (o.Season is int s) Positive("--season", s);
+        Positive("--backtest", o.Backtest);
+        if (o.Training.Epochs < 0) throw new ArgumentException($"--epochs must be non-negative, got {o.Training.Epochs}");
+        if (!SeriesTransform.Names.Contains(o.Transform))
+            throw new ArgumentException($"--transform must be one of {string.Join(", ", SeriesTransform.Names)}, got {Excerpt.Of(o.Transform)}");
+        foreach (double q in o.Quantiles)
+            if (!(q > 0 && q < 1)) throw new ArgumentException($"--quantiles must lie in (0, 1), got {q}");
+        if (o.Quantiles.Distinct().Count() != o.Quantiles.Length) throw new ArgumentException("--quantiles lists a level twice");
+        if (!(o.TrainFraction > 0 && o.ValidationFraction > 0 && o.TrainFraction + o.ValidationFraction < 1))
+            throw new ArgumentException($"--split fractions must be positive and sum below 1, got {o.TrainFraction},{o.ValidationFraction}");
+    }
+
+    // The seasonal anchor needs the season inside the lookback; it is taken when it beats persistence on validation (all series, scaled units).
+    private static ForecastAnchor ChooseAnchor(SeriesSet data, Dictionary<string, ForecastSplit> splits, ForecastSpec spec, List<string> notes)
     {
         if (spec.Season <= 1 || spec.Season > spec.Lookback)
         {
-            choices.Add(spec.Season > spec.Lookback
+            notes.Add(spec.Season > spec.Lookback
                 ? $"anchor: persistence (season {spec.Season} is beyond the lookback {spec.Lookback})"
                 : "anchor: persistence");
             return ForecastAnchor.Last;
         }
         int H = spec.Horizon;
-        double last = ForecastMetrics.Evaluate(y, validation, H, Baselines.Persistence(y, validation, H)).Rmse;
-        double seasonal = ForecastMetrics.Evaluate(y, validation, H, Baselines.SeasonalNaive(y, validation, H, spec.Season)).Rmse;
+        double last = 0, seasonal = 0;
+        foreach (var (s, state) in data.Series.Zip(spec.Series))
+        {
+            var z = state.Scaler.Transform(state.Transform.Forward(s.Filled()));
+            var validation = splits[s.Name].Origins(SeriesPart.Validation, spec.Lookback, H);
+            last += ForecastMetrics.Evaluate(z, validation, H, Baselines.Persistence(z, validation, H)).Rmse;
+            seasonal += ForecastMetrics.Evaluate(z, validation, H, Baselines.SeasonalNaive(z, validation, H, spec.Season)).Rmse;
+        }
         var anchor = seasonal < last ? ForecastAnchor.Seasonal : ForecastAnchor.Last;
-        choices.Add(FormattableString.Invariant(
-            $"anchor: {(anchor == ForecastAnchor.Seasonal ? "seasonal naive" : "persistence")} (validation RMSE: persistence {last:0.###}, seasonal naive {seasonal:0.###})"));
+        notes.Add(FormattableString.Invariant(
+            $"anchor: {(anchor == ForecastAnchor.Seasonal ? "seasonal naive" : "persistence")} (validation RMSE, scaled, summed over series: persistence {last:0.###}, seasonal naive {seasonal:0.###})"));
         return anchor;
     }
 

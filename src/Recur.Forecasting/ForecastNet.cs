@@ -17,24 +17,20 @@ namespace Recur.Forecasting;
 /// </summary>
 public sealed class ForecastNet : Module
 {
-    /// <summary>The recurrent encoder (batch-first), PyTorch name <c>rnn</c>.</summary>
     public RnnBase Rnn { get; }
-    /// <summary>Read-out of the encoder's last step to the H corrections, PyTorch name <c>head</c>.</summary>
     public Linear Head { get; }
-    /// <summary>Linear map from the target's window to the H corrections, PyTorch name <c>highway</c>.</summary>
     public Linear Highway { get; }
 
-    /// <summary>A network for <paramref name="inputSize"/> channels, <paramref name="lookback"/> input steps and <paramref name="horizon"/> outputs, its weights drawn from <paramref name="rng"/>; both read-outs start at zero.</summary>
-    public ForecastNet(string cell, int inputSize, int hidden, int layers, int lookback, int horizon, Generator rng)
+    public ForecastNet(string cell, int inputSize, int hidden, int layers, int windowWidth, int horizon, Generator rng)
     {
         Rnn = RegisterModule("rnn", CellChoice.Create(cell, inputSize, hidden, layers, batchFirst: true, rng: rng));
         Head = RegisterModule("head", new Linear(hidden, horizon, rng: rng));
-        Highway = RegisterModule("highway", new Linear(lookback, horizon, rng: rng));
+        Highway = RegisterModule("highway", new Linear(windowWidth, horizon, rng: rng));
         foreach (var p in new[] { Head.Weight, Head.Bias!, Highway.Weight, Highway.Bias! })
             p.CopyFrom(Tensor.Zeros(p.Shape));
     }
 
-    /// <summary>x: [N, L, input], window: [N, L] (= x[:, :, 0]) → correction [N, H].</summary>
+    /// <summary>x: [N, L, input], window: [N, W] (x[:, :, 0], then the known channels at the forecast steps) → correction [N, H].</summary>
     public Tensor Forward(Tensor x, Tensor window)
     {
         var (output, _) = Rnn.ForwardState(x);
@@ -46,7 +42,7 @@ public sealed class ForecastNet : Module
     /// The parameter shapes a model of these settings has, by PyTorch name, in state-dict order; computed
     /// without building one, so a model file can be checked before anything is allocated.
     /// </summary>
-    public static List<(string Name, int[] Shape)> ExpectedShapes(string cell, int inputSize, int hidden, int layers, int lookback, int horizon)
+    public static List<(string Name, int[] Shape)> ExpectedShapes(string cell, int inputSize, int hidden, int layers, int windowWidth, int horizon)
     {
         int gates = cell.ToLowerInvariant() switch
         {
@@ -65,11 +61,10 @@ public sealed class ForecastNet : Module
         }
         shapes.Add(("head.weight", [horizon, hidden]));
         shapes.Add(("head.bias", [horizon]));
-        shapes.Add(("highway.weight", [horizon, lookback]));
+        shapes.Add(("highway.weight", [horizon, windowWidth]));
         shapes.Add(("highway.bias", [horizon]));
         return shapes;
     }
 
-    /// <inheritdoc/>
     protected override string TypeName => "Forecaster";
 }

@@ -1,7 +1,6 @@
-
 namespace Recur.Forecasting;
 
-/// <summary>What a forecast's anchor is: the model predicts the correction to it.</summary>
+/// <summary>What a forecast's anchor is: the network predicts the correction to it.</summary>
 public enum ForecastAnchor
 {
     /// <summary>Persistence: ŷ[t+h] = y[t−1] + correction.</summary>
@@ -12,46 +11,108 @@ public enum ForecastAnchor
 }
 
 /// <summary>
-/// Everything needed to turn rows of a CSV into a trained model's inputs and its outputs back into
-/// forecasts: the network's size, the window, the scaling fitted on the training part, and the calendar.
-/// It is the model file's metadata (<see cref="ModelFile"/>).
+/// Everything needed to turn rows of a CSV into a trained model's inputs and its outputs back into forecasts:
+/// the network's size, the window, the inputs, the quantile levels, and per series its transform, scaling,
+/// chosen method and interval offsets. It is the model file's metadata (<see cref="ModelFile"/>).
 /// </summary>
 public sealed record ForecastSpec
 {
-    /// <summary>The column forecast.</summary>
-    public required string Column { get; init; }
-    /// <summary>Exogenous feature columns, in channel order.</summary>
-    public required string[] Features { get; init; }
-    /// <summary>The encoder's cell: <c>rnn</c>, <c>lstm</c> or <c>gru</c>.</summary>
-    public required string Cell { get; init; }
-    /// <summary>The encoder's hidden size.</summary>
-    public required int Hidden { get; init; }
-    /// <summary>The encoder's number of layers.</summary>
-    public required int Layers { get; init; }
-    /// <summary>Input steps per forecast (L).</summary>
-    public required int Lookback { get; init; }
-    /// <summary>Steps forecast per origin (H).</summary>
-    public required int Horizon { get; init; }
-    /// <summary>Steps per season (S); 1 when there is none.</summary>
-    public required int Season { get; init; }
-    /// <summary>What the network's output corrects: the last value or the seasonal naive forecast.</summary>
-    public required ForecastAnchor Anchor { get; init; }
-    /// <summary>The target's scaling, fitted on the training part.</summary>
-    public required StandardScaler TargetScaler { get; init; }
-    /// <summary>Each feature's scaling, fitted on the training part, in <see cref="Features"/> order.</summary>
-    public required StandardScaler[] FeatureScalers { get; init; }
+    /// <summary>The value column of a long file or of a one-column wide file; null for several columns.</summary>
+    public string? ValueColumn { get; init; }
 
-    /// <summary>Calendar cycles fed as sin/cos channels (<see cref="CalendarFeatures.Cycles"/>); empty without dates.</summary>
+    /// <summary>The long file's series-id column, else null.</summary>
+    public string? SeriesIdColumn { get; init; }
+
+    /// <summary>Input columns read in the past only.</summary>
+    public required string[] Features { get; init; }
+
+    /// <summary>Input columns read in the past and at the forecast steps.</summary>
+    public string[] KnownFuture { get; init; } = [];
+
+    /// <summary>Recurrent cell: rnn, gru or lstm.</summary>
+    public required string Cell { get; init; }
+
+    /// <summary>Hidden size.</summary>
+    public required int Hidden { get; init; }
+
+    /// <summary>Recurrent layers.</summary>
+    public required int Layers { get; init; }
+
+    /// <summary>L: past steps read.</summary>
+    public required int Lookback { get; init; }
+
+    /// <summary>H: steps forecast.</summary>
+    public required int Horizon { get; init; }
+
+    /// <summary>S: steps per season.</summary>
+    public required int Season { get; init; }
+
+    /// <summary>The network's anchor.</summary>
+    public required ForecastAnchor Anchor { get; init; }
+
+    /// <summary>Calendar cycles fed as sin/cos channels (<see cref="CalendarFeatures.Cycles"/>), past and future; empty without dates.</summary>
     public required string[] Calendar { get; init; }
 
-    /// <summary>The training file's median date step (zero when undated) and date format, to check a file given to predict.</summary>
-    public required TimeSpan Step { get; init; }
-    /// <summary>The training file's date format family (empty when undated).</summary>
+    /// <summary>The training file's date step (null when undated), to check a file given to predict and extend its dates.</summary>
+    public DateStep? Step { get; init; }
+
+    /// <summary>The training file's date format.</summary>
     public required string DateFormat { get; init; }
 
-    /// <summary>Values per input step: the target, each exogenous feature, and sin/cos per calendar cycle.</summary>
-    public int InputSize => 1 + Features.Length + 2 * Calendar.Length;
+    /// <summary>Quantile levels forecast, increasing, in (0, 1).</summary>
+    public double[] Quantiles { get; init; } = [];
+
+    /// <summary>Per series: transform, scaling, method, offsets.</summary>
+    public required SeriesState[] Series { get; init; }
+
+    /// <summary>Values per input step: the target, each feature, each known-future input, and sin/cos per calendar cycle.</summary>
+    public int InputSize => 1 + Features.Length + KnownFuture.Length + 2 * Calendar.Length;
+
+    /// <summary>Channels also read at the H forecast steps: the known-future inputs and the calendar.</summary>
+    public int KnownChannels => KnownFuture.Length + 2 * Calendar.Length;
+
+    /// <summary>Inputs of the linear highway: the target's window, then each known channel's H future values.</summary>
+    public int WindowWidth => Lookback + Horizon * KnownChannels;
+
+    /// <summary>Steps before an origin whose volatility scales its interval (<see cref="ConformalIntervals.Volatility"/>).</summary>
+    public int VolatilityWindow => Math.Max(2, Math.Min(Lookback, 28));
 
     /// <summary>Rows a file needs for one forecast: the lookback (the seasonal anchor lies inside it).</summary>
     public int RowsNeeded => Lookback;
+
+    /// <summary>The state of series <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">The model was not trained on such a series.</exception>
+    public SeriesState For(string name) => Series.FirstOrDefault(s => s.Name == name)
+        ?? throw new ArgumentException($"the model knows no series {Excerpt.Of(name)}; it was trained on {Excerpt.List([.. Series.Select(s => s.Name)])}");
+}
+
+/// <summary>What a model keeps per series.</summary>
+public sealed record SeriesState
+{
+    /// <summary>The series' name (column or id).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Transform applied before scaling.</summary>
+    public required SeriesTransform Transform { get; init; }
+
+    /// <summary>Scaling of the transformed values, fitted on the training part.</summary>
+    public required StandardScaler Scaler { get; init; }
+
+    /// <summary>Scaling of each input column (features, then known-future), fitted on the training part.</summary>
+    public required StandardScaler[] InputScalers { get; init; }
+
+    /// <summary>Mean of the training part, transformed (the mean baseline).</summary>
+    public required double TrainMean { get; init; }
+
+    /// <summary>Holt-Winters fitted on the transformed training part.</summary>
+    public required HoltWinters HoltWinters { get; init; }
+
+    /// <summary>The point method chosen on validation (<see cref="ForecastMethods.Names"/>).</summary>
+    public required string Method { get; init; }
+
+    /// <summary>
+    /// Interval offsets in units of the origin's local volatility (<see cref="ConformalIntervals.Volatility"/>):
+    /// <c>Offsets[k][h]·volatility</c> is added to the scaled point forecast for level k, step h.
+    /// </summary>
+    public required double[][] Offsets { get; init; }
 }

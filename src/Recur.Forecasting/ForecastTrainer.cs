@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Recur.Nn;
 using Recur.Optim;
+using Recur.Training;
 
 namespace Recur.Forecasting;
 
@@ -42,7 +43,7 @@ public sealed record TrainingSummary(int EpochsRun, int BestEpoch, double BestVa
     HighwayFit? Highway, double Seconds, bool StoppedEarly, IReadOnlyList<EpochReport> History);
 
 /// <summary>
-/// Mini-batch training of a <see cref="Forecaster"/> on MSE of the correction to its anchor: AdamW, gradient
+/// Mini-batch training of a <see cref="Forecaster"/> on the shared loop (<see cref="Trainer"/>), MSE of the correction to its anchor: AdamW, gradient
 /// clipping, the learning rate halved on a validation plateau, early stopping with the best weights restored.
 /// Deterministic for a given <see cref="Generator"/>.
 /// </summary>
@@ -72,49 +73,61 @@ public static class ForecastTrainer
             net.Highway.Weight.CopyFrom(Tensor.FromArray(highway.Weight, net.Highway.Weight.Shape));
             net.Highway.Bias!.CopyFrom(Tensor.FromArray(highway.Bias, net.Highway.Bias.Shape));
         }
-        double startLoss = o.FitHighway ? ValidationLoss(net, validation, validationIndices) : anchorLoss;
-        var best = Snapshot(parameters);
-        double bestLoss = startLoss;
-        int bestEpoch = 0, epoch = 0;
-        var history = new List<EpochReport> { new(0, o.Epochs, double.NaN, startLoss, optimizer.LearningRate, true) };
-        report?.Invoke(history[0]);
 
-        while (epoch < o.Epochs && epoch - bestEpoch < o.Patience)
+        // The shared loop (Recur.Training.Trainer), one validation per epoch: an epoch is a fresh permutation's first
+        // SamplesPerEpoch samples in mini-batches; epoch 0 is the model before any step (anchor + fitted highway).
+        int samples = Math.Min(train.Count, o.SamplesPerEpoch);
+        int batches = (samples + o.BatchSize - 1) / o.BatchSize;
+        int[] order = [];
+        bool first = true;
+        var trainer = new Trainer(parameters, optimizer, new TrainerOptions
         {
-            epoch++;
-            var order = rng.Permutation(train.Count);
-            int samples = Math.Min(train.Count, o.SamplesPerEpoch);
-            double sum = 0;
-            for (int start = 0; start < samples; start += o.BatchSize)
+            MaxSteps = (long)o.Epochs * batches,
+            ClipNorm = o.ClipNorm,
+            ValidateEvery = batches,
+            ValidateAtStart = true,
+            Patience = o.Patience,
+            RestoreBest = true,
+            // The plateau counts epochs after the first, as before the shared loop: the start is not an epoch.
+            Plateau = v => { if (!first) plateau.Step(v); first = false; },
+            NonFiniteHint = "try a smaller --hidden or fewer --layers",
+        });
+        Tensor LossOf(long step)
+        {
+            int b = (int)(step % batches);
+            if (b == 0) order = rng.Permutation(train.Count);
+            int start = b * o.BatchSize, n = Math.Min(o.BatchSize, samples - start);
+            var (x, window, y) = train.Tensors(order.AsSpan(start, n));
+            return Functional.MseLoss(net.Forward(x, window), y!);
+        }
+        var history = new List<EpochReport>();
+        double sum = 0;
+        void Progress(TrainProgress p)
+        {
+            if (p.ValidationLoss is not double v)
             {
-                int n = Math.Min(o.BatchSize, samples - start);
-                var (x, window, y) = train.Tensors(order.AsSpan(start, n));
-                var loss = Functional.MseLoss(net.Forward(x, window), y!);
-                float value = loss.Item();
-                if (!float.IsFinite(value))
-                    throw new ArithmeticException($"training loss is {value} at epoch {epoch}: expected a finite value (try a smaller --hidden or fewer --layers)");
-                net.ZeroGrad();
-                loss.Backward();
-                ClipGrad.ClipGradNorm(parameters, o.ClipNorm);
-                optimizer.Step();
-                sum += value * (double)n;
+                long b = (p.Step - 1) % batches;
+                sum += p.Loss * Math.Min(o.BatchSize, samples - b * o.BatchSize);
+                return;
             }
-            double validationLoss = ValidationLoss(net, validation, validationIndices);
-            bool improved = validationLoss < bestLoss;
-            if (improved)
-            {
-                bestLoss = validationLoss;
-                bestEpoch = epoch;
-                best = Snapshot(parameters);
-            }
-            var r = new EpochReport(epoch, o.Epochs, sum / samples, validationLoss, optimizer.LearningRate, improved);
+            int epoch = (int)(p.Step / batches);
+            var r = new EpochReport(epoch, o.Epochs, epoch == 0 ? double.NaN : sum / samples, v, p.LearningRate, p.IsBest);
+            sum = 0;
             history.Add(r);
             report?.Invoke(r);
-            plateau.Step(validationLoss);
         }
-        Restore(parameters, best);
-        return new TrainingSummary(epoch, bestEpoch, bestLoss, anchorLoss, highway, clock.Elapsed.TotalSeconds,
-            epoch < o.Epochs, history);
+        TrainingResult result;
+        try
+        {
+            result = trainer.Run(LossOf, () => ValidationLoss(net, validation, validationIndices), Progress);
+        }
+        catch (ArithmeticException e)
+        {
+            throw new ArithmeticException($"training diverged: {e.Message}", e);
+        }
+        int epochsRun = (int)(result.Steps / batches);
+        return new TrainingSummary(epochsRun, (int)(result.BestStep / batches), result.BestValidationLoss, anchorLoss, highway,
+            clock.Elapsed.TotalSeconds, epochsRun < o.Epochs, history);
     }
 
     private static double ValidationLoss(ForecastNet net, ForecastBatch batch, int[] indices)
@@ -141,13 +154,5 @@ public static class ForecastTrainer
         var indices = new int[n];
         for (int i = 0; i < n; i++) indices[i] = (int)((long)i * count / n);
         return indices;
-    }
-
-    private static float[][] Snapshot(Tensor[] parameters) => parameters.Select(p => p.ToArray()).ToArray();
-
-    private static void Restore(Tensor[] parameters, float[][] values)
-    {
-        for (int i = 0; i < parameters.Length; i++)
-            parameters[i].CopyFrom(Tensor.FromArray(values[i], parameters[i].Shape));
     }
 }

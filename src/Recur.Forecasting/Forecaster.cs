@@ -1,18 +1,25 @@
+using Recur.Autograd;
 
 namespace Recur.Forecasting;
 
-/// <summary>A network with the settings that feed it: what a model file holds, and what forecasts.</summary>
+/// <summary>
+/// A fitted forecaster: the network with the settings that feed it and, per series, the method chosen on validation
+/// and the interval offsets. <c>Fit</c> trains one (global) model on every series of a <see cref="SeriesSet"/>;
+/// <c>Save</c>/<c>Load</c> keep it in a safetensors file; <c>Predict</c> forecasts past the end of a file;
+/// <c>Evaluate</c> scores it against the baselines. Everything <c>recur forecast</c> and <c>recur predict</c> do.
+/// </summary>
 public sealed class Forecaster
 {
     /// <summary>Origins per forward pass at inference, to bound memory on long series.</summary>
     private const int Chunk = 256;
 
-    /// <summary>The settings: columns, sizes, scaling, calendar (the model file's metadata).</summary>
-    public ForecastSpec Spec { get; }
-    /// <summary>The network whose weights are trained and saved.</summary>
+    /// <summary>The settings and per-series state.</summary>
+    public ForecastSpec Spec { get; internal set; }
+
+    /// <summary>The network (PyTorch parameter names, see <see cref="ForecastNet"/>).</summary>
     public ForecastNet Net { get; }
 
-    /// <summary>Pairs a network with the settings it was built for.</summary>
+    /// <summary>A forecaster of <paramref name="spec"/> around <paramref name="net"/>.</summary>
     public Forecaster(ForecastSpec spec, ForecastNet net)
     {
         Spec = spec;
@@ -21,9 +28,41 @@ public sealed class Forecaster
 
     /// <summary>A fresh, untrained network for <paramref name="spec"/>, its weights drawn from <paramref name="rng"/>.</summary>
     public static Forecaster Create(ForecastSpec spec, Generator rng) =>
-        new(spec, new ForecastNet(spec.Cell, spec.InputSize, spec.Hidden, spec.Layers, spec.Lookback, spec.Horizon, rng));
+        new(spec, new ForecastNet(spec.Cell, spec.InputSize, spec.Hidden, spec.Layers, spec.WindowWidth, spec.Horizon, rng));
 
-    /// <summary>Forecasts in scaled units, row-major [origins, H]: anchor + the network's correction.</summary>
+    /// <summary>
+    /// Fits a forecaster on every series of <paramref name="data"/>: split, scale, train one network on all series, choose
+    /// each series' method and interval on validation, and score it and the baselines on the test part.
+    /// </summary>
+    /// <exception cref="ArgumentException">A bad option.</exception>
+    /// <exception cref="InvalidDataException">Series too short for the sizes and split, or values that cannot be scaled.</exception>
+    /// <exception cref="ArithmeticException">Training diverged (no model is returned).</exception>
+    public static ForecastResult Fit(SeriesSet data, ForecastOptions options, Action<EpochReport>? progress = null) =>
+        ForecastJob.Fit(data, options, progress);
+
+    /// <summary>Writes the model to <paramref name="path"/> (<see cref="ModelFile"/>).</summary>
+    /// <exception cref="ArithmeticException">A parameter or scaling is not finite: no file is written.</exception>
+    public void Save(string path) => ModelFile.Save(path, this);
+
+    /// <summary>Reads a model written by <see cref="Save"/>.</summary>
+    /// <exception cref="InvalidDataException">Not a usable model file.</exception>
+    public static Forecaster Load(string path) => ModelFile.Load(path);
+
+    /// <summary>
+    /// Forecasts the next <paramref name="horizon"/> (≤ the trained horizon; default all) steps after the history of every
+    /// series of <paramref name="data"/> the model knows, with the quantiles <paramref name="quantiles"/> (a subset of the
+    /// trained levels; default all). Rows after the last value are the future rows that supply known-future inputs.
+    /// </summary>
+    /// <exception cref="ArgumentException">A horizon or level the model was not trained for, or a series it does not know.</exception>
+    /// <exception cref="InvalidDataException">Too little history, a different date step, or missing known-future inputs.</exception>
+    public IReadOnlyList<Prediction> Predict(SeriesSet data, int? horizon = null, double[]? quantiles = null) =>
+        Predictor.Predict(this, data, horizon, quantiles);
+
+    /// <summary>Scores the model and the baselines on the test part of every series (split by <paramref name="split"/>, default 70/10/20).</summary>
+    public ForecastEvaluation Evaluate(SeriesSet data, Func<TimeSeries, ForecastSplit>? split = null, int backtest = 1) =>
+        ForecastJob.Evaluate(this, data, split ?? (s => ForecastSplit.Chronological(s.Length)), backtest);
+
+    /// <summary>Network forecasts in scaled units, row-major [origins, H]: anchor + the network's correction.</summary>
     public float[] ForecastScaled(ForecastBatch batch)
     {
         var result = new float[batch.Count * batch.Horizon];
@@ -44,7 +83,43 @@ public sealed class Forecaster
         return result;
     }
 
-    /// <summary>Forecasts in the series' own units, row-major [origins, H]: ŷ[t+h] for each origin t.</summary>
-    public double[] Forecast(ScaledSeries series, int[] origins) =>
-        Spec.TargetScaler.Inverse(ForecastScaled(ForecastBatch.Cut(Spec, series, origins, withTargets: false)));
+    /// <summary>
+    /// Forecasts of one series at <paramref name="origins"/> by <paramref name="method"/> (default: the series' chosen one),
+    /// in the series' units, with every trained quantile. <paramref name="values"/> are the history with no missing value;
+    /// <paramref name="inputs"/> and <paramref name="dates"/> may run past it (known-future rows).
+    /// </summary>
+    public SeriesForecast ForecastSeries(SeriesState state, double[] values, IReadOnlyList<double[]> inputs, IReadOnlyList<DateTime>? dates,
+        int[] origins, string? method = null)
+    {
+        method ??= state.Method;
+        var z = state.Transform.Forward(values);
+        var transformed = ForecastTransformed(state, z, values, inputs, dates, origins, method);
+        int H = Spec.Horizon;
+        var point = new double[transformed.Length];
+        for (int i = 0; i < point.Length; i++) point[i] = state.Transform.Inverse(transformed[i]);
+        var volatility = origins.Select(t => ConformalIntervals.Volatility(z, t, Spec.VolatilityWindow, state.Scaler.Std)).ToArray();
+        var quantiles = new double[Spec.Quantiles.Length][];
+        for (int k = 0; k < quantiles.Length; k++)
+        {
+            quantiles[k] = new double[transformed.Length];
+            for (int i = 0; i < transformed.Length; i++)
+                quantiles[k][i] = state.Transform.Inverse(transformed[i] + state.Scaler.Std * volatility[i / H] * state.Offsets[k][i % H]);
+        }
+        return new SeriesForecast(origins, H, point, quantiles);
+    }
+
+    /// <summary>Point forecasts in the series' transformed units (before the inverse transform).</summary>
+    internal double[] ForecastTransformed(SeriesState state, double[] z, double[] values, IReadOnlyList<double[]> inputs, IReadOnlyList<DateTime>? dates,
+        int[] origins, string method)
+    {
+        double[] Network()
+        {
+            var scaled = ScaledSeries.From(Spec, state, values, inputs, dates);
+            var f = ForecastScaled(ForecastBatch.Cut(Spec, scaled, origins, withTargets: false));
+            var result = new double[f.Length];
+            for (int i = 0; i < f.Length; i++) result[i] = state.Scaler.Inverse(f[i]);
+            return result;
+        }
+        return ForecastMethods.Forecast(method, z, state, Spec.Season, origins, Spec.Horizon, Network);
+    }
 }

@@ -25,7 +25,7 @@ public static class HighwayFitter
     /// <summary>Fits the highway on <paramref name="train"/> for each penalty and keeps the one with the least MSE on <paramref name="validation"/>, if it beats the anchor alone.</summary>
     public static HighwayFit Fit(ForecastBatch train, ForecastBatch validation)
     {
-        int L = train.Lookback, H = train.Horizon, k = L + 1;
+        int L = train.WindowWidth, H = train.Horizon, k = L + 1;
         var gram = new double[k, k];
         var xty = new double[k, H];
         var row = new double[k];
@@ -104,7 +104,7 @@ public static class HighwayFitter
 
     private static double Mse(ForecastBatch batch, double[,] w)
     {
-        int L = batch.Lookback, H = batch.Horizon;
+        int L = batch.WindowWidth, H = batch.Horizon;
         double sum = 0;
         for (int i = 0; i < batch.Count; i++)
         for (int h = 0; h < H; h++)

@@ -5,26 +5,39 @@ using Recur.IO;
 namespace Recur.Forecasting;
 
 /// <summary>
-/// A forecaster on disk: safetensors with the network's parameters under PyTorch's names (they load into
-/// the equivalent <c>nn.Module</c>, see docs/FORECASTING.md) and every setting <c>recur predict</c> needs in
-/// the header's <c>__metadata__</c> (strings only, as the format requires; lists are JSON arrays).
+/// A forecaster on disk: safetensors with the network's parameters under PyTorch's names (they load into the equivalent
+/// <c>nn.Module</c>, see docs/FORECASTING.md) and every setting <c>recur predict</c> needs in the header's
+/// <c>__metadata__</c> (strings only, as the format requires; lists and the per-series state are JSON).
 /// </summary>
 public static class ModelFile
 {
-    /// <summary>The <c>format</c> value in a forecaster file's metadata.</summary>
+    /// <summary>The metadata's <c>format</c>.</summary>
     public const string Format = "recur.forecast";
-    /// <summary>The version of the metadata layout this code writes and reads.</summary>
-    public const string FormatVersion = "1";
+
+    /// <summary>The metadata's <c>format_version</c>: 2 adds series, quantiles, transforms and known-future inputs.</summary>
+    public const string FormatVersion = "2";
 
     // Bounds that no sensible model exceeds: a corrupt header cannot make us allocate a huge network.
-    private const int MaxHidden = 4096, MaxLayers = 64, MaxLookback = 1_000_000, MaxHorizon = 100_000, MaxFeatures = 10_000;
+    private const int MaxHidden = 4096, MaxLayers = 64, MaxLookback = 1_000_000, MaxHorizon = 100_000, MaxFeatures = 10_000, MaxSeries = 100_000;
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically (the old file stays whole on failure).</summary>
+    /// <exception cref="ArithmeticException">A parameter, scaling or offset is not finite: nothing is written.</exception>
     public static void Save(string path, Forecaster model)
     {
         var tensors = model.Net.NamedParameters()
             .Select(p => new NamedTensorData(p.Name, p.Parameter.Shape.AsSpan().ToArray(), p.Parameter.ToArray()))
             .ToList();
+        foreach (var t in tensors)
+            if (t.Data.Any(v => !float.IsFinite(v)))
+                throw new ArithmeticException($"the model's tensor '{t.Name}' holds a non-finite value (training diverged): no model file written");
+        foreach (var s in model.Spec.Series)
+        {
+            double[] numbers = [s.Scaler.Mean, s.Scaler.Std, s.TrainMean, s.Transform.Lambda, .. s.InputScalers.SelectMany(i => new[] { i.Mean, i.Std }), .. s.Offsets.SelectMany(o => o)];
+            if (numbers.Any(v => !double.IsFinite(v)))
+                throw new ArithmeticException($"series {Excerpt.Of(s.Name)}: a scaling or interval value is not finite: no model file written");
+        }
         Safetensors.Save(path, tensors, Metadata(model.Spec));
     }
 
@@ -41,23 +54,24 @@ public static class ModelFile
         ["horizon"] = Int(s.Horizon),
         ["season"] = Int(s.Season),
         ["anchor"] = s.Anchor == ForecastAnchor.Seasonal ? "seasonal" : "last",
-        ["column"] = s.Column,
+        ["value_column"] = s.ValueColumn ?? "",
+        ["series_id_column"] = s.SeriesIdColumn ?? "",
         ["features"] = JsonSerializer.Serialize(s.Features),
-        ["target_mean"] = Real(s.TargetScaler.Mean),
-        ["target_std"] = Real(s.TargetScaler.Std),
-        ["feature_means"] = JsonSerializer.Serialize(s.FeatureScalers.Select(f => f.Mean)),
-        ["feature_stds"] = JsonSerializer.Serialize(s.FeatureScalers.Select(f => f.Std)),
+        ["known_future"] = JsonSerializer.Serialize(s.KnownFuture),
         ["calendar"] = JsonSerializer.Serialize(s.Calendar),
+        ["quantiles"] = JsonSerializer.Serialize(s.Quantiles),
         ["input_channels"] = JsonSerializer.Serialize(InputChannels(s)),
-        ["step_seconds"] = Real(s.Step.TotalSeconds),
+        ["step"] = s.Step is null ? "" : JsonSerializer.Serialize(new StepDto(s.Step.Unit.ToString(), s.Step.Duration.TotalSeconds, s.Step.Months), Json),
         ["date_format"] = s.DateFormat,
+        ["series"] = JsonSerializer.Serialize(s.Series.Select(ToDto), Json),
     };
 
     /// <summary>What each input channel holds, in order (documentation for whoever loads the file elsewhere).</summary>
     public static string[] InputChannels(ForecastSpec s) =>
     [
-        $"{s.Column} minus its last value in the window, scaled by target_std",
+        "the series' transformed, standardised value minus its last value in the window",
         .. s.Features.Select(f => $"{f} standardised"),
+        .. s.KnownFuture.Select(f => $"{f} standardised (also read at the forecast steps by the highway)"),
         .. s.Calendar.SelectMany(c => new[] { $"sin(2π·{c})", $"cos(2π·{c})" }),
     ];
 
@@ -72,7 +86,7 @@ public static class ModelFile
         var file = Safetensors.Load(path);
         var spec = ReadSpec(path, file.Metadata);
 
-        var expected = ForecastNet.ExpectedShapes(spec.Cell, spec.InputSize, spec.Hidden, spec.Layers, spec.Lookback, spec.Horizon);
+        var expected = ForecastNet.ExpectedShapes(spec.Cell, spec.InputSize, spec.Hidden, spec.Layers, spec.WindowWidth, spec.Horizon);
         var byName = file.Tensors.ToDictionary(t => t.Name);
         foreach (var (name, shape) in expected)
         {
@@ -87,46 +101,59 @@ public static class ModelFile
         }
         var extra = byName.Keys.Except(expected.Select(e => e.Name)).ToList();
         if (extra.Count > 0)
-            throw Invalid(path, $"unexpected tensor(s) {string.Join(", ", extra.Select(e => $"'{e}'"))}");
+            throw Invalid(path, $"unexpected tensor(s) {Excerpt.List(extra)}");
 
         var model = Forecaster.Create(spec, new Generator(0));
         model.Net.LoadStateDict(file.Tensors.ToDictionary(t => t.Name, t => Tensor.FromArray(t.Data, t.Shape)));
         return model;
     }
 
+    private sealed record StepDto(string Unit, double Seconds, int Months);
+
+    private sealed record ScalerDto(double Mean, double Std);
+
+    private sealed record HoltWintersDto(int Season, double Alpha, double Beta, double Gamma, double Phi);
+
+    private sealed record SeriesDto(string Name, string Transform, double Lambda, ScalerDto Scaler, ScalerDto[] InputScalers,
+        double TrainMean, HoltWintersDto HoltWinters, string Method, double[][] Offsets);
+
+    private static SeriesDto ToDto(SeriesState s) => new(s.Name, s.Transform.Kind, s.Transform.Lambda, new ScalerDto(s.Scaler.Mean, s.Scaler.Std),
+        [.. s.InputScalers.Select(i => new ScalerDto(i.Mean, i.Std))], s.TrainMean,
+        new HoltWintersDto(s.HoltWinters.Season, s.HoltWinters.Alpha, s.HoltWinters.Beta, s.HoltWinters.Gamma, s.HoltWinters.Phi), s.Method, s.Offsets);
+
     private static ForecastSpec ReadSpec(string path, IReadOnlyDictionary<string, string> meta)
     {
         string Get(string key) => meta.TryGetValue(key, out var v) ? v : throw Invalid(path, $"metadata '{key}' is missing");
 
         if (!meta.TryGetValue("format", out var format) || format != Format)
-            throw Invalid(path, $"not a recur forecast model (metadata 'format' is {(format is null ? "missing" : $"'{format}'")}, expected '{Format}')");
+            throw Invalid(path, $"not a recur forecast model (metadata 'format' is {(format is null ? "missing" : Excerpt.Of(format))}, expected '{Format}')");
         if (Get("format_version") != FormatVersion)
-            throw Invalid(path, $"format_version '{Get("format_version")}' is not supported (this recur reads version {FormatVersion})");
+            throw Invalid(path, $"format_version {Excerpt.Of(Get("format_version"))} is not supported (this recur reads version {FormatVersion}; refit the model)");
 
         string cell = Get("cell");
         if (!Recur.Nn.CellChoice.Names.Contains(cell))
-            throw Invalid(path, $"metadata 'cell' is '{cell}', expected one of {string.Join(", ", Recur.Nn.CellChoice.Names)}");
+            throw Invalid(path, $"metadata 'cell' is {Excerpt.Of(cell)}, expected one of {string.Join(", ", Recur.Nn.CellChoice.Names)}");
         int hidden = ReadInt(path, meta, "hidden_size", MaxHidden);
         int layers = ReadInt(path, meta, "num_layers", MaxLayers);
         int lookback = ReadInt(path, meta, "lookback", MaxLookback);
         int horizon = ReadInt(path, meta, "horizon", MaxHorizon);
         int season = ReadInt(path, meta, "season", MaxLookback);
-        int inputSize = ReadInt(path, meta, "input_size", 2 * MaxFeatures);
+        int inputSize = ReadInt(path, meta, "input_size", 3 * MaxFeatures);
         var anchor = Get("anchor") switch
         {
             "last" => ForecastAnchor.Last,
             "seasonal" => ForecastAnchor.Seasonal,
-            var a => throw Invalid(path, $"metadata 'anchor' is '{a}', expected 'last' or 'seasonal'"),
+            var a => throw Invalid(path, $"metadata 'anchor' is {Excerpt.Of(a)}, expected 'last' or 'seasonal'"),
         };
         if (anchor == ForecastAnchor.Seasonal && season > lookback)
             throw Invalid(path, $"a seasonal anchor needs season ≤ lookback, got season {season} and lookback {lookback}");
 
-        var features = ReadArray<string>(path, meta, "features");
-        var means = ReadArray<double>(path, meta, "feature_means");
-        var stds = ReadArray<double>(path, meta, "feature_stds");
-        var calendar = ReadArray<string>(path, meta, "calendar");
-        if (means.Length != features.Length || stds.Length != features.Length)
-            throw Invalid(path, $"{features.Length} features but {means.Length} feature_means and {stds.Length} feature_stds");
+        var features = ReadArray<string>(path, meta, "features", MaxFeatures);
+        var known = ReadArray<string>(path, meta, "known_future", MaxFeatures);
+        var calendar = ReadArray<string>(path, meta, "calendar", MaxFeatures);
+        var quantiles = ReadArray<double>(path, meta, "quantiles", 1000);
+        if (quantiles.Any(q => !(q > 0 && q < 1)) || quantiles.Zip(quantiles.Skip(1)).Any(p => p.First >= p.Second))
+            throw Invalid(path, "metadata 'quantiles' must be increasing levels in (0, 1)");
         try
         {
             CalendarFeatures.Validate(calendar);
@@ -135,16 +162,35 @@ public static class ModelFile
         {
             throw Invalid(path, e.Message);
         }
-        if (inputSize != 1 + features.Length + 2 * calendar.Length)
-            throw Invalid(path, $"input_size {inputSize} disagrees with 1 + {features.Length} features + 2·{calendar.Length} calendar cycles");
+        if (inputSize != 1 + features.Length + known.Length + 2 * calendar.Length)
+            throw Invalid(path, $"input_size {inputSize} disagrees with 1 + {features.Length} features + {known.Length} known-future + 2·{calendar.Length} calendar cycles");
+        if ((long)horizon * (known.Length + 2 * calendar.Length) + lookback > MaxLookback)
+            throw Invalid(path, "the highway's width (lookback + horizon × known channels) is beyond 1 000 000");
 
-        double stepSeconds = ReadReal(path, meta, "step_seconds");
-        if (stepSeconds < 0 || stepSeconds > TimeSpan.MaxValue.TotalSeconds / 2)
-            throw Invalid(path, $"metadata 'step_seconds' is {stepSeconds}, expected a non-negative number of seconds");
+        DateStep? step = null;
+        string stepText = Get("step");
+        if (stepText.Length > 0)
+        {
+            var dto = Parse<StepDto>(path, "step", stepText);
+            if (!Enum.TryParse<DateStepUnit>(dto.Unit, out var unit) || !double.IsFinite(dto.Seconds) || dto.Seconds < 0
+                || dto.Seconds > TimeSpan.MaxValue.TotalSeconds / 2 || dto.Months < 0 || dto.Months > 1200
+                || unit == DateStepUnit.Duration && dto.Seconds <= 0 || unit == DateStepUnit.Months && dto.Months < 1)
+                throw Invalid(path, $"metadata 'step' is {Excerpt.Of(stepText)}, expected a unit (Duration, Months, BusinessDays) with a positive size");
+            step = new DateStep(unit, TimeSpan.FromSeconds(dto.Seconds), dto.Months);
+        }
+
+        var seriesDtos = Parse<SeriesDto[]>(path, "series", Get("series"));
+        if (seriesDtos.Length == 0 || seriesDtos.Length > MaxSeries)
+            throw Invalid(path, $"metadata 'series' holds {seriesDtos.Length} series, expected 1 … {MaxSeries}");
+        var series = seriesDtos.Select(d => ReadSeries(path, d, features.Length + known.Length, quantiles.Length, horizon)).ToArray();
+        if (series.Select(s => s.Name).Distinct().Count() != series.Length)
+            throw Invalid(path, "metadata 'series' names a series twice");
         return new ForecastSpec
         {
-            Column = Get("column"),
+            ValueColumn = Get("value_column") is { Length: > 0 } v ? v : null,
+            SeriesIdColumn = Get("series_id_column") is { Length: > 0 } id ? id : null,
             Features = features,
+            KnownFuture = known,
             Cell = cell,
             Hidden = hidden,
             Layers = layers,
@@ -152,56 +198,94 @@ public static class ModelFile
             Horizon = horizon,
             Season = season,
             Anchor = anchor,
-            TargetScaler = Scaler(path, ReadReal(path, meta, "target_mean"), ReadReal(path, meta, "target_std"), "target"),
-            FeatureScalers = [.. features.Select((f, i) => Scaler(path, means[i], stds[i], $"feature '{f}'"))],
             Calendar = calendar,
-            Step = TimeSpan.FromSeconds(stepSeconds),
+            Step = step,
             DateFormat = Get("date_format"),
+            Quantiles = quantiles,
+            Series = series,
         };
     }
 
-    private static StandardScaler Scaler(string path, double mean, double std, string what)
+    private static SeriesState ReadSeries(string path, SeriesDto? d, int inputs, int levels, int horizon)
     {
-        if (!double.IsFinite(mean) || !double.IsFinite(std) || std <= 0)
-            throw Invalid(path, $"the {what} scaling (mean {mean}, std {std}) needs a finite mean and a positive std");
-        return new StandardScaler(mean, std);
+        if (d?.Name is null || d.Transform is null || d.Scaler is null || d.InputScalers is null || d.HoltWinters is null || d.Method is null || d.Offsets is null)
+            throw Invalid(path, "metadata 'series' has an entry with a missing field");
+        string where = $"series {Excerpt.Of(d.Name)}";
+        var transform = d.Transform switch
+        {
+            "none" => SeriesTransform.None,
+            "log" => SeriesTransform.Log,
+            "boxcox" when d.Lambda is >= -5 and <= 5 => new SeriesTransform("boxcox", d.Lambda),
+            _ => throw Invalid(path, $"{where}: transform {Excerpt.Of(d.Transform)} (λ {d.Lambda}) is not none, log or boxcox with |λ| ≤ 5"),
+        };
+        if (!ForecastMethods.Names.Contains(d.Method))
+            throw Invalid(path, $"{where}: method {Excerpt.Of(d.Method)} is not one of {string.Join(", ", ForecastMethods.Names)}");
+        if (d.InputScalers.Length != inputs)
+            throw Invalid(path, $"{where}: {d.InputScalers.Length} input scalings for {inputs} input columns");
+        if (d.Offsets.Length != levels || d.Offsets.Any(o => o is null || o.Length != horizon || o.Any(v => !double.IsFinite(v))))
+            throw Invalid(path, $"{where}: interval offsets must be {levels} rows of {horizon} finite numbers");
+        var hw = d.HoltWinters;
+        if (hw.Season < 1 || hw.Season > MaxLookback || new[] { hw.Alpha, hw.Beta, hw.Gamma, hw.Phi }.Any(p => !(p >= 0 && p <= 1)))
+            throw Invalid(path, $"{where}: Holt-Winters parameters must lie in [0, 1] with a season ≥ 1");
+        if (!double.IsFinite(d.TrainMean))
+            throw Invalid(path, $"{where}: train_mean is not finite");
+        return new SeriesState
+        {
+            Name = d.Name,
+            Transform = transform,
+            Scaler = Scaler(path, d.Scaler, $"{where} target"),
+            InputScalers = [.. d.InputScalers.Select((s, i) => Scaler(path, s, $"{where} input {i}"))],
+            TrainMean = d.TrainMean,
+            HoltWinters = new HoltWinters(hw.Season, hw.Alpha, hw.Beta, hw.Gamma, hw.Phi),
+            Method = d.Method,
+            Offsets = d.Offsets,
+        };
+    }
+
+    private static StandardScaler Scaler(string path, ScalerDto? s, string what)
+    {
+        if (s is null || !double.IsFinite(s.Mean) || !double.IsFinite(s.Std) || s.Std <= 0)
+            throw Invalid(path, $"the {what} scaling (mean {s?.Mean}, std {s?.Std}) needs a finite mean and a positive std");
+        return new StandardScaler(s.Mean, s.Std);
+    }
+
+    private static T Parse<T>(string path, string key, string text)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, Json) ?? throw new JsonException("null");
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            throw Invalid(path, $"metadata '{key}' is {Excerpt.Of(text)}, not the JSON this recur writes");
+        }
     }
 
     private static int ReadInt(string path, IReadOnlyDictionary<string, string> meta, string key, int max)
     {
         if (!meta.TryGetValue(key, out var text)) throw Invalid(path, $"metadata '{key}' is missing");
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < 1 || v > max)
-            throw Invalid(path, $"metadata '{key}' is '{text}', expected an integer in [1, {max}]");
+            throw Invalid(path, $"metadata '{key}' is {Excerpt.Of(text)}, expected an integer in [1, {max}]");
         return v;
     }
 
-    private static double ReadReal(string path, IReadOnlyDictionary<string, string> meta, string key)
-    {
-        if (!meta.TryGetValue(key, out var text)) throw Invalid(path, $"metadata '{key}' is missing");
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
-            throw Invalid(path, $"metadata '{key}' is '{text}', expected a finite number");
-        return v;
-    }
-
-    private static T[] ReadArray<T>(string path, IReadOnlyDictionary<string, string> meta, string key)
+    private static T[] ReadArray<T>(string path, IReadOnlyDictionary<string, string> meta, string key, int max)
     {
         if (!meta.TryGetValue(key, out var text)) throw Invalid(path, $"metadata '{key}' is missing");
         try
         {
             var values = JsonSerializer.Deserialize<T[]>(text);
-            if (values is null || values.Length > MaxFeatures || values.Any(v => v is null))
+            if (values is null || values.Length > max || values.Any(v => v is null))
                 throw new JsonException("null or too long");
             return values;
         }
         catch (JsonException)
         {
-            throw Invalid(path, $"metadata '{key}' is '{text}', expected a JSON array of {(typeof(T) == typeof(string) ? "strings" : "numbers")}");
+            throw Invalid(path, $"metadata '{key}' is {Excerpt.Of(text)}, expected a JSON array of {(typeof(T) == typeof(string) ? "strings" : "numbers")}");
         }
     }
 
     private static string Int(int v) => v.ToString(CultureInfo.InvariantCulture);
-
-    private static string Real(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     private static InvalidDataException Invalid(string path, string what) => new($"{path}: not a usable forecast model: {what}");
 }

@@ -1,30 +1,39 @@
 namespace Recur.Forecasting;
 
 /// <summary>
-/// A series as the model sees it: the target standardised with the training part's mean and std, and
-/// the other input channels per row (each exogenous feature standardised the same way, then sin/cos of
-/// each calendar cycle).
+/// A series as the network sees it: the target transformed and standardised with its series' training-part scaling,
+/// and the input channels per row (features, known-future inputs, then sin/cos of each calendar cycle). The channels
+/// may run past the target (the future rows whose known inputs a forecast past the end reads).
 /// </summary>
+/// <param name="Target">Scaled target, no missing values.</param>
+/// <param name="Channels">Input channels, each at least as long as the target.</param>
 public sealed record ScaledSeries(double[] Target, double[][] Channels)
 {
-    /// <summary>Number of rows (time steps).</summary>
+    /// <summary>Rows of the target.</summary>
     public int Length => Target.Length;
 
-    /// <summary>Scales <paramref name="target"/> and <paramref name="features"/> with <paramref name="spec"/>'s scalers and adds its calendar channels.</summary>
-    /// <exception cref="ArgumentException">The spec has calendar cycles and <paramref name="dates"/> is null, or the sizes disagree.</exception>
-    public static ScaledSeries From(ForecastSpec spec, double[] target, IReadOnlyList<double[]> features, IReadOnlyList<DateTime>? dates)
+    /// <summary>
+    /// Transforms and scales <paramref name="values"/> (original units, no missing values) and <paramref name="inputs"/> with
+    /// <paramref name="state"/>, and adds the calendar channels of <paramref name="dates"/> (which may run past the values).
+    /// </summary>
+    /// <exception cref="ArgumentException">The spec has calendar cycles and there are no dates, or the sizes disagree.</exception>
+    public static ScaledSeries From(ForecastSpec spec, SeriesState state, double[] values, IReadOnlyList<double[]> inputs, IReadOnlyList<DateTime>? dates)
     {
-        if (features.Count != spec.Features.Length)
-            throw new ArgumentException($"expected {spec.Features.Length} feature columns, got {features.Count}");
+        if (inputs.Count != spec.Features.Length + spec.KnownFuture.Length)
+            throw new ArgumentException($"expected {spec.Features.Length + spec.KnownFuture.Length} input columns, got {inputs.Count}");
+        var target = new double[values.Length];
+        for (int i = 0; i < values.Length; i++) target[i] = state.Scaler.Transform(state.Transform.Forward(values[i]));
         var channels = new List<double[]>();
-        for (int f = 0; f < features.Count; f++)
-            channels.Add(spec.FeatureScalers[f].Transform(features[f]));
+        for (int f = 0; f < inputs.Count; f++)
+            channels.Add(state.InputScalers[f].Transform(inputs[f]));
         if (spec.Calendar.Length > 0)
         {
             if (dates is null)
                 throw new ArgumentException($"the model uses calendar inputs ({string.Join(", ", spec.Calendar)}) but the file has no date column");
             channels.AddRange(CalendarFeatures.Channels(spec.Calendar, dates));
         }
-        return new ScaledSeries(spec.TargetScaler.Transform(target), [.. channels]);
+        foreach (var c in channels)
+            if (c.Length < target.Length) throw new ArgumentException($"an input channel has {c.Length} rows, the target {target.Length}");
+        return new ScaledSeries(target, [.. channels]);
     }
 }

@@ -77,7 +77,7 @@ public class CliExportTests
     {
         var spec = new ForecastSpec
         {
-            Column = "temp_max",
+            ValueColumn = "temp_max",
             Features = [.. Enumerable.Range(0, features).Select(f => $"f{f}")],
             Cell = cell,
             Hidden = 5,
@@ -86,11 +86,20 @@ public class CliExportTests
             Horizon = 9,
             Season = 7,
             Anchor = anchor,
-            TargetScaler = new StandardScaler(16.4, 7.25),
-            FeatureScalers = [.. Enumerable.Range(0, features).Select(f => new StandardScaler(3.1 + f, 1.4 + f))],
             Calendar = [.. new[] { "day_of_week", "day_of_year" }.Take(calendar)],
-            Step = TimeSpan.FromDays(1),
+            Step = new DateStep(DateStepUnit.Duration, TimeSpan.FromDays(1), 0),
             DateFormat = "yyyy-MM-dd",
+            Series = [new SeriesState
+            {
+                Name = "temp_max",
+                Transform = SeriesTransform.None,
+                Scaler = new StandardScaler(16.4, 7.25),
+                InputScalers = [.. Enumerable.Range(0, features).Select(f => new StandardScaler(3.1 + f, 1.4 + f))],
+                TrainMean = 16.4,
+                HoltWinters = new HoltWinters(7, 0.3, 0.1, 0.1, 0.9),
+                Method = "network",
+                Offsets = [],
+            }],
         };
         var rng = new Generator(21);
         var model = Recur.Forecasting.Forecaster.Create(spec, rng);
@@ -116,18 +125,20 @@ public class CliExportTests
             int rows = 40;
             var target = Enumerable.Range(0, rows).Select(i => 15 + 6 * Math.Sin(i * 0.7) + rng.NextNormal()).ToArray();
             var feats = Enumerable.Range(0, features).Select(f => Enumerable.Range(0, rows).Select(i => 3.0 + f + Math.Cos(i + f)).ToArray()).ToList();
-            var dates = Enumerable.Range(0, rows).Select(i => new DateTime(2024, 1, 1).AddDays(i)).ToList();
-            var scaled = ScaledSeries.From(spec, target, feats, dates);
+            var dates = Enumerable.Range(0, rows + spec.Horizon).Select(i => new DateTime(2024, 1, 1).AddDays(i)).ToList();
             var calendarChannels = CalendarFeatures.Channels(spec.Calendar, dates);
-            foreach (var origins in new[] { new[] { rows }, new[] { 12, 20, 33 } })
+            foreach (var origins in new[] { new[] { rows }, new[] { 12, 20, 31 } })
             {
-                var want = model.Forecast(scaled, origins);
+                var want = model.ForecastSeries(spec.Series[0], target, feats, dates, origins).Point;
                 int n = origins.Length, L = spec.Lookback;
                 float[] Window(Func<int, int, float> at, int width) =>
                     Enumerable.Range(0, n).SelectMany(i => Enumerable.Range(0, L).SelectMany(j => Enumerable.Range(0, width).Select(k => at(origins[i] - L + j, k)))).ToArray();
                 var inputs = new List<Ort.Value> { new("target", Window((r, _) => (float)target[r], 1), null, new[] { n, L }) };
                 if (features > 0) inputs.Add(new Ort.Value("features", Window((r, k) => (float)feats[k][r], features), null, new[] { n, L, features }));
                 if (calendar > 0) inputs.Add(new Ort.Value("calendar", Window((r, k) => (float)calendarChannels[k][r], 2 * calendar), null, new[] { n, L, 2 * calendar }));
+                if (calendar > 0)
+                    inputs.Add(new Ort.Value("calendar_future", origins.SelectMany(t => Enumerable.Range(0, 2 * calendar)
+                        .SelectMany(c => Enumerable.Range(0, spec.Horizon).Select(h => (float)calendarChannels[c][t + h]))).ToArray(), null, new[] { n, 2 * calendar * spec.Horizon }));
                 var got = Ort.Run(bytes, inputs.ToArray());
                 Ort.AssertClose($"{cell} forecast at {string.Join(",", origins)}", want.Select(v => (float)v).ToArray(), new[] { n, spec.Horizon }, got["forecast"]);
             }
@@ -154,16 +165,19 @@ public class CliExportTests
             File.WriteAllLines(csv, lines);
             ModelFile.Save(path, model);
             ExportCommand.Export(path, onnx);
-            var predicted = Predictor.Run(ModelFile.Load(path), csv).Values;   // what `recur predict` prints
+            var loaded = ModelFile.Load(path);
+            var predicted = loaded.Predict(SeriesSet.Load(csv, Predictor.CsvOptionsFor(loaded)))[0].Values;   // what `recur predict` prints
 
-            var series = CsvSeries.Load(csv, spec.Column, spec.Features);
+            var series = CsvSeries.Load(csv, "temp_max", spec.Features);
             int L = spec.Lookback, n = series.Length;
             var rows = Enumerable.Range(n - L, L).ToArray();
             var calendar = CalendarFeatures.Channels(spec.Calendar, series.Dates!.Values);
+            var future = CalendarFeatures.Channels(spec.Calendar, [.. Enumerable.Range(1, spec.Horizon).Select(h => series.Dates.Values[^1].AddDays(h))]);
             var got = Ort.Run(File.ReadAllBytes(onnx),
                 new Ort.Value("target", rows.Select(r => (float)series.Target.Values[r]).ToArray(), null, new[] { 1, L }),
                 new Ort.Value("features", rows.SelectMany(r => series.Features.Select(f => (float)f.Values[r])).ToArray(), null, new[] { 1, L, 2 }),
-                new Ort.Value("calendar", rows.SelectMany(r => calendar.Select(c => (float)c[r])).ToArray(), null, new[] { 1, L, 4 }));
+                new Ort.Value("calendar", rows.SelectMany(r => calendar.Select(c => (float)c[r])).ToArray(), null, new[] { 1, L, 4 }),
+                new Ort.Value("calendar_future", future.SelectMany(c => c.Select(v => (float)v)).ToArray(), null, new[] { 1, 4 * spec.Horizon }));
             Ort.AssertClose("forecast vs recur predict", predicted.Select(v => (float)v).ToArray(), new[] { 1, spec.Horizon }, got["forecast"]);
         }
         finally

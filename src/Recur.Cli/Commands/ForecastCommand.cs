@@ -8,23 +8,36 @@ using Spectre.Console;
 
 namespace Recur.Cli.Commands;
 
-/// <summary><c>recur forecast</c>: train on a CSV column and score the model against the baselines under the protocol of data/README.md.</summary>
+/// <summary><c>recur forecast</c>: fit a forecaster on one or many CSV series and score it and the baselines on the test part.</summary>
 internal static class ForecastCommand
 {
+    /// <summary>The command and its options.</summary>
     public static Command Create()
     {
         var defaults = new TrainingOptions();
-        var csv = new Option<string>("--csv") { Description = "CSV file; rows in time order, an optional date column", Required = true };
-        var column = new Option<string>("--column") { Description = "the column to forecast", Required = true };
+        var csv = new Option<string>("--csv") { Description = "CSV file: one row per date (wide) or per series and date (long, with --series-id)", Required = true };
+        var column = new Option<string>("--column") { Description = "the column(s) to forecast: a name, a comma-separated list, or '*' for every numeric column (one global model)", Required = true };
+        var seriesId = new Option<string?>("--series-id") { Description = "series-id column of a long file (symbol,date,price): one series per id, one global model" };
         var lookback = new Option<int?>("--lookback") { Description = "L: past steps the model reads (default: from the season, horizon and length)" };
         var horizon = new Option<int?>("--horizon") { Description = "H: steps forecast from each origin (default: from the date frequency)" };
-        var season = new Option<int?>("--season") { Description = "S: steps per season, for the seasonal naive baseline (default: from the date frequency, or detected)" };
+        var season = new Option<int?>("--season") { Description = "S: steps per season (default: from the date frequency, or detected)" };
         var features = new Option<string?>("--features") { Description = "extra input columns, comma-separated (their past values only)" };
+        var knownFuture = new Option<string?>("--known-future") { Description = "input columns known in advance, comma-separated: read at the forecast dates too (predict then needs them in the future rows)" };
         var calendar = new Option<string>("--calendar")
         {
-            Description = $"calendar inputs: auto (from the dates), none, or a comma-separated list of {string.Join(", ", CalendarFeatures.Cycles)}",
+            Description = $"calendar inputs (known-future): auto (from the dates), none, or a comma-separated list of {string.Join(", ", CalendarFeatures.Cycles)}",
             DefaultValueFactory = _ => "auto",
         };
+        var dateColumn = new Option<string?>("--date-column") { Description = "the date column (default: one named date, time, timestamp, … or a first column of dates)" };
+        var dayFirst = new Option<bool>("--day-first") { Description = "read ambiguous dates like 03/04/2020 as 3 April" };
+        var delimiter = new Option<string?>("--delimiter") { Description = "field separator (default: detected: ',', ';' or tab)" };
+        var decimalMark = new Option<string?>("--decimal") { Description = "decimal mark '.' or ',' (default: ',' for ';'-separated files written with decimal commas)" };
+        var quantiles = new Option<string>("--quantiles") { Description = "quantile levels in (0, 1), comma-separated", DefaultValueFactory = _ => "0.1,0.5,0.9" };
+        var transform = new Option<string>("--transform") { Description = "none, log, boxcox (λ fitted on the training part) or auto (chosen on validation)", DefaultValueFactory = _ => "none" };
+        transform.AcceptOnlyFromAmong([.. SeriesTransform.Names]);
+        var split = new Option<string>("--split") { Description = "TRAIN,VAL fractions of each series (the rest is the test part)", DefaultValueFactory = _ => "0.7,0.1" };
+        var testStart = new Option<string?>("--test-start") { Description = "DATE: the test part starts at this date (validation: the last 1/8 before it); overrides --split" };
+        var backtest = new Option<int>("--backtest") { Description = "K rolling-origin folds over the test part, scored separately (one fit, no refit per fold)", DefaultValueFactory = _ => 1 };
         var cell = new Option<string>("--cell") { Description = "recurrent cell", DefaultValueFactory = _ => "gru" };
         cell.AcceptOnlyFromAmong(CellChoice.Names);
         var hidden = new Option<int>("--hidden") { Description = "hidden size", DefaultValueFactory = _ => 32 };
@@ -34,22 +47,34 @@ internal static class ForecastCommand
         var batch = new Option<int>("--batch-size") { Description = "samples per mini-batch", DefaultValueFactory = _ => defaults.BatchSize };
         var seed = new Option<long>("--seed") { Description = "random seed (same seed, same numbers)", DefaultValueFactory = _ => 0 };
         var plot = new Option<string>("--plot") { Description = "PNG file for the figure", DefaultValueFactory = _ => "forecast.png" };
-        var save = new Option<string?>("--save") { Description = "save the trained model (safetensors) for recur predict" };
+        var save = new Option<string?>("--save") { Description = "save the fitted model (safetensors) for recur predict" };
+        var predictions = new Option<string?>("--predictions") { Description = "write every test forecast as CSV: series,origin,step,date,actual,point,q…" };
         var json = new Option<bool>("--json") { Description = "print the result as one JSON object on the last line" };
-        var cmd = new Command("forecast", "Train a recurrent forecaster on a CSV column and compare it with persistence and seasonal naive on the test part (70/10/20 split)")
+        var cmd = new Command("forecast", "Fit a forecaster (one global network, the method chosen per series on validation, conformal intervals) and compare it with five baselines on the test part")
         {
-            csv, column, lookback, horizon, season, features, calendar, cell, hidden, layers, epochs, lr, batch, seed, plot, save, json,
+            csv, column, seriesId, lookback, horizon, season, features, knownFuture, calendar, dateColumn, dayFirst, delimiter, decimalMark,
+            quantiles, transform, split, testStart, backtest, cell, hidden, layers, epochs, lr, batch, seed, plot, save, predictions, json,
         };
         cmd.SetAction(r => Cli.Guard(() =>
         {
             var training = defaults with { Epochs = r.GetValue(epochs), LearningRate = r.GetValue(lr), BatchSize = r.GetValue(batch) };
             if (!(training.LearningRate > 0)) throw new ArgumentException($"--lr must be positive, got {training.LearningRate}");
             if (training.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {training.BatchSize}");
+            var fractions = Numbers("--split", r.GetValue(split)!);
+            if (fractions.Length != 2) throw new ArgumentException($"--split takes two fractions TRAIN,VAL, got {Excerpt.Of(r.GetValue(split))}");
+            var csvOptions = new CsvOptions
+            {
+                Columns = SplitList(r.GetValue(column)),
+                SeriesId = r.GetValue(seriesId),
+                Features = SplitList(r.GetValue(features)),
+                KnownFuture = SplitList(r.GetValue(knownFuture)),
+                DateColumn = r.GetValue(dateColumn),
+                DayFirst = r.GetValue(dayFirst),
+                Delimiter = Char("--delimiter", r.GetValue(delimiter)),
+                Decimal = Char("--decimal", r.GetValue(decimalMark)),
+            };
             var options = new ForecastOptions
             {
-                Csv = r.GetValue(csv)!,
-                Column = r.GetValue(column)!,
-                Features = SplitList(r.GetValue(features)),
                 Calendar = r.GetValue(calendar) switch { "auto" => null, "none" => [], var list => SplitList(list) },
                 Lookback = r.GetValue(lookback),
                 Horizon = r.GetValue(horizon),
@@ -59,49 +84,64 @@ internal static class ForecastCommand
                 Layers = r.GetValue(layers),
                 Seed = r.GetValue(seed),
                 Training = training,
+                Quantiles = Numbers("--quantiles", r.GetValue(quantiles)!),
+                Transform = r.GetValue(transform)!,
+                TrainFraction = fractions[0],
+                ValidationFraction = fractions[1],
+                TestStart = r.GetValue(testStart) is { } ts ? ParseDate(ts) : null,
+                Backtest = r.GetValue(backtest),
             };
-            return Run(options, r.GetValue(plot)!, r.GetValue(save), r.GetValue(json));
+            return Run(r.GetValue(csv)!, csvOptions, options, r.GetValue(plot)!, r.GetValue(save), r.GetValue(predictions), r.GetValue(json));
         }));
         return cmd;
     }
 
-    private static string[] SplitList(string? list) =>
+    internal static string[] SplitList(string? list) =>
         list is null ? [] : [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 
-    private static int Run(ForecastOptions o, string plotPath, string? savePath, bool json)
+    internal static double[] Numbers(string option, string list) => [.. SplitList(list).Select(t =>
+        double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : throw new ArgumentException($"{option}: {Excerpt.Of(t)} is not a number"))];
+
+    internal static char? Char(string option, string? text) => text switch
+    {
+        null => null,
+        "\\t" or "tab" => '\t',
+        { Length: 1 } => text[0],
+        _ => throw new ArgumentException($"{option} takes one character, got {Excerpt.Of(text)}"),
+    };
+
+    private static DateTime ParseDate(string text) =>
+        DateFormats.TryParseColumn([text], allowUnixTime: false, out var d, out _) ? d[0]
+            : throw new ArgumentException($"--test-start {Excerpt.Of(text)} is not a date (e.g. 2015-01-31)");
+
+    private static int Run(string path, CsvOptions csvOptions, ForecastOptions o, string plotPath, string? savePath, string? predictionsPath, bool json)
     {
         // Output folders are checked before minutes of training, not after.
         CheckFolder(plotPath, "--plot");
         if (savePath is not null) CheckFolder(savePath, "--save");
+        if (predictionsPath is not null) CheckFolder(predictionsPath, "--predictions");
 
-        var plan = ForecastJob.Prepare(o);
-        var spec = plan.Spec;
-        var series = plan.Series;
-        var missing = string.Join(", ", new[] { series.Target }.Concat(series.Features).Where(c => c.MissingFilled > 0)
-            .Select(c => $"{c.MissingFilled} in {c.Name}"));
-        Console.WriteLine($"recur forecast: {o.Csv}, column {spec.Column}: {series.Length} rows" +
-                          $"{(series.Dates is { } d ? $", {plan.Frequency.Name} ({d.Values[0]:yyyy-MM-dd} to {d.Values[^1]:yyyy-MM-dd})" : ", no dates")}, " +
-                          $"missing filled: {(missing.Length > 0 ? missing : "none")}");
-        Console.WriteLine($"split 70/10/20: train {plan.Split.TrainCount}, validation {plan.Split.ValidationCount}, test {plan.Split.TestCount} rows; " +
-                          $"origins: train {plan.TrainOrigins.Length}, validation {plan.ValidationOrigins.Length}, test {plan.TestOrigins.Length}");
-        Console.WriteLine($"lookback {spec.Lookback}, horizon {spec.Horizon}, season {spec.Season}" +
-                          (spec.Features.Length > 0 ? $", features {string.Join(", ", spec.Features)}" : ""));
-        foreach (var choice in plan.Choices) Console.WriteLine($"  {choice}");
-        Console.WriteLine($"model: {spec.Cell.ToUpperInvariant()}({spec.InputSize}, {spec.Hidden}{(spec.Layers > 1 ? $", num_layers={spec.Layers}" : "")}, batch_first=True) " +
-                          $"→ Linear({spec.Hidden}, {spec.Horizon}) + Linear({spec.Lookback}, {spec.Horizon}) on the window; " +
-                          $"AdamW(lr={Num(o.Training.LearningRate)}), batch {o.Training.BatchSize}, at most {o.Training.Epochs} epochs, seed {o.Seed}");
+        var data = SeriesSet.Load(path, csvOptions);
+        var first = data.Series[0];
+        Console.WriteLine($"recur forecast: {path}: {data.Series.Count} series ({Excerpt.List([.. data.Series.Select(s => s.Name)])}), " +
+                          $"{first.Length} rows in the first" +
+                          (first.Dates is { } d ? $", dates {d[0]:yyyy-MM-dd} to {d[^1]:yyyy-MM-dd} every {data.Step}" : ", no dates") +
+                          $", missing values: {data.Series.Sum(s => s.Missing)} ({data.Series.Sum(s => s.Inserted)} inserted for date gaps)");
+        Console.WriteLine($"model: {o.Cell.ToUpperInvariant()}(hidden {o.Hidden}{(o.Layers > 1 ? $", num_layers={o.Layers}" : "")}) + linear highway, " +
+                          $"AdamW(lr={Num(o.Training.LearningRate)}), batch {o.Training.BatchSize}, at most {o.Training.Epochs} epochs, seed {o.Seed}; " +
+                          $"quantiles {string.Join(", ", o.Quantiles.Select(Num))}");
 
-        ForecastReport report;
+        ForecastResult result;
         if (Cli.Interactive)
         {
-            report = null!;
+            result = null!;
             AnsiConsole.Progress()
                 .AutoClear(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("training", maxValue: Math.Max(1, o.Training.Epochs));
-                    report = ForecastJob.Run(plan, e =>
+                    result = Forecaster.Fit(data, o, e =>
                     {
                         task.Value = e.Epoch;
                         task.Description = Markup.Escape(EpochLine(e));
@@ -109,47 +149,72 @@ internal static class ForecastCommand
                     task.Value = task.MaxValue;
                 });
         }
-        else report = ForecastJob.Run(plan, e => Console.WriteLine(EpochLine(e)));
+        else result = Forecaster.Fit(data, o, e => Console.WriteLine(EpochLine(e)));
 
-        var t = report.Training;
-        Console.WriteLine($"trained {t.EpochsRun} epochs in {t.Seconds:0.0} s{(t.StoppedEarly ? " (early stop)" : "")}; " +
-                          $"best validation MSE {Num(t.BestValidationLoss)} at epoch {t.BestEpoch} (anchor alone: {Num(t.AnchorValidationLoss)}" +
-                          (t.Highway is { } fit
-                              ? double.IsPositiveInfinity(fit.Lambda) ? "; the least-squares highway did not beat it and starts at zero)" : $", with the least-squares highway: {Num(fit.ValidationLoss)}, ridge λ {Num(fit.Lambda)})"
-                              : ")"));
+        var spec = result.Model.Spec;
+        foreach (var note in result.Notes) Console.WriteLine($"  {note}");
+        var t = result.Training;
+        Console.WriteLine($"lookback {spec.Lookback}, horizon {spec.Horizon}, season {spec.Season}; trained {t.EpochsRun} epochs in {t.Seconds:0.0} s" +
+                          $"{(t.StoppedEarly ? " (early stop)" : "")}; best validation MSE {Num(t.BestValidationLoss)} at epoch {t.BestEpoch}");
 
-        var saved = ForecastPlot.Save(report, plotPath);
+        var ev = result.Evaluation;
+        var saved = ForecastPlot.Save(result, plotPath);
         string? modelFile = null;
         if (savePath is not null)
         {
-            ModelFile.Save(savePath, report.Model);
+            result.Model.Save(savePath);
             modelFile = Path.GetFullPath(savePath);
         }
+        if (predictionsPath is not null) PredictionsFile.Write(predictionsPath, ev);
 
-        double bestBaseline = Math.Min(report.PersistenceErrors.Rmse, report.SeasonalErrors.Rmse);
-        var table = new Table().AddColumns($"test, {report.ModelErrors.Origins} origins × {spec.Horizon} steps", "RMSE", "MAE", "RMSE vs best baseline");
-        foreach (var (name, e) in new[] { ($"model ({spec.Cell})", report.ModelErrors), ("persistence", report.PersistenceErrors), ($"seasonal naive (S={spec.Season})", report.SeasonalErrors) })
-            table.AddRow(Markup.Escape(name), e.Rmse.ToString("0.000", CultureInfo.InvariantCulture), e.Mae.ToString("0.000", CultureInfo.InvariantCulture),
-                ((e.Rmse / bestBaseline - 1) * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " %");
-        AnsiConsole.Write(table);
+        foreach (var s in ev.Series.Take(12))
+        {
+            var table = new Table().AddColumns($"{Markup.Escape(s.Name)}: test, {s.Forecast.Origins.Length} origins × {spec.Horizon}", "MASE", "sMAPE %", "RMSE", "MAE");
+            table.AddRow(Markup.Escape($"model ({s.Method})"), F(s.Model.Mase), F(s.Model.Smape), F(s.Model.Rmse), F(s.Model.Mae));
+            foreach (var (name, b) in s.Baselines)
+                table.AddRow(Markup.Escape(name + (name == s.BestBaseline ? " (best baseline)" : "")), F(b.Mase), F(b.Smape), F(b.Rmse), F(b.Mae));
+            AnsiConsole.Write(table);
+            if (s.ModelQuantiles is { } q && s.BaselineQuantiles is { } bq)
+                Console.WriteLine($"  quantiles: pinball model {string.Join(" ", q.Levels.Select((l, k) => $"q{Num(l)} {F(q.Pinball[k])}"))} (mean {F(q.MeanPinball)}), " +
+                                  $"seasonal-naive quantiles mean {F(bq.MeanPinball)}; coverage " +
+                                  string.Join(", ", q.Coverage.Select(c => $"[q{Num(c.Key)}, q{Num(1 - c.Key)}] {c.Value:P1} (nominal {1 - 2 * c.Key:P0}, baseline {bq.Coverage[c.Key]:P1})")));
+        }
+        if (ev.Series.Count > 12) Console.WriteLine($"(tables of {ev.Series.Count - 12} more series left out; see --json or --predictions)");
+        if (ev.Series.Count > 1)
+            Console.WriteLine($"mean MASE over {ev.Series.Count} series: model {F(ev.MeanMase)}; " +
+                              string.Join(", ", ForecastMethods.Baselines.Select(b => $"{b} {F(ev.MeanBaselineMase(b))}")) +
+                              $"; best per-series baseline {F(ev.Series.Average(s => s.Baselines[s.BestBaseline].Mase))}");
+        int folds = ev.Series.Min(s => s.Folds.Count);
+        if (folds > 1)
+            for (int f = 0; f < folds; f++)
+                Console.WriteLine($"backtest fold {f + 1}/{folds}: mean MASE model {F(ev.Series.Average(s => s.Folds[f].ModelMase))}, " +
+                                  string.Join(", ", ForecastMethods.Baselines.Select(b => $"{b} {F(ev.Series.Average(s => s.Folds[f].BaselineMase[b]))}")));
         Console.WriteLine($"plot: {saved}");
         if (modelFile is not null) Console.WriteLine($"model: {modelFile}");
+        if (predictionsPath is not null) Console.WriteLine($"predictions: {Path.GetFullPath(predictionsPath)}");
 
         if (json)
+        {
+            var s0 = ev.Series[0];
+            object Scores(PointScores p) => new { mase = p.Mase, smape = p.Smape, rmse = p.Rmse, mae = p.Mae };
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                rows = series.Length,
-                missing_filled = series.Target.MissingFilled,
-                origins = report.ModelErrors.Origins,
-                model = new { rmse = report.ModelErrors.Rmse, mae = report.ModelErrors.Mae },
-                persistence = new { rmse = report.PersistenceErrors.Rmse, mae = report.PersistenceErrors.Mae },
-                seasonal_naive = new { rmse = report.SeasonalErrors.Rmse, mae = report.SeasonalErrors.Mae },
+                rows = first.Length,
+                missing_filled = first.Missing,
+                origins = s0.Forecast.Origins.Length,
+                model = Scores(s0.Model),
+                persistence = Scores(s0.Baselines["persistence"]),
+                seasonal_naive = Scores(s0.Baselines["seasonal naive"]),
+                mean = Scores(s0.Baselines["mean"]),
+                drift = Scores(s0.Baselines["drift"]),
+                holt_winters = Scores(s0.Baselines["holt-winters"]),
+                method = s0.Method,
                 train_seconds = t.Seconds,
-                column = spec.Column,
                 lookback = spec.Lookback,
                 horizon = spec.Horizon,
                 season = spec.Season,
                 features = spec.Features,
+                known_future = spec.KnownFuture,
                 cell = spec.Cell,
                 hidden = spec.Hidden,
                 layers = spec.Layers,
@@ -158,10 +223,26 @@ internal static class ForecastCommand
                 epochs = t.EpochsRun,
                 best_epoch = t.BestEpoch,
                 seed = o.Seed,
-                rmse_by_step = report.ModelErrors.RmseByStep,
+                rmse_by_step = s0.Model.RmseByStep,
+                mean_mase = ev.MeanMase,
+                series = ev.Series.Select(s => new
+                {
+                    name = s.Name,
+                    method = s.Method,
+                    transform = spec.For(s.Name).Transform.Kind,
+                    origins = s.Forecast.Origins.Length,
+                    model = Scores(s.Model),
+                    baselines = s.Baselines.ToDictionary(b => b.Key, b => Scores(b.Value)),
+                    best_baseline = s.BestBaseline,
+                    pinball = s.ModelQuantiles?.Levels.Select((l, k) => new { level = l, model = s.ModelQuantiles.Pinball[k], seasonal_naive = s.BaselineQuantiles!.Pinball[k] }),
+                    coverage = s.ModelQuantiles?.Coverage.Select(c => new { lower = c.Key, upper = 1 - c.Key, model = c.Value, seasonal_naive = s.BaselineQuantiles!.Coverage[c.Key] }),
+                    folds = s.Folds.Select(f => new { fold = f.Fold, first_origin = f.FirstOrigin, last_origin = f.LastOrigin, model_mase = f.ModelMase, baseline_mase = f.BaselineMase }),
+                }),
                 plot = saved,
                 model_file = modelFile,
+                predictions = predictionsPath is null ? null : Path.GetFullPath(predictionsPath),
             }));
+        }
         return 0;
     }
 
@@ -171,10 +252,12 @@ internal static class ForecastCommand
 
     private static string Num(double v) => v.ToString("0.#####", CultureInfo.InvariantCulture);
 
-    private static void CheckFolder(string path, string option)
+    private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+
+    internal static void CheckFolder(string path, string option)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(dir))
-            throw new DirectoryNotFoundException($"{option} {path}: folder {dir} does not exist");
+            throw new DirectoryNotFoundException($"{option} {Excerpt.Of(path)}: folder {Excerpt.Of(dir)} does not exist");
     }
 }

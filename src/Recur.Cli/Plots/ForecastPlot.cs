@@ -5,21 +5,25 @@ using ScottPlot;
 namespace Recur.Cli.Plots;
 
 /// <summary>
-/// The forecast figure: on top the series' tail with the model's forecasts from the last few test origins
-/// (non-overlapping, so each is readable); below, test RMSE by horizon step for the model and both baselines.
+/// The forecast figure for the first series: on top its tail with the forecasts from the last few test origins
+/// (non-overlapping, so each is readable) and the widest central interval shaded; below, test RMSE by horizon step
+/// for the model and every baseline.
 /// </summary>
 internal static class ForecastPlot
 {
     /// <summary>How many of the last test origins are drawn.</summary>
     private const int Shown = 4;
 
-    public static string Save(ForecastReport r, string path)
+    /// <summary>Draws <paramref name="r"/> to a PNG at <paramref name="path"/>; returns the full path.</summary>
+    public static string Save(ForecastResult r, string path)
     {
-        var spec = r.Plan.Spec;
-        var y = r.Plan.Series.Target.Values;
-        var dates = r.Plan.Series.Dates?.Values;
+        var spec = r.Model.Spec;
+        var s = r.Evaluation.Series[0];
+        var y = s.Actual;
+        var dates = s.Dates;
         int H = spec.Horizon, n = y.Length;
-        var origins = r.Plan.TestOrigins;
+        var origins = s.Forecast.Origins;
+        var split = r.Splits[s.Name];
 
         // The last origin, then every H steps back, while still in the test origins.
         var shown = new List<int>();
@@ -28,64 +32,79 @@ internal static class ForecastPlot
         int from = Math.Max(0, origins[shown[0]] - Math.Max(spec.Lookback, 3 * H));
         double X(int row) => dates is null ? row : dates[row].ToOADate();
 
+        // The widest central interval: the lowest level and its mirror.
+        int lo = -1, hi = -1;
+        for (int k = 0; k < spec.Quantiles.Length && lo < 0; k++)
+        {
+            int mirror = Array.FindIndex(spec.Quantiles, l => Math.Abs(l - (1 - spec.Quantiles[k])) < 1e-9);
+            if (spec.Quantiles[k] < 0.5 && mirror >= 0) (lo, hi) = (k, mirror);
+        }
+
         var multiplot = new Multiplot();
         multiplot.AddPlots(2);
         var tail = multiplot.GetPlot(0);
-        var truth = tail.Add.ScatterLine(Enumerable.Range(from, n - from).Select(X).ToArray(), y[from..]);
+        var xs0 = Enumerable.Range(from, n - from).Where(i => !double.IsNaN(y[i])).ToArray();
+        var truth = tail.Add.ScatterLine(xs0.Select(X).ToArray(), xs0.Select(i => y[i]).ToArray());
         truth.Color = Colors.Black;
         truth.LineWidth = 1.5f;
         truth.MarkerSize = 0;
-        truth.LegendText = $"{spec.Column} (truth)";
-        var testStart = tail.Add.VerticalLine(X(r.Plan.Split.ValidationEnd), 1, Colors.Gray, LinePattern.Dotted);
+        truth.LegendText = $"{s.Name} (truth)";
+        var testStart = tail.Add.VerticalLine(X(split.ValidationEnd), 1, Colors.Gray, LinePattern.Dotted);
         testStart.LegendText = "test part begins";
-        if (r.Plan.Split.ValidationEnd < from) tail.Remove(testStart);
+        if (split.ValidationEnd < from) tail.Remove(testStart);
         for (int k = 0; k < shown.Count; k++)
         {
             int i = shown[k], t = origins[i];
             var xs = Enumerable.Range(t, H).Select(X).ToArray();
-            var forecast = tail.Add.ScatterLine(xs, r.ModelForecasts[(i * H)..((i + 1) * H)]);
+            if (lo >= 0)
+            {
+                var band = tail.Add.FillY(xs, s.Forecast.Quantiles[lo][(i * H)..((i + 1) * H)], s.Forecast.Quantiles[hi][(i * H)..((i + 1) * H)]);
+                band.FillColor = Colors.C1.WithAlpha(0.25);
+                band.LineColor = Colors.Transparent;
+                if (k == 0) band.LegendText = $"{1 - 2 * spec.Quantiles[lo]:P0} interval (q{Num(spec.Quantiles[lo])}–q{Num(spec.Quantiles[hi])})";
+            }
+            var forecast = tail.Add.ScatterLine(xs, s.Forecast.Point[(i * H)..((i + 1) * H)]);
             forecast.Color = Colors.C1;
             forecast.LineWidth = 2;
             forecast.MarkerSize = 5;
-            if (k == 0) forecast.LegendText = $"model forecast from the last {shown.Count} test origins";
-            var origin = tail.Add.ScatterPoints(new[] { X(t - 1) }, new[] { y[t - 1] });
-            origin.Color = Colors.C1;
-            origin.MarkerShape = MarkerShape.OpenCircle;
-            origin.MarkerSize = 9;
+            if (k == 0) forecast.LegendText = $"forecast ({s.Method}) from the last {shown.Count} test origins";
         }
         if (dates is not null)
         {
-            string format = r.Plan.Frequency.Step < TimeSpan.FromDays(1) ? "yyyy-MM-dd HH:mm" : "yyyy-MM-dd";
+            string format = spec.Step is { } st && st.Approximate < TimeSpan.FromDays(1) ? "yyyy-MM-dd HH:mm" : "yyyy-MM-dd";
             var axis = tail.Axes.DateTimeTicksBottom();
             if (axis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
                 ticks.LabelFormatter = d => d.ToString(format, CultureInfo.InvariantCulture);
         }
-        tail.Title($"{spec.Column}: lookback {spec.Lookback}, horizon {H}; test RMSE model {F(r.ModelErrors.Rmse)}, " +
-                   $"persistence {F(r.PersistenceErrors.Rmse)}, seasonal naive {F(r.SeasonalErrors.Rmse)}");
-        tail.YLabel(spec.Column);
+        string coverage = s.ModelQuantiles is { } q && lo >= 0 ? $", interval coverage {q.Coverage[spec.Quantiles[lo]]:P0}" : "";
+        tail.Title($"{s.Name}: lookback {spec.Lookback}, horizon {H}; test MASE model {F(s.Model.Mase)}, best baseline ({s.BestBaseline}) " +
+                   $"{F(s.Baselines[s.BestBaseline].Mase)}{coverage}");
+        tail.YLabel(s.Name);
         tail.ShowLegend(Alignment.UpperLeft);
 
         var steps = multiplot.GetPlot(1);
         var hs = Enumerable.Range(1, H).Select(h => (double)h).ToArray();
-        foreach (var (name, errors, color) in new[]
-                 {
-                     ($"model ({spec.Cell})", r.ModelErrors, Colors.C1),
-                     ("persistence", r.PersistenceErrors, Colors.C0),
-                     ($"seasonal naive (S={spec.Season})", r.SeasonalErrors, Colors.C2),
-                 })
+        var lines = new List<(string, PointScores)> { ($"model ({s.Method})", s.Model) };
+        lines.AddRange(s.Baselines.Select(b => (b.Key, b.Value)));
+        var palette = new[] { Colors.C1, Colors.C0, Colors.C2, Colors.C3, Colors.C4, Colors.C5 };
+        for (int k = 0; k < lines.Count; k++)
         {
-            var line = steps.Add.Scatter(hs, errors.RmseByStep, color);
+            var (name, errors) = lines[k];
+            var line = steps.Add.Scatter(hs, errors.RmseByStep, palette[k % palette.Length]);
             line.LegendText = $"{name}: RMSE {F(errors.Rmse)}";
             line.MarkerSize = H > 48 ? 0 : 6;
+            if (k == 0) line.LineWidth = 3;
         }
-        steps.Title($"test RMSE by horizon step, over {r.ModelErrors.Origins} origins");
+        steps.Title($"test RMSE by horizon step, over {origins.Length} origins");
         steps.XLabel("steps ahead");
         steps.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        steps.YLabel($"RMSE ({spec.Column})");
-        steps.Axes.SetLimitsY(0, 1.1 * new[] { r.ModelErrors, r.PersistenceErrors, r.SeasonalErrors }.Max(e => e.RmseByStep.Max()));
+        steps.YLabel($"RMSE ({s.Name})");
+        steps.Axes.SetLimitsY(0, 1.1 * lines.Max(l => l.Item2.RmseByStep.Where(double.IsFinite).DefaultIfEmpty(1).Max()));
         steps.ShowLegend(Alignment.UpperLeft);
         return PlotFile.SavePng(multiplot, path, 1100, 900);
     }
 
     private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Num(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -30,17 +30,17 @@ public sealed class CsvReader : IDisposable
     /// <summary>1-based line number on which the last record read begins.</summary>
     public int LineNumber { get; private set; }
 
-    /// <summary>Opens <paramref name="path"/> and reads its header.</summary>
+    /// <summary>Opens <paramref name="path"/> and reads its header; <paramref name="delimiter"/> overrides the detection.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file has no header line.</exception>
-    public static CsvReader Open(string path)
+    public static CsvReader Open(string path, char? delimiter = null)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"CSV file not found: {path}", path);
         var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         try
         {
-            return new CsvReader(reader, path);
+            return new CsvReader(reader, path, delimiter);
         }
         catch
         {
@@ -49,15 +49,15 @@ public sealed class CsvReader : IDisposable
         }
     }
 
-    /// <summary>Reads CSV text from <paramref name="reader"/>; <paramref name="name"/> labels errors.</summary>
-    public CsvReader(TextReader reader, string name)
+    /// <summary>Reads CSV text from <paramref name="reader"/>; <paramref name="name"/> labels errors; <paramref name="delimiter"/> overrides the detection.</summary>
+    public CsvReader(TextReader reader, string name, char? delimiter = null)
     {
         _reader = reader;
         _path = name;
         string? headerLine = NextNonBlankLine();
         if (headerLine is null)
             throw new InvalidDataException($"{name}: the file is empty (no header row)");
-        Delimiter = DetectDelimiter(headerLine);
+        Delimiter = delimiter ?? DetectDelimiter(headerLine);
         var header = new List<string>();
         ParseRecord(headerLine, header);
         Header = header;
@@ -145,7 +145,7 @@ public sealed class CsvReader : IDisposable
                 while (i < line.Length && line[i] != Delimiter && char.IsWhiteSpace(line[i])) i++;
                 if (i < line.Length && line[i] != Delimiter)
                     throw new InvalidDataException(
-                        $"{_path}: line {_nextLine - 1}: unexpected text after a closing quote: '{line[i..]}'");
+                        $"{_path}: line {_nextLine - 1}: unexpected text after a closing quote: {Excerpt.Of(line[i..])}");
                 fields.Add(_field.ToString());
             }
             else

@@ -4,12 +4,12 @@ namespace Recur.Forecasting;
 
 /// <summary>
 /// A time series read from a CSV file: a target column, optional exogenous feature columns and,
-/// when one is found, a date column. Rows stay in file order, which is the time order.
+/// when one is found, a date column, on a regular date grid (newest-first files reversed, gaps inserted as missing values).
 /// </summary>
 /// <remarks>
-/// Missing cells (see <see cref="MissingValues.Tokens"/>) are filled per column by linear
-/// interpolation; the counts are kept on each <see cref="SeriesColumn"/>. Numbers parse with the
-/// invariant culture ('.' decimal point, optional exponent, no thousands separators).
+/// A view of <see cref="SeriesSet.Load"/> for one column: the same reader, date checks and regularisation, with the
+/// missing cells (see <see cref="MissingValues.Tokens"/>) filled per column by linear interpolation and counted on each
+/// <see cref="SeriesColumn"/>.
 /// </remarks>
 public sealed class CsvSeries
 {
@@ -45,97 +45,29 @@ public sealed class CsvSeries
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="ArgumentException">A named column is not in the header (the message lists those that are), or is named twice.</exception>
     /// <exception cref="FormatException">A cell is neither a number nor missing, or the named date column does not parse.</exception>
-    /// <exception cref="InvalidDataException">The file is empty, has no data rows, has a ragged row, or a column is all missing.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, has no data rows, has a ragged row, a column is all missing, or the dates are duplicated, unsorted or of mixed frequency.</exception>
     public static CsvSeries Load(string path, string targetColumn,
         IReadOnlyList<string>? featureColumns = null, string? dateColumn = null)
     {
-        featureColumns ??= [];
-        using var csv = CsvReader.Open(path);
-        var header = csv.Header;
-
-        string[] names = [targetColumn, .. featureColumns];
-        int[] columns = new int[names.Length];
-        for (int c = 0; c < names.Length; c++)
+        var set = SeriesSet.Load(path, new CsvOptions
         {
-            columns[c] = FindColumn(path, header, names[c]);
-            if (Array.IndexOf(columns, columns[c], 0, c) >= 0)
-                throw new ArgumentException($"{path}: column '{header[columns[c]]}' is asked for twice");
-        }
-        int dateIndex = FindDateColumn(path, header, columns, dateColumn, out bool dateExplicit);
-
-        var values = new List<double>[names.Length];
-        for (int c = 0; c < values.Length; c++)
-            values[c] = [];
-        var dateCells = dateIndex >= 0 ? new List<string>() : null;
-        var fields = new List<string>(header.Count);
-        while (csv.ReadRecord(fields))
+            Columns = [targetColumn],
+            Features = featureColumns ?? [],
+            DateColumn = dateColumn,
+            KeepTrailingMissing = true,
+        });
+        var s = set.Series[0];
+        SeriesColumn Filled(string name, double[] values)
         {
-            for (int c = 0; c < columns.Length; c++)
-                values[c].Add(ParseCell(path, csv.LineNumber, header[columns[c]], fields[columns[c]]));
-            dateCells?.Add(fields[dateIndex]);
+            var copy = (double[])values.Clone();
+            int count = copy.Count(double.IsNaN);
+            if (count == copy.Length)
+                throw new InvalidDataException($"{path}: column {Excerpt.Of(name)} has no values: all {count} cells are missing");
+            MissingValues.FillLinear(copy);
+            return new SeriesColumn(name, copy, count);
         }
-        if (values[0].Count == 0)
-            throw new InvalidDataException($"{path}: no data rows after the header");
-
-        var filled = new SeriesColumn[names.Length];
-        for (int c = 0; c < names.Length; c++)
-        {
-            double[] column = [.. values[c]];
-            values[c] = null!; // let the list go before the next column is copied
-            int count = column.Count(double.IsNaN);
-            if (count == column.Length)
-                throw new InvalidDataException($"{path}: column '{header[columns[c]]}' has no values: all {count} cells are missing");
-            MissingValues.FillLinear(column);
-            filled[c] = new SeriesColumn(header[columns[c]], column, count);
-        }
-
-        DateColumn? dates = null;
-        if (dateCells is not null)
-        {
-            string name = header[dateIndex];
-            if (DateFormats.TryParseColumn(dateCells, allowUnixTime: dateExplicit || DateFormats.ColumnNames.Contains(name),
-                    out var parsed, out string format))
-                dates = new DateColumn(name, format, parsed);
-            else if (dateExplicit)
-                throw new FormatException(
-                    $"{path}: column '{name}' does not parse as dates in any one known format (first cell '{dateCells[0]}')");
-        }
-        return new CsvSeries(path, filled[0], filled[1..], dates);
-    }
-
-    // Exact name first; a case-insensitive match is accepted when it is the only one.
-    private static int FindColumn(string path, IReadOnlyList<string> header, string name)
-    {
-        int exact = -1, loose = -1, looseCount = 0;
-        for (int i = 0; i < header.Count; i++)
-        {
-            if (header[i] == name && exact < 0) exact = i;
-            if (string.Equals(header[i], name.Trim(), StringComparison.OrdinalIgnoreCase)) { loose = i; looseCount++; }
-        }
-        if (exact >= 0) return exact;
-        if (looseCount == 1) return loose;
-        throw new ArgumentException(
-            $"{path}: no column '{name}'; available columns: {string.Join(", ", header)}");
-    }
-
-    private static int FindDateColumn(string path, IReadOnlyList<string> header, int[] valueColumns,
-        string? dateColumn, out bool isExplicit)
-    {
-        isExplicit = dateColumn is not null;
-        if (dateColumn is not null)
-            return FindColumn(path, header, dateColumn);
-        for (int i = 0; i < header.Count; i++)
-            if (DateFormats.ColumnNames.Contains(header[i]) && !valueColumns.Contains(i))
-                return i;
-        return valueColumns.Contains(0) ? -1 : 0;
-    }
-
-    private static double ParseCell(string path, int line, string column, string cell)
-    {
-        if (MissingValues.IsMissing(cell))
-            return double.NaN;
-        if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
-            return value;
-        throw new FormatException($"{path}: line {line}, column '{column}': '{cell}' is not a number");
+        var dates = s.Dates is null ? null : new DateColumn(set.DateColumnName ?? "date", set.DateFormat, s.Dates);
+        return new CsvSeries(path, Filled(set.ValueColumn ?? s.Name, s.Values),
+            [.. set.Features.Select((f, i) => Filled(f, s.Inputs[i]))], dates);
     }
 }

@@ -11,7 +11,7 @@ namespace Recur.Forecasting;
 /// ISO 8601 (<c>2020-01-31</c>, <c>2020-01-31T13:45[:05[.123]]</c>, with <c>T</c> or a space,
 /// with <c>Z</c>, <c>+02:00</c> or no offset), <c>yyyy-MM</c>, <c>yyyy/MM/dd [HH:mm[:ss]]</c>,
 /// <c>yyyyMMdd</c>, <c>dd.MM.yyyy</c>, <c>MM/dd/yyyy</c> and <c>dd/MM/yyyy</c> (also with '-',
-/// 12- or 24-hour time), <c>d MMM yyyy</c>, and, for a column whose name says it is a date,
+/// 12- or 24-hour time), <c>d MMM yyyy</c>, <c>MMM d yyyy</c> (also <c>Jan-1-1995</c>, <c>Jan 1, 2000</c>), and, in a column named like a date, <c>yyyy</c> (yearly) and, for a column whose name says it is a date,
 /// Unix time in seconds or milliseconds. Single-digit days and months are accepted.
 /// <para>Day-first and month-first are told apart by looking at every value: the one under which
 /// all cells parse wins; when both do (no day above 12), the one that keeps the dates in
@@ -41,41 +41,80 @@ public static class DateFormats
         MonthFirst,
         DayFirst,
         new("d MMM yyyy", [.. WithClock("d MMM yyyy", Clock24), .. WithClock("d-MMM-yyyy", Clock24)]),
+        new("MMM d yyyy", [.. WithClock("MMM d yyyy", Clock24), .. WithClock("MMM-d-yyyy", Clock24), .. WithClock("MMM d, yyyy", Clock24)]),
     ];
+
+    // Bare years only in a column named like a date: a first column of 4-digit numbers is more often values.
+    private static readonly Family Years = new("yyyy", ["yyyy"]);
 
     /// <summary>Column names (case-insensitive) taken as the date column.</summary>
     public static readonly IReadOnlySet<string> ColumnNames =
-        new HashSet<string>(["date", "time", "timestamp", "datetime", "date_time", "ds"], StringComparer.OrdinalIgnoreCase);
+        new HashSet<string>(["date", "time", "timestamp", "datetime", "date_time", "ds", "day", "week", "month", "year", "period"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Parses every cell with one detected format. Returns false when no format fits all cells.
     /// <paramref name="allowUnixTime"/> admits integer columns as Unix seconds or milliseconds
-    /// (only sensible when the column is named like a date).
+    /// (only sensible when the column is named like a date). <paramref name="dayFirst"/> tries
+    /// <c>dd/MM/yyyy</c> before <c>MM/dd/yyyy</c> (what <c>--day-first</c> asks for).
     /// </summary>
     public static bool TryParseColumn(IReadOnlyList<string> cells, bool allowUnixTime,
-        out DateTime[] dates, out string format)
+        out DateTime[] dates, out string format, bool dayFirst = false)
     {
         dates = [];
         format = "";
         if (cells.Count == 0)
             return false;
+        if (dayFirst && TryParseAll(cells, DayFirst.Patterns, out var dayFirstDates))
+        {
+            (dates, format) = (dayFirstDates, DayFirst.Name);
+            return true;
+        }
         foreach (var family in Families)
         {
             if (!TryParseAll(cells, family.Patterns, out var parsed))
                 continue;
             // Only the month-first family has a rival that can also fit every cell.
             if (family == MonthFirst && !IsNonDecreasing(parsed)
-                && TryParseAll(cells, DayFirst.Patterns, out var dayFirst) && IsNonDecreasing(dayFirst))
+                && TryParseAll(cells, DayFirst.Patterns, out var dayFirstParsed) && IsNonDecreasing(dayFirstParsed))
             {
-                (dates, format) = (dayFirst, DayFirst.Name);
+                (dates, format) = (dayFirstParsed, DayFirst.Name);
                 return true;
             }
             (dates, format) = (parsed, family.Name);
             return true;
         }
+        if (allowUnixTime && TryParseAll(cells, Years.Patterns, out var years))
+        {
+            (dates, format) = (years, Years.Name);
+            return true;
+        }
         if (allowUnixTime && TryParseUnix(cells, out dates, out format))
             return true;
         return false;
+    }
+
+    /// <summary>
+    /// The index of the cell that breaks the column: the first one the format family that reads the most cells
+    /// cannot read (0 when the column is empty).
+    /// </summary>
+    public static int FirstUnreadable(IReadOnlyList<string> cells) => FirstUnreadable(cells, out _);
+
+    /// <summary>As <see cref="FirstUnreadable(IReadOnlyList{string})"/>, with how many cells that family reads.</summary>
+    public static int FirstUnreadable(IReadOnlyList<string> cells, out int readable)
+    {
+        int bestCount = -1, bestFirst = 0;
+        foreach (var family in Families)
+        {
+            int count = 0, first = -1;
+            for (int i = 0; i < cells.Count; i++)
+            {
+                if (DateTimeOffset.TryParseExact(cells[i], family.Patterns, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)) count++;
+                else if (first < 0) first = i;
+            }
+            if (count > bestCount && first >= 0) (bestCount, bestFirst) = (count, first);
+        }
+        readable = Math.Max(0, bestCount);
+        return bestFirst;
     }
 
     private static string[] WithClock(string date, string[] clocks) => [.. clocks.Select(c => date + c)];

@@ -40,4 +40,103 @@ public static class ForecastMetrics
             rmseByStep[h] = Math.Sqrt(squaredByStep[h] / origins.Length);
         return new ForecastErrors(Math.Sqrt(squaredByStep.Sum() / n), absolute / n, rmseByStep, origins.Length);
     }
+
+    /// <summary>
+    /// MASE's denominator: the in-sample seasonal-naive MAE of the training part, mean |y[t] − y[t−S]| over observed pairs
+    /// in y[0 … trainEnd−1]; lag 1 when the part holds no full season or that MAE is 0; 1 when even that is 0.
+    /// </summary>
+    public static double MaseScale(ReadOnlySpan<double> series, int trainEnd, int season)
+    {
+        foreach (int lag in season > 1 && season < trainEnd ? new[] { season, 1 } : [1])
+        {
+            double sum = 0;
+            int count = 0;
+            for (int t = lag; t < trainEnd; t++)
+            {
+                double d = series[t] - series[t - lag];
+                if (double.IsNaN(d)) continue;
+                sum += Math.Abs(d);
+                count++;
+            }
+            if (count > 0 && sum > 0) return sum / count;
+        }
+        return 1;
+    }
+
+    /// <summary>
+    /// Scores point forecasts (row-major [origins, horizon]) against <paramref name="actual"/> (NaN = missing, skipped)
+    /// with MASE scaled by <paramref name="maseScale"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Sizes disagree or a horizon runs past the series.</exception>
+    public static PointScores Score(ReadOnlySpan<double> actual, ReadOnlySpan<int> origins, int horizon, ReadOnlySpan<double> forecasts, double maseScale)
+    {
+        Check(actual.Length, origins, horizon, forecasts.Length);
+        double abs = 0, sq = 0, smape = 0;
+        var sqByStep = new double[horizon];
+        var countByStep = new int[horizon];
+        int count = 0;
+        for (int i = 0; i < origins.Length; i++)
+            for (int h = 0; h < horizon; h++)
+            {
+                double y = actual[origins[i] + h], f = forecasts[i * horizon + h];
+                if (double.IsNaN(y)) continue;
+                double e = f - y;
+                abs += Math.Abs(e);
+                sq += e * e;
+                sqByStep[h] += e * e;
+                countByStep[h]++;
+                double denominator = Math.Abs(f) + Math.Abs(y);
+                smape += denominator > 0 ? 200 * Math.Abs(e) / denominator : 0;
+                count++;
+            }
+        if (count == 0) return new PointScores(double.NaN, double.NaN, double.NaN, double.NaN, 0, new double[horizon]);
+        var byStep = new double[horizon];
+        for (int h = 0; h < horizon; h++) byStep[h] = countByStep[h] > 0 ? Math.Sqrt(sqByStep[h] / countByStep[h]) : double.NaN;
+        return new PointScores(abs / count / maseScale, smape / count, Math.Sqrt(sq / count), abs / count, count, byStep);
+    }
+
+    /// <summary>Pinball loss of quantile <paramref name="q"/> at level <paramref name="tau"/> for value <paramref name="y"/>: max(τ(y − q), (τ − 1)(y − q)).</summary>
+    public static double Pinball(double tau, double y, double q) => Math.Max(tau * (y - q), (tau - 1) * (y - q));
+
+    /// <summary>
+    /// Scores quantile forecasts: <paramref name="quantiles"/>[k] is row-major [origins, horizon] for <paramref name="levels"/>[k].
+    /// </summary>
+    public static QuantileScores ScoreQuantiles(ReadOnlySpan<double> actual, ReadOnlySpan<int> origins, int horizon, double[] levels, IReadOnlyList<double[]> quantiles)
+    {
+        var pinball = new double[levels.Length];
+        var coverage = new Dictionary<double, double>();
+        int count = 0;
+        var inside = new int[levels.Length];
+        for (int i = 0; i < origins.Length; i++)
+            for (int h = 0; h < horizon; h++)
+            {
+                double y = actual[origins[i] + h];
+                if (double.IsNaN(y)) continue;
+                count++;
+                for (int k = 0; k < levels.Length; k++)
+                {
+                    Check(actual.Length, origins, horizon, quantiles[k].Length);
+                    pinball[k] += Pinball(levels[k], y, quantiles[k][i * horizon + h]);
+                    int upper = Array.FindIndex(levels, l => Math.Abs(l - (1 - levels[k])) < 1e-9);
+                    if (levels[k] < 0.5 && upper >= 0 && y >= quantiles[k][i * horizon + h] && y <= quantiles[upper][i * horizon + h]) inside[k]++;
+                }
+            }
+        for (int k = 0; k < levels.Length; k++)
+        {
+            pinball[k] = count > 0 ? pinball[k] / count : double.NaN;
+            if (levels[k] < 0.5 && levels.Any(l => Math.Abs(l - (1 - levels[k])) < 1e-9))
+                coverage[levels[k]] = count > 0 ? (double)inside[k] / count : double.NaN;
+        }
+        return new QuantileScores(levels, pinball, coverage);
+    }
+
+    private static void Check(int length, ReadOnlySpan<int> origins, int horizon, int forecasts)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(horizon);
+        if (forecasts != origins.Length * horizon)
+            throw new ArgumentException($"forecasts must hold origins × horizon = {origins.Length} × {horizon} values, got {forecasts}");
+        foreach (int t in origins)
+            if (t < 0 || t + horizon > length)
+                throw new ArgumentException($"origin {t} with horizon {horizon} runs past the series (length {length})");
+    }
 }

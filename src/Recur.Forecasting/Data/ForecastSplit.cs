@@ -51,6 +51,26 @@ public sealed record ForecastSplit
         return new ForecastSplit(length, train, train + validation);
     }
 
+    /// <summary>Splits by fractions: train = ⌊train·n⌋, validation = ⌊validation·n⌋, test the rest.</summary>
+    /// <exception cref="ArgumentException">Fractions that are not positive or sum to 1 or more.</exception>
+    public static ForecastSplit FromFractions(int length, double train, double validation)
+    {
+        if (!(train > 0 && validation > 0 && train + validation < 1))
+            throw new ArgumentException($"split fractions must be positive and sum below 1, got {train} and {validation}");
+        if (train == 0.7 && validation == 0.1) return Chronological(length);
+        int trainEnd = (int)Math.Floor(train * length);
+        return new ForecastSplit(length, trainEnd, trainEnd + (int)Math.Floor(validation * length));
+    }
+
+    /// <summary>Splits at explicit boundaries: train [0, trainEnd), validation [trainEnd, validationEnd), test the rest.</summary>
+    /// <exception cref="ArgumentException">Boundaries out of order or outside [0, length].</exception>
+    public static ForecastSplit FromBoundaries(int length, int trainEnd, int validationEnd)
+    {
+        if (trainEnd < 0 || validationEnd < trainEnd || validationEnd > length)
+            throw new ArgumentException($"split boundaries must satisfy 0 ≤ {trainEnd} ≤ {validationEnd} ≤ {length}");
+        return new ForecastSplit(length, trainEnd, validationEnd);
+    }
+
     /// <summary>Start (inclusive) and end (exclusive) of a part.</summary>
     public (int Start, int End) Range(SeriesPart part) => part switch
     {

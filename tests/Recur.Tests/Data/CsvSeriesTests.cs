@@ -40,7 +40,8 @@ public class CsvSeriesTests
     public void ReadsTheHourlyTempsFile()
     {
         var s = CsvSeries.Load(DataFiles.SeattleTemps, "temp");
-        Assert.Equal(8759, s.Length);
+        Assert.Equal(8760, s.Length); // 8759 rows and one missing hour, inserted as a missing value
+        Assert.Equal(1, s.Target.MissingFilled);
         Assert.Equal(39.4, s.Target.Values[0]);
         Assert.Equal(39.6, s.Target.Values[^1]);
         Assert.Empty(s.Features);
@@ -61,9 +62,11 @@ public class CsvSeriesTests
         using var dir = new TempDirectory();
         string path = dir.Write("n.csv", "v\n1e3\n-2.5\n+.5\n");
         Assert.Equal([1000, -2.5, 0.5], CsvSeries.Load(path, "v").Target.Values);
-        string comma = dir.Write("comma.csv", "d;v\n2020-01-01;1,5\n");
+        string semicolon = dir.Write("semicolon.csv", "d;v\n2020-01-01;1,5\n");
+        Assert.Equal([1.5], CsvSeries.Load(semicolon, "v").Target.Values); // ';' with decimal commas: detected
+        string comma = dir.Write("comma.csv", "d,v\n2020-01-01,\"1,5\"\n");
         var ex = Assert.Throws<FormatException>(() => CsvSeries.Load(comma, "v"));
-        Assert.Equal($"{comma}: line 2, column 'v': '1,5' is not a number", ex.Message);
+        Assert.Equal($"{comma}: line 2, column 'v': '1,5' is not a number (decimal commas? use --decimal ',')", ex.Message);
     }
 
     [Fact]
@@ -80,7 +83,7 @@ public class CsvSeriesTests
     {
         string path = DataFiles.SeattleWeather;
         var ex = Assert.Throws<ArgumentException>(() => CsvSeries.Load(path, "tmax"));
-        Assert.Equal($"{path}: no column 'tmax'; available columns: date, precipitation, temp_max, temp_min, wind, weather", ex.Message);
+        Assert.Equal($"{path}: no column 'tmax'; available columns: 'date', 'precipitation', 'temp_max', 'temp_min', 'wind', 'weather'", ex.Message);
         Assert.Throws<ArgumentException>(() => CsvSeries.Load(path, "temp_max", ["nope"]));
     }
 
@@ -104,7 +107,7 @@ public class CsvSeriesTests
     {
         using var dir = new TempDirectory();
         string path = dir.Write("inf.csv", "v\n1\nInfinity\n");
-        var ex = Assert.Throws<FormatException>(() => CsvSeries.Load(path, "v"));
+        var ex = Assert.Throws<InvalidDataException>(() => CsvSeries.Load(path, "v")); // refused before training
         Assert.Contains("line 3", ex.Message);
     }
 
@@ -159,11 +162,13 @@ public class CsvSeriesTests
     }
 
     [Fact]
-    public void FileOrderIsKeptEvenWhenDatesAreUnsorted()
+    public void UnsortedDatesAreAnErrorAndNewestFirstIsReversed()
     {
         using var dir = new TempDirectory();
-        var s = CsvSeries.Load(dir.Write("a.csv", "date,v\n2020-01-03,3\n2020-01-01,1\n2020-01-02,2\n"), "v");
-        Assert.Equal([3, 1, 2], s.Target.Values);
-        Assert.Equal(new DateTime(2020, 1, 3), s.Dates!.Values[0]);
+        var ex = Assert.Throws<InvalidDataException>(() => CsvSeries.Load(dir.Write("a.csv", "date,v\n2020-01-03,3\n2020-01-01,1\n2020-01-02,2\n"), "v"));
+        Assert.Contains("not in time order", ex.Message);
+        var s = CsvSeries.Load(dir.Write("b.csv", "date,v\n2020-01-03,3\n2020-01-02,2\n2020-01-01,1\n"), "v");
+        Assert.Equal([1, 2, 3], s.Target.Values);
+        Assert.Equal(new DateTime(2020, 1, 1), s.Dates!.Values[0]);
     }
 }

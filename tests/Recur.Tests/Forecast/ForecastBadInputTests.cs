@@ -51,7 +51,7 @@ public class ForecastBadInputTests
     {
         using var dir = new TempDirectory();
         string csv = dir.Write("s.csv", SyntheticSeries.Daily(120));
-        AssertOneLineError(ForecastKeepingTargets(dir, csv, "temperature"), "no column 'temperature'", "available columns: date, y, x");
+        AssertOneLineError(ForecastKeepingTargets(dir, csv, "temperature"), "no column 'temperature'", "available columns: 'date', 'y', 'x'");
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public class ForecastBadInputTests
     {
         using var dir = new TempDirectory();
         string csv = dir.Write("s.csv", SyntheticSeries.Daily(120));
-        AssertOneLineError(ForecastKeepingTargets(dir, csv, "y", "--features", "x,wind"), "no column 'wind'", "available columns: date, y, x");
+        AssertOneLineError(ForecastKeepingTargets(dir, csv, "y", "--features", "x,wind"), "no column 'wind'", "available columns: 'date', 'y', 'x'");
     }
 
     [Fact]
@@ -133,12 +133,8 @@ public class ForecastBadInputTests
     private static (string Model, string Csv) SavedModel(TempDirectory dir)
     {
         string csv = dir.Write("s.csv", SyntheticSeries.Daily(120));
-        var plan = ForecastJob.Prepare(new ForecastOptions
-        {
-            Csv = csv, Column = "y", Lookback = 10, Horizon = 2, Season = 7, Hidden = 4, Training = new TrainingOptions { Epochs = 1 },
-        });
         string model = Path.Combine(dir.Path, "m.safetensors");
-        ModelFile.Save(model, ForecastJob.Run(plan).Model);
+        TestModels.Fit(csv).Model.Save(model);
         return (model, csv);
     }
 
@@ -193,7 +189,8 @@ public class ForecastBadInputTests
     [InlineData("hidden_size", null, "metadata 'hidden_size' is missing")]
     [InlineData("format", "something.else", "not a recur forecast model")]
     [InlineData("cell", "transformer", "cell")]
-    [InlineData("target_std", "0", "std")]
+    [InlineData("series", "[]", "series")]
+    [InlineData("series", "{\"name\": 1}", "metadata 'series'")]
     [InlineData("features", "[\"x\"]", "features")]
     [InlineData("calendar", "[\"day_of_month\"]", "day_of_month")]
     [InlineData("format_version", "99", "format_version")]
@@ -214,8 +211,8 @@ public class ForecastBadInputTests
     {
         using var dir = new TempDirectory();
         var (model, _) = SavedModel(dir);
-        string shortCsv = dir.Write("short.csv", SyntheticSeries.Daily(6));
-        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", shortCsv), "6 rows are too few", "lookback");
+        string shortCsv = dir.Write("short.csv", SyntheticSeries.Daily(7));
+        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", shortCsv), "7 rows are too few", "lookback");
     }
 
     [Fact]
@@ -224,7 +221,7 @@ public class ForecastBadInputTests
         using var dir = new TempDirectory();
         var (model, _) = SavedModel(dir);
         string other = dir.Write("other.csv", "date,z\n2020-01-01,1\n2020-01-02,2\n");
-        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", other), "no column 'y'", "available columns: date, z");
+        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", other), "no column 'y'", "available columns: 'date', 'z'");
     }
 
     [Fact]

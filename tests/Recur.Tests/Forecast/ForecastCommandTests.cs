@@ -28,10 +28,13 @@ public class ForecastCommandTests
         var root = json.RootElement;
         // The protocol, computed here from the data layer alone (no model code).
         var series = CsvSeries.Load(csv, "y");
-        var y = series.Target.Values;
+        var y = series.Target.Values; // gaps filled linearly
+        var raw = SeriesSet.Load(csv, new CsvOptions { Columns = ["y"] }).Series[0].Values; // gaps NaN: not scored
         var origins = ForecastSplit.Chronological(Rows).Origins(SeriesPart.Test, Lookback, Horizon);
-        var persistence = ForecastMetrics.Evaluate(y, origins, Horizon, Baselines.Persistence(y, origins, Horizon));
-        var seasonal = ForecastMetrics.Evaluate(y, origins, Horizon, Baselines.SeasonalNaive(y, origins, Horizon, Season));
+        double scale = ForecastMetrics.MaseScale(raw, ForecastSplit.Chronological(Rows).TrainEnd, Season);
+        var persistence = ForecastMetrics.Score(raw, origins, Horizon, Baselines.Persistence(y, origins, Horizon), scale);
+        var seasonal = ForecastMetrics.Score(raw, origins, Horizon, Baselines.SeasonalNaive(y, origins, Horizon, Season), scale);
+        Assert.Equal(persistence.Mase, root.GetProperty("persistence").GetProperty("mase").GetDouble(), 12);
         Assert.Equal(Rows, root.GetProperty("rows").GetInt32());
         Assert.Equal(Enumerable.Range(0, Rows).Count(i => i % 17 == 5), root.GetProperty("missing_filled").GetInt32());
         Assert.Equal(origins.Length, root.GetProperty("origins").GetInt32());
@@ -50,9 +53,8 @@ public class ForecastCommandTests
         // The saved model is the one scored: it reproduces the reported test RMSE.
         string modelPath = Path.Combine(dir.Path, "model.safetensors");
         var model = ModelFile.Load(modelPath);
-        var scaled = ScaledSeries.From(model.Spec, y, [], series.Dates!.Values);
-        var forecasts = model.Forecast(scaled, origins);
-        Assert.Equal(modelRmse, ForecastMetrics.Evaluate(y, origins, Horizon, forecasts).Rmse, 5);
+        var forecasts = model.ForecastSeries(model.Spec.Series[0], y, [], [.. series.Dates!.Values], origins).Point;
+        Assert.Equal(modelRmse, ForecastMetrics.Score(raw, origins, Horizon, forecasts, scale).Rmse, 5);
 
         // predict on the file cut at the last test origin forecasts what forecast did from that origin.
         int t = origins[^1];
@@ -84,10 +86,10 @@ public class ForecastCommandTests
         string csv = dir.Write("daily.csv", SyntheticSeries.Daily(Rows));
         var options = new ForecastOptions
         {
-            Csv = csv, Column = "y", Lookback = Lookback, Horizon = Horizon, Season = Season, Hidden = 8,
+            Lookback = Lookback, Horizon = Horizon, Season = Season, Hidden = 8,
             Training = new TrainingOptions { Epochs = 2 },
         };
-        double Rmse(long seed) => ForecastJob.Run(ForecastJob.Prepare(options with { Seed = seed })).ModelErrors.Rmse;
+        double Rmse(long seed) => TestModels.Fit(csv, options with { Seed = seed }).Training.BestValidationLoss;
         Assert.Equal(Rmse(3), Rmse(3));
         Assert.NotEqual(Rmse(3), Rmse(4));
     }

@@ -8,7 +8,6 @@ public class ForecastPartsTests
 {
     private static ForecastSpec Spec(int lookback, int horizon, int season, ForecastAnchor anchor, int features = 0, string[]? calendar = null) => new()
     {
-        Column = "y",
         Features = [.. Enumerable.Range(0, features).Select(f => $"f{f}")],
         Cell = "gru",
         Hidden = 4,
@@ -17,11 +16,9 @@ public class ForecastPartsTests
         Horizon = horizon,
         Season = season,
         Anchor = anchor,
-        TargetScaler = new StandardScaler(0, 1),
-        FeatureScalers = [.. Enumerable.Range(0, features).Select(_ => new StandardScaler(0, 1))],
         Calendar = calendar ?? [],
-        Step = TimeSpan.Zero,
         DateFormat = "",
+        Series = [TestModels.State(inputs: features, horizon: horizon)],
     };
 
     [Fact]
@@ -79,10 +76,11 @@ public class ForecastPartsTests
         var series = CsvSeries.Load(DataFiles.SeattleWeather, "temp_max");
         var y = series.Target.Values;
         var split = ForecastSplit.Chronological(y.Length);
-        var spec = Spec(30, 7, 1, ForecastAnchor.Last) with { TargetScaler = StandardScaler.Fit(y, split) };
+        var state = TestModels.State(horizon: 7, scaler: StandardScaler.Fit(y, split));
+        var spec = Spec(30, 7, 1, ForecastAnchor.Last) with { Series = [state] };
         var model = Forecaster.Create(spec, new Generator(1));
         var origins = split.Origins(SeriesPart.Test, 30, 7);
-        var forecasts = model.Forecast(ScaledSeries.From(spec, y, [], null), origins);
+        var forecasts = model.ForecastSeries(state, y, [], null, origins).Point;
         Assert.Equal(Baselines.Persistence(y, origins, 7), forecasts, (a, b) => Math.Abs(a - b) < 1e-4);
     }
 
@@ -198,11 +196,11 @@ public class ForecastPartsTests
     {
         using var dir = new TempDirectory();
         string csv = dir.Write("daily.csv", SyntheticSeries.Daily(200));
-        var options = new ForecastOptions { Csv = csv, Column = "y" };
-        Assert.Equal(["day_of_week"], ForecastJob.Prepare(options).Spec.Calendar); // 139 training days: not two years
-        Assert.Empty(ForecastJob.Prepare(options with { Calendar = [] }).Spec.Calendar);
-        Assert.Equal(["month_of_year"], ForecastJob.Prepare(options with { Calendar = ["month_of_year"] }).Spec.Calendar);
-        Assert.Throws<ArgumentException>(() => ForecastJob.Prepare(options with { Calendar = ["day_of_month"] }));
+        var options = new ForecastOptions { Hidden = 4, Training = new TrainingOptions { Epochs = 0 } };
+        Assert.Equal(["day_of_week"], TestModels.Fit(csv, options).Model.Spec.Calendar); // 139 training days: not two years
+        Assert.Empty(TestModels.Fit(csv, options with { Calendar = [] }).Model.Spec.Calendar);
+        Assert.Equal(["month_of_year"], TestModels.Fit(csv, options with { Calendar = ["month_of_year"] }).Model.Spec.Calendar);
+        Assert.Throws<ArgumentException>(() => TestModels.Fit(csv, options with { Calendar = ["day_of_month"] }));
     }
 
     [Fact]
@@ -211,13 +209,14 @@ public class ForecastPartsTests
         using var dir = new TempDirectory();
         var dated = SyntheticSeries.Daily(200).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         string csv = dir.Write("undated.csv", string.Join('\n', dated.Select(line => line[(line.IndexOf(',') + 1)..])) + "\n");
-        var plan = ForecastJob.Prepare(new ForecastOptions { Csv = csv, Column = "y" });
-        Assert.Null(plan.Series.Dates);
-        Assert.Equal("undated", plan.Frequency.Name);
-        Assert.Equal(7, plan.Spec.Season);
-        Assert.Equal(7, plan.Spec.Horizon); // one season
-        Assert.Empty(plan.Spec.Calendar);
-        Assert.Equal(ForecastAnchor.Seasonal, plan.Spec.Anchor);
-        Assert.Contains(plan.Choices, c => c.Contains("autocorrelation"));
+        var fit = TestModels.Fit(csv, new ForecastOptions { Hidden = 4, Training = new TrainingOptions { Epochs = 0 } });
+        var spec = fit.Model.Spec;
+        Assert.Null(fit.Evaluation.Series[0].Dates);
+        Assert.Null(spec.Step);
+        Assert.Equal(7, spec.Season);
+        Assert.Equal(7, spec.Horizon); // one season
+        Assert.Empty(spec.Calendar);
+        Assert.Equal(ForecastAnchor.Seasonal, spec.Anchor);
+        Assert.Contains(fit.Notes, c => c.Contains("autocorrelation"));
     }
 }

@@ -8,7 +8,7 @@ public class ModelFileTests
 {
     private static Forecaster Model(string cell = "lstm", int layers = 2) => Forecaster.Create(new ForecastSpec
     {
-        Column = "temp_max",
+        ValueColumn = "temp_max",
         Features = ["wind", "temp_min"],
         Cell = cell,
         Hidden = 5,
@@ -17,11 +17,21 @@ public class ModelFileTests
         Horizon = 3,
         Season = 7,
         Anchor = ForecastAnchor.Seasonal,
-        TargetScaler = new StandardScaler(16.4, 7.25),
-        FeatureScalers = [new StandardScaler(3.1, 1.4), new StandardScaler(8.2, 5.0)],
         Calendar = ["day_of_week", "day_of_year"],
-        Step = TimeSpan.FromDays(1),
+        Step = new DateStep(DateStepUnit.Duration, TimeSpan.FromDays(1), 0),
         DateFormat = "yyyy/MM/dd",
+        Quantiles = [0.1, 0.9],
+        Series = [new SeriesState
+        {
+            Name = "temp_max",
+            Transform = new SeriesTransform("boxcox", 0.25),
+            Scaler = new StandardScaler(16.4, 7.25),
+            InputScalers = [new StandardScaler(3.1, 1.4), new StandardScaler(8.2, 5.0)],
+            TrainMean = 16.1,
+            HoltWinters = new HoltWinters(7, 0.3, 0.05, 0.2, 0.9),
+            Method = "ensemble",
+            Offsets = [[-1.2, -1.5, -1.7], [1.1, 1.4, 1.8]],
+        }],
     }, new Generator(7));
 
     [Fact]
@@ -30,16 +40,21 @@ public class ModelFileTests
         using var dir = new TempDirectory();
         string path = Path.Combine(dir.Path, "m.safetensors");
         var model = Model();
-        model.Net.Highway.Weight.CopyFrom(Tensor.Full(0.5f, 3, 12)); // not the zero it starts at
+        model.Net.Highway.Weight.CopyFrom(Tensor.Full(0.5f, 3, 24)); // not the zero it starts at; width 12 + 3 steps × 4 calendar channels
         ModelFile.Save(path, model);
         var loaded = ModelFile.Load(path);
 
-        Assert.Equal(model.Spec.Column, loaded.Spec.Column);
+        Assert.Equal(model.Spec.ValueColumn, loaded.Spec.ValueColumn);
         Assert.Equal(model.Spec.Features, loaded.Spec.Features);
-        Assert.Equal(model.Spec.FeatureScalers, loaded.Spec.FeatureScalers);
         Assert.Equal(model.Spec.Calendar, loaded.Spec.Calendar);
-        Assert.Equal(model.Spec with { Features = [], FeatureScalers = [], Calendar = [] },
-            loaded.Spec with { Features = [], FeatureScalers = [], Calendar = [] });
+        Assert.Equal(model.Spec.Quantiles, loaded.Spec.Quantiles);
+        Assert.Equal(model.Spec.Step, loaded.Spec.Step);
+        var (a, b) = (model.Spec.Series[0], loaded.Spec.Series[0]);
+        Assert.Equal(a.InputScalers, b.InputScalers);
+        Assert.Equal(a.Offsets, b.Offsets);
+        Assert.Equal(a with { InputScalers = [], Offsets = [] }, b with { InputScalers = [], Offsets = [] });
+        Assert.Equal(model.Spec with { Features = [], Calendar = [], Quantiles = [], Series = [], KnownFuture = [] },
+            loaded.Spec with { Features = [], Calendar = [], Quantiles = [], Series = [], KnownFuture = [] });
         foreach (var ((name, expected), (loadedName, actual)) in model.Net.NamedParameters().Zip(loaded.Net.NamedParameters()))
         {
             Assert.Equal(name, loadedName);
@@ -60,12 +75,12 @@ public class ModelFileTests
         Assert.Equal("recur.forecast", file.Metadata["format"]);
         Assert.Equal("gru", file.Metadata["cell"]);
         Assert.Equal("7", file.Metadata["input_size"]);
-        Assert.Equal("16.4", file.Metadata["target_mean"]);
+        Assert.Contains("\"scaler\":{\"mean\":16.4,\"std\":7.25}", file.Metadata["series"]);
         Assert.Equal("[\"wind\",\"temp_min\"]", file.Metadata["features"]);
-        Assert.Equal("[3.1,8.2]", file.Metadata["feature_means"]);
+        Assert.Equal("[0.1,0.9]", file.Metadata["quantiles"]);
         Assert.Equal("[\"day_of_week\",\"day_of_year\"]", file.Metadata["calendar"]);
         Assert.Equal("seasonal", file.Metadata["anchor"]);
-        Assert.Equal("86400", file.Metadata["step_seconds"]);
+        Assert.Equal("{\"unit\":\"Duration\",\"seconds\":86400,\"months\":0}", file.Metadata["step"]);
     }
 
     [Fact]
@@ -87,8 +102,21 @@ public class ModelFileTests
         string path = Path.Combine(dir.Path, "m.safetensors");
         var model = Model();
         model.Net.Head.Bias!.CopyFrom(Tensor.From(0, float.NaN, 0));
-        ModelFile.Save(path, model);
+        // Never written (a run that produced NaN saves nothing) …
+        var saving = Assert.Throws<ArithmeticException>(() => ModelFile.Save(path, model));
+        Assert.Contains("head.bias", saving.Message);
+        Assert.False(File.Exists(path));
+        // … and never loaded, should such a file come from elsewhere.
+        var file = Safetensors.Load(WriteGood(dir));
+        Safetensors.Save(path, [.. file.Tensors.Select(t => t.Name == "head.bias" ? t with { Data = [0, float.NaN, 0] } : t)], file.Metadata);
         var e = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path));
         Assert.Contains("head.bias", e.Message);
+    }
+
+    private static string WriteGood(TempDirectory dir)
+    {
+        string path = Path.Combine(dir.Path, "good.safetensors");
+        ModelFile.Save(path, Model());
+        return path;
     }
 }

@@ -1,0 +1,132 @@
+namespace Recur.Forecasting;
+
+/// <summary>
+/// Quantiles from residuals (split conformal prediction, widened): the point forecast plus an empirical quantile of the
+/// residuals r = actual − forecast. Residuals are pooled over the horizon after dividing each step's by its RMS s_h, so a
+/// few dozen origins still give every step a usable quantile; the offset of level τ at step h is s_h·q̃_τ. Levels move
+/// outwards by the finite-sample correction (n + 1)/n. Offsets increase with τ, so quantiles never cross.
+/// </summary>
+public static class ConformalIntervals
+{
+    /// <summary>
+    /// The local scale residuals are measured in: the RMS of the first differences of <paramref name="z"/> over the
+    /// <paramref name="window"/> steps before <paramref name="t"/>, divided by <paramref name="std"/> (1 when flat). Intervals
+    /// then widen in volatile stretches and narrow in calm ones (summer against winter days), instead of one width for all.
+    /// </summary>
+    public static double Volatility(double[] z, int t, int window, double std)
+    {
+        int from = Math.Max(1, t - window);
+        double sum = 0;
+        int count = 0;
+        for (int j = from; j < t; j++)
+        {
+            double d = z[j] - z[j - 1];
+            sum += d * d;
+            count++;
+        }
+        double v = count > 0 ? Math.Sqrt(sum / count) / std : 0;
+        return v > 1e-9 && double.IsFinite(v) ? v : 1;
+    }
+
+    /// <summary>
+    /// Offsets from held-out <paramref name="validation"/> residuals and in-sample <paramref name="training"/> residuals: each
+    /// part is normalised by its own per-step RMS and pooled, and the step scale is the larger of the two parts' (a short
+    /// validation part alone gives noisy quantiles; in-sample residuals alone are too small).
+    /// </summary>
+    public static double[][] Offsets(double[] validation, double[] training, int horizon, double[] levels)
+    {
+        var sv = StepScale(validation, horizon);
+        var st = StepScale(training, horizon);
+        var pool = new List<double>();
+        foreach (var (r, sc) in new[] { (validation, sv), (training, st) })
+            for (int k = 0; k < r.Length; k++)
+                if (!double.IsNaN(r[k]) && sc[k % horizon] > 0) pool.Add(r[k] / sc[k % horizon]);
+        var scale = new double[horizon];
+        for (int h = 0; h < horizon; h++) scale[h] = Math.Max(double.IsNaN(sv[h]) ? 0 : sv[h], double.IsNaN(st[h]) ? 0 : st[h]);
+        return FromPool(pool, scale, levels);
+    }
+
+    private static double[] StepScale(double[] residuals, int horizon)
+    {
+        var scale = new double[horizon];
+        var count = new int[horizon];
+        for (int k = 0; k < residuals.Length; k++)
+            if (!double.IsNaN(residuals[k])) { scale[k % horizon] += residuals[k] * residuals[k]; count[k % horizon]++; }
+        for (int h = 0; h < horizon; h++) scale[h] = count[h] > 0 ? Math.Sqrt(scale[h] / count[h]) : double.NaN;
+        return scale;
+    }
+
+    private static double[][] FromPool(List<double> pool, double[] scale, double[] levels)
+    {
+        pool.Sort();
+        var offsets = new double[levels.Length][];
+        for (int k = 0; k < levels.Length; k++)
+        {
+            offsets[k] = new double[scale.Length];
+            if (pool.Count == 0) continue;
+            double n = pool.Count;
+            double q = Quantile(pool, Math.Clamp(0.5 + (levels[k] - 0.5) * (n + 1) / n, 0, 1));
+            for (int h = 0; h < scale.Length; h++) offsets[k][h] = q * scale[h];
+        }
+        return offsets;
+    }
+
+    /// <summary>
+    /// Offsets[k][h] for <paramref name="levels"/>[k] from <paramref name="residuals"/> (row-major [origins, horizon], NaN skipped).
+    /// All zero when there is no residual.
+    /// </summary>
+    public static double[][] Offsets(double[] residuals, int horizon, double[] levels)
+    {
+        int origins = residuals.Length / horizon;
+        var scale = new double[horizon];
+        double total = 0;
+        int totalCount = 0;
+        for (int h = 0; h < horizon; h++)
+        {
+            double sum = 0;
+            int count = 0;
+            for (int i = 0; i < origins; i++)
+            {
+                double r = residuals[i * horizon + h];
+                if (double.IsNaN(r)) continue;
+                sum += r * r;
+                count++;
+            }
+            scale[h] = count > 0 ? Math.Sqrt(sum / count) : double.NaN;
+            total += sum;
+            totalCount += count;
+        }
+        double overall = totalCount > 0 ? Math.Sqrt(total / totalCount) : 0;
+        for (int h = 0; h < horizon; h++)
+            if (!(scale[h] > 0)) scale[h] = overall;
+        var pool = new List<double>();
+        for (int i = 0; i < origins; i++)
+            for (int h = 0; h < horizon; h++)
+            {
+                double r = residuals[i * horizon + h];
+                if (!double.IsNaN(r) && scale[h] > 0) pool.Add(r / scale[h]);
+            }
+        pool.Sort();
+        var offsets = new double[levels.Length][];
+        for (int k = 0; k < levels.Length; k++)
+        {
+            offsets[k] = new double[horizon];
+            if (pool.Count == 0) continue;
+            double n = pool.Count;
+            double level = Math.Clamp(0.5 + (levels[k] - 0.5) * (n + 1) / n, 0, 1);
+            double q = Quantile(pool, level);
+            for (int h = 0; h < horizon; h++) offsets[k][h] = q * scale[h];
+        }
+        return offsets;
+    }
+
+    /// <summary>The empirical quantile of sorted values at <paramref name="level"/> (linear interpolation, R's type 7).</summary>
+    public static double Quantile(IReadOnlyList<double> sorted, double level)
+    {
+        if (sorted.Count == 0) return double.NaN;
+        double position = level * (sorted.Count - 1);
+        int lo = (int)Math.Floor(position);
+        int hi = Math.Min(lo + 1, sorted.Count - 1);
+        return sorted[lo] + (position - lo) * (sorted[hi] - sorted[lo]);
+    }
+}

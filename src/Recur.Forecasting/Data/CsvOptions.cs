@@ -1,0 +1,35 @@
+namespace Recur.Forecasting;
+
+/// <summary>Which columns of a CSV file make the series, and how the file is written.</summary>
+public sealed record CsvOptions
+{
+    /// <summary>The value columns: one or more names (a wide file: one series per column), or <c>*</c> alone for every numeric column.</summary>
+    public IReadOnlyList<string> Columns { get; init; } = [];
+
+    /// <summary>A long file's series-id column (<c>symbol,date,price</c>): one series per distinct id, its values in the single <see cref="Columns"/> entry.</summary>
+    public string? SeriesId { get; init; }
+
+    /// <summary>Extra input columns whose past values the model reads.</summary>
+    public IReadOnlyList<string> Features { get; init; } = [];
+
+    /// <summary>Input columns whose values are known in advance: the model reads them at the forecast dates too.</summary>
+    public IReadOnlyList<string> KnownFuture { get; init; } = [];
+
+    /// <summary>The date column; null finds one (a column named date, time, timestamp, … or a first column of dates).</summary>
+    public string? DateColumn { get; init; }
+
+    /// <summary>Read ambiguous dates like 03/04/2020 day-first (3 April).</summary>
+    public bool DayFirst { get; init; }
+
+    /// <summary>The field separator; null detects ',', ';' or a tab from the header line.</summary>
+    public char? Delimiter { get; init; }
+
+    /// <summary>The decimal mark; null takes ',' when the separator is ';' and the numbers are written with commas, else '.'.</summary>
+    public char? Decimal { get; init; }
+
+    /// <summary>
+    /// Keep trailing rows whose value is missing (the rows after the history, where <c>predict</c> reads the known-future
+    /// inputs); otherwise they are dropped.
+    /// </summary>
+    public bool KeepTrailingMissing { get; init; }
+}

@@ -1,0 +1,292 @@
+using System.Globalization;
+
+namespace Recur.Forecasting;
+
+/// <summary>
+/// The series a forecaster is fitted on or predicts: one per value column of a wide file, or one per id of a
+/// long file, all on regular date grids, with the names of the input columns they carry.
+/// </summary>
+public sealed class SeriesSet
+{
+    /// <summary>Values beyond this magnitude are refused: the model scales values in float32, and squares them to fit the scaling.</summary>
+    public const double MaxMagnitude = 1e30;
+
+    /// <summary>Where the series came from (a file path, or a label).</summary>
+    public string Source { get; }
+
+    /// <summary>The series, in file order.</summary>
+    public IReadOnlyList<TimeSeries> Series { get; }
+
+    /// <summary>Input columns read only in the past, in <see cref="TimeSeries.Inputs"/> order (they come first).</summary>
+    public IReadOnlyList<string> Features { get; }
+
+    /// <summary>Input columns known in advance, after <see cref="Features"/> in <see cref="TimeSeries.Inputs"/>.</summary>
+    public IReadOnlyList<string> KnownFuture { get; }
+
+    /// <summary>The value column of a long file (or the only value column of a wide one); null for several columns.</summary>
+    public string? ValueColumn { get; }
+
+    /// <summary>The series-id column of a long file, else null.</summary>
+    public string? SeriesIdColumn { get; }
+
+    /// <summary>The date grid's step; null without dates.</summary>
+    public DateStep? Step { get; }
+
+    /// <summary>The date format detected (e.g. ISO 8601), empty without dates.</summary>
+    public string DateFormat { get; }
+
+    /// <summary>The date column's header name; null without dates.</summary>
+    public string? DateColumnName { get; init; }
+
+    /// <summary>What was done to the file on the way in (reversed, gaps inserted, rows dropped), one line each.</summary>
+    public IReadOnlyList<string> Notes { get; }
+
+    /// <summary>A set of series built in code; every series must carry <paramref name="features"/> then <paramref name="knownFuture"/> as its inputs.</summary>
+    /// <exception cref="ArgumentException">No series, duplicate names, inputs that disagree with the names, or values beyond ±<see cref="MaxMagnitude"/>.</exception>
+    public SeriesSet(IReadOnlyList<TimeSeries> series, IReadOnlyList<string>? features = null, IReadOnlyList<string>? knownFuture = null,
+        DateStep? step = null, string source = "(series)", string? valueColumn = null, string? seriesIdColumn = null,
+        string dateFormat = "", IReadOnlyList<string>? notes = null)
+    {
+        features ??= [];
+        knownFuture ??= [];
+        if (series.Count == 0) throw new ArgumentException($"{source}: no series");
+        var names = new HashSet<string>();
+        foreach (var s in series)
+        {
+            if (!names.Add(s.Name)) throw new ArgumentException($"{source}: two series are named {Excerpt.Of(s.Name)}");
+            if (s.Inputs.Count != features.Count + knownFuture.Count)
+                throw new ArgumentException($"{source}: series {Excerpt.Of(s.Name)} has {s.Inputs.Count} inputs, expected {features.Count + knownFuture.Count}");
+            for (int i = 0; i < s.Length; i++)
+                if (Math.Abs(s.Values[i]) > MaxMagnitude || double.IsInfinity(s.Values[i]))
+                    throw new ArgumentException($"{source}: series {Excerpt.Of(s.Name)} row {i}: value {s.Values[i]} is beyond ±{MaxMagnitude:0e0}");
+        }
+        Source = source;
+        Series = series;
+        Features = features;
+        KnownFuture = knownFuture;
+        Step = step;
+        ValueColumn = valueColumn ?? (series.Count == 1 ? series[0].Name : null);
+        SeriesIdColumn = seriesIdColumn;
+        DateFormat = dateFormat;
+        Notes = notes ?? [];
+    }
+
+    /// <summary>One series from plain values (and optional dates), no inputs.</summary>
+    public static SeriesSet FromValues(string name, double[] values, DateTime[]? dates = null)
+    {
+        DateStep? step = null;
+        if (dates is { Length: > 1 })
+        {
+            var grid = DateGrid.Regularize(name, "dates", dates, [.. Enumerable.Range(1, dates.Length)]);
+            if (grid.Inserted > 0 || grid.Reversed)
+                throw new ArgumentException($"series {Excerpt.Of(name)}: the dates must be oldest-first with no gaps");
+            step = grid.Step;
+        }
+        return new SeriesSet([new TimeSeries(name, values, null, dates)], step: step, source: name);
+    }
+
+    /// <summary>The series named <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No such series (the message lists those there are).</exception>
+    public TimeSeries this[string name] => Series.FirstOrDefault(s => s.Name == name)
+        ?? throw new ArgumentException($"{Source}: no series {Excerpt.Of(name)}; there are {Excerpt.List([.. Series.Select(s => s.Name)])}");
+
+    /// <summary>
+    /// Reads series from the CSV at <paramref name="path"/> (<see cref="CsvReader"/> dialect; <see cref="CsvOptions"/> says which
+    /// columns). Dates are checked and regularised by <see cref="DateGrid"/>: gaps become missing values, a newest-first file is
+    /// reversed; both are noted in <see cref="Notes"/>. Missing cells stay NaN (<see cref="MissingValues.Tokens"/>).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="ArgumentException">A named column is not in the header (the message lists some that are), or the options disagree.</exception>
+    /// <exception cref="FormatException">A cell is neither a number nor missing, or the date column has a cell that is no date.</exception>
+    /// <exception cref="InvalidDataException">A ragged or empty file, a value beyond ±1e30, duplicated or unsortable dates, mixed frequencies, an all-missing series.</exception>
+    public static SeriesSet Load(string path, CsvOptions o)
+    {
+        using var csv = CsvReader.Open(path, o.Delimiter);
+        var header = csv.Header;
+        if (o.Columns.Count == 0) throw new ArgumentException("no value column asked for (--column)");
+        bool all = o.Columns is ["*"];
+        if (o.SeriesId is not null && (all || o.Columns.Count != 1))
+            throw new ArgumentException($"a long file (--series-id {Excerpt.Of(o.SeriesId)}) has one value column, got --column {Excerpt.Of(string.Join(",", o.Columns))}");
+
+        int idIndex = o.SeriesId is null ? -1 : Find(path, header, o.SeriesId);
+        int[] featureIdx = [.. o.Features.Select(f => Find(path, header, f))];
+        int[] knownIdx = [.. o.KnownFuture.Select(f => Find(path, header, f))];
+        int[] valueIdx = all ? [] : [.. o.Columns.Select(c => Find(path, header, c))];
+        var used = new List<int>(valueIdx.Concat(featureIdx).Concat(knownIdx));
+        if (idIndex >= 0) used.Add(idIndex);
+        var duplicate = used.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"{path}: column {Excerpt.Of(header[duplicate.Key])} is asked for twice");
+        int dateIndex = FindDateColumn(path, header, used, o.DateColumn, out bool dateNamed);
+
+        // Keep only the cells needed (every column for '*').
+        var keep = all ? Enumerable.Range(0, header.Count).ToArray() : used.Append(dateIndex).Where(i => i >= 0).Distinct().ToArray();
+        var cells = keep.ToDictionary(i => i, _ => new List<string>());
+        var lines = new List<int>();
+        var fields = new List<string>(header.Count);
+        while (csv.ReadRecord(fields))
+        {
+            foreach (int i in keep) cells[i].Add(fields[i]);
+            lines.Add(csv.LineNumber);
+        }
+        if (lines.Count == 0) throw new InvalidDataException($"{path}: no data rows after the header");
+
+        DateTime[]? dates = null;
+        string format = "";
+        if (dateIndex >= 0)
+        {
+            var dateCells = cells[dateIndex];
+            if (DateFormats.TryParseColumn(dateCells, allowUnixTime: dateNamed, out var parsed, out format, o.DayFirst))
+                dates = parsed;
+            else if (dateNamed || dateCells.Count >= 3 && Readable(dateCells) >= 0.9 * dateCells.Count)
+            {
+                int bad = DateFormats.FirstUnreadable(dateCells);
+                throw new FormatException(
+                    $"{path}: line {lines[bad]}, column {Excerpt.Of(header[dateIndex])}: {Excerpt.Of(dateCells[bad])} is not a date in the format of the other rows " +
+                    "(ISO 2015-01-31, 2015/01/31, 20150131, 1995-01, Jan-1-1995, Jan 1 2000, 31.01.2015, 01/31/2015 or with --day-first 31/01/2015)");
+            }
+        }
+
+        var notes = new List<string>();
+        if (all)
+        {
+            var skipped = new List<string>();
+            var numeric = new List<int>();
+            foreach (int i in keep)
+            {
+                if (i == dateIndex && dates is not null || used.Contains(i)) continue;
+                if (cells[i].All(c => MissingValues.IsMissing(c) || LooksNumeric(c))) numeric.Add(i);
+                else skipped.Add(header[i]);
+            }
+            if (numeric.Count == 0) throw new ArgumentException($"{path}: --column '*' found no numeric column");
+            if (skipped.Count > 0) notes.Add($"--column '*': skipped the non-numeric column(s) {Excerpt.List(skipped)}");
+            valueIdx = [.. numeric];
+        }
+
+        char dec = o.Decimal ?? DetectDecimal(csv.Delimiter, valueIdx.Select(i => cells[i]));
+        if (dec != '.' && dec != ',') throw new ArgumentException($"--decimal must be '.' or ',', got {Excerpt.Of(dec.ToString())}");
+        if (dec == ',' && csv.Delimiter == ',') throw new ArgumentException("--decimal ',' needs a separator other than ',' (e.g. --delimiter ';')");
+        if (dec == ',' && o.Decimal is null) notes.Add("decimal commas detected (';'-separated file)");
+
+        // Rows of each group (one group for a wide file, one per id for a long one), in file order.
+        var groups = new List<(string Id, List<int> Rows)>();
+        if (idIndex >= 0)
+        {
+            var byId = new Dictionary<string, List<int>>();
+            for (int r = 0; r < lines.Count; r++)
+            {
+                string id = cells[idIndex][r];
+                if (!byId.TryGetValue(id, out var rows)) groups.Add((id, byId[id] = rows = []));
+                rows.Add(r);
+            }
+        }
+        else groups.Add(("", [.. Enumerable.Range(0, lines.Count)]));
+
+        int[] inputIdx = [.. featureIdx, .. knownIdx];
+        var series = new List<TimeSeries>();
+        DateStep? step = null;
+        foreach (var (id, rows) in groups)
+        {
+            string where = idIndex >= 0 ? $"{path} ({header[idIndex]} {Excerpt.Of(id)})" : path;
+            int[] gridRows = [.. rows];
+            DateTime[]? gridDates = null;
+            int inserted = 0;
+            if (dates is not null)
+            {
+                var regular = DateGrid.Regularize(where, header[dateIndex], [.. rows.Select(r => dates[r])], [.. rows.Select(r => lines[r])]);
+                gridRows = [.. regular.Rows.Select(k => k < 0 ? -1 : rows[k])];
+                gridDates = regular.Dates;
+                inserted = regular.Inserted;
+                if (step is not null && step != regular.Step)
+                    throw new InvalidDataException($"{path}: series step {regular.Step} for {Excerpt.Of(id)}, but {step} for an earlier series: one file, one frequency");
+                step = regular.Step;
+                if (regular.Reversed) notes.Add($"{where}: the dates run newest-first; the rows were reversed");
+                if (inserted > 0) notes.Add($"{where}: {inserted} date(s) missing from the {regular.Step} grid were inserted as missing values");
+            }
+            double[] Column(int col) => [.. gridRows.Select(r => r < 0 ? double.NaN : ParseNumber(path, lines[r], header[col], cells[col][r], dec))];
+            var inputs = inputIdx.Select(Column).ToArray();
+            foreach (int v in valueIdx)
+            {
+                var values = Column(v);
+                string name = idIndex >= 0 ? id : header[v];
+                int length = values.Length;
+                if (!o.KeepTrailingMissing)
+                {
+                    while (length > 0 && double.IsNaN(values[length - 1])) length--;
+                    if (length < values.Length && length > 0)
+                        notes.Add($"{where}: {values.Length - length} trailing row(s) without a value of {Excerpt.Of(name)} were dropped");
+                }
+                if (length == 0 || values.Take(length).All(double.IsNaN))
+                    throw new InvalidDataException($"{where}: column {Excerpt.Of(header[v])} has no values: all {values.Length} cells are missing");
+                series.Add(new TimeSeries(name, values[..length], [.. inputs.Select(i => i[..length])], gridDates?[..length], inserted));
+            }
+        }
+        return new SeriesSet(series, [.. featureIdx.Select(i => header[i])], [.. knownIdx.Select(i => header[i])], step, path,
+            idIndex >= 0 || valueIdx.Length == 1 ? header[valueIdx[0]] : null, idIndex >= 0 ? header[idIndex] : null,
+            format, notes) { DateColumnName = dates is null ? null : header[dateIndex] };
+    }
+
+    /// <summary>Exact name first; a case-insensitive match is accepted when it is the only one.</summary>
+    /// <exception cref="ArgumentException">No such column (the message lists some that exist).</exception>
+    public static int Find(string path, IReadOnlyList<string> header, string name)
+    {
+        int exact = -1, loose = -1, looseCount = 0;
+        for (int i = 0; i < header.Count; i++)
+        {
+            if (header[i] == name && exact < 0) exact = i;
+            if (string.Equals(header[i], name.Trim(), StringComparison.OrdinalIgnoreCase)) { loose = i; looseCount++; }
+        }
+        if (exact >= 0) return exact;
+        if (looseCount == 1) return loose;
+        throw new ArgumentException($"{path}: no column {Excerpt.Of(name)}; available columns: {Excerpt.List(header)}");
+    }
+
+    private static int FindDateColumn(string path, IReadOnlyList<string> header, List<int> used, string? dateColumn, out bool named)
+    {
+        named = true;
+        if (dateColumn is not null) return Find(path, header, dateColumn);
+        for (int i = 0; i < header.Count; i++)
+            if (DateFormats.ColumnNames.Contains(header[i]) && !used.Contains(i))
+                return i;
+        named = false;
+        return used.Contains(0) ? -1 : 0;
+    }
+
+    private static int Readable(List<string> cells)
+    {
+        DateFormats.FirstUnreadable(cells, out int readable);
+        return readable;
+    }
+
+    private static bool LooksNumeric(string cell) =>
+        double.TryParse(cell.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    // Decimal commas: only with a ';' or tab separator, and only when some number is written with a comma and none with a point.
+    private static char DetectDecimal(char delimiter, IEnumerable<List<string>> columns)
+    {
+        if (delimiter == ',') return '.';
+        bool comma = false, point = false;
+        foreach (var column in columns)
+            foreach (var cell in column.Take(1000))
+            {
+                if (cell.Contains(',')) comma = true;
+                if (cell.Contains('.')) point = true;
+            }
+        return comma && !point ? ',' : '.';
+    }
+
+    /// <summary>A cell as a number: NaN when missing (<see cref="MissingValues"/>), else the value with <paramref name="dec"/> as the decimal mark.</summary>
+    /// <exception cref="FormatException">Not a number.</exception>
+    /// <exception cref="InvalidDataException">Not finite or beyond ±<see cref="MaxMagnitude"/>.</exception>
+    public static double ParseNumber(string path, int line, string column, string cell, char dec = '.')
+    {
+        if (MissingValues.IsMissing(cell)) return double.NaN;
+        string text = dec == ',' ? cell.Replace(',', '.') : cell;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+            throw new FormatException($"{path}: line {line}, column {Excerpt.Of(column)}: {Excerpt.Of(cell)} is not a number" +
+                                      (dec == '.' && cell.Contains(',') ? " (decimal commas? use --decimal ',')" : ""));
+        if (!double.IsFinite(value) || Math.Abs(value) > MaxMagnitude)
+            throw new InvalidDataException($"{path}: line {line}, column {Excerpt.Of(column)}: {Excerpt.Of(cell)} is beyond ±1e30: " +
+                                           "the model scales values in float32, so training would overflow; rescale the column");
+        return value;
+    }
+}

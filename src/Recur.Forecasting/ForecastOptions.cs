@@ -1,0 +1,50 @@
+namespace Recur.Forecasting;
+
+/// <summary>How to fit a forecaster; null sizes are derived from the data (<see cref="ForecastDefaults"/>).</summary>
+public sealed record ForecastOptions
+{
+    /// <summary>L: past steps the network reads.</summary>
+    public int? Lookback { get; init; }
+
+    /// <summary>H: steps forecast from each origin.</summary>
+    public int? Horizon { get; init; }
+
+    /// <summary>S: steps per season.</summary>
+    public int? Season { get; init; }
+
+    /// <summary>Calendar cycles to feed; null chooses from the dates (<see cref="CalendarFeatures.Choose"/>), empty feeds none.</summary>
+    public string[]? Calendar { get; init; }
+
+    /// <summary>Recurrent cell: rnn, gru or lstm.</summary>
+    public string Cell { get; init; } = "gru";
+
+    /// <summary>Hidden size.</summary>
+    public int Hidden { get; init; } = 32;
+
+    /// <summary>Recurrent layers.</summary>
+    public int Layers { get; init; } = 1;
+
+    /// <summary>Random seed: same seed, same numbers.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>How the network is trained.</summary>
+    public TrainingOptions Training { get; init; } = new();
+
+    /// <summary>Quantile levels to forecast, each in (0, 1).</summary>
+    public double[] Quantiles { get; init; } = [0.1, 0.5, 0.9];
+
+    /// <summary>none, log, boxcox (λ fitted on the training part) or auto (chosen on validation).</summary>
+    public string Transform { get; init; } = "none";
+
+    /// <summary>Fraction of each series for training.</summary>
+    public double TrainFraction { get; init; } = 0.7;
+
+    /// <summary>Fraction of each series for validation (the rest is the test part).</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>When set, the test part starts at the first date on or after it; validation is the last 1/8 before it.</summary>
+    public DateTime? TestStart { get; init; }
+
+    /// <summary>Rolling-origin folds over the test part (the model is fitted once, not refitted per fold).</summary>
+    public int Backtest { get; init; } = 1;
+}

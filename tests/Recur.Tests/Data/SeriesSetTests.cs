@@ -1,0 +1,178 @@
+using System.Text;
+using Recur.Forecasting;
+
+namespace Recur.Tests.Data;
+
+/// <summary>Real-world files: date forms, date checks and regularisation, separators and decimal commas, long and wide files, bounded errors.</summary>
+public class SeriesSetTests
+{
+    private static SeriesSet Load(string text, CsvOptions? o = null, string column = "y")
+    {
+        using var dir = new TempDirectory();
+        return SeriesSet.Load(dir.Write("s.csv", text), o ?? new CsvOptions { Columns = [column] });
+    }
+
+    private static T Fails<T>(string text, CsvOptions? o = null) where T : Exception
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Write("s.csv", text);
+        return Assert.Throws<T>(() => SeriesSet.Load(path, o ?? new CsvOptions { Columns = ["y"] }));
+    }
+
+    [Theory]
+    [InlineData("2015-01-31", "2015-02-01")]
+    [InlineData("2015-01-31 00:00:00", "2015-02-01 00:00:00")]
+    [InlineData("2015/01/31", "2015/02/01")]
+    [InlineData("20150131", "20150201")]
+    [InlineData("Jan-31-2015", "Feb-1-2015")]
+    [InlineData("Jan 31 2015", "Feb 1 2015")]
+    [InlineData("31.01.2015", "01.02.2015")]
+    public void DateFormsPeopleWrite(string first, string second)
+    {
+        var s = Load($"date,y\n{first},1\n{second},2\n").Series[0];
+        Assert.Equal([new DateTime(2015, 1, 31), new DateTime(2015, 2, 1)], s.Dates!);
+    }
+
+    [Fact]
+    public void MonthlyDatesAndDayFirst()
+    {
+        var monthly = Load("date,y\n1995-01,1\n1995-02,2\n1995-03,3\n");
+        Assert.Equal(new DateTime(1995, 3, 1), monthly.Series[0].Dates![2]);
+        Assert.Equal(DateStepUnit.Months, monthly.Step!.Unit);
+        var dayFirst = Load("date,y\n03/04/2020,1\n04/04/2020,2\n", new CsvOptions { Columns = ["y"], DayFirst = true });
+        Assert.Equal(new DateTime(2020, 4, 3), dayFirst.Series[0].Dates![0]);
+    }
+
+    [Fact]
+    public void YearColumnsAndUnnamedFirstColumnsOfDates()
+    {
+        var yearly = Load("year,y\n1990,1\n1991,2\n1993,4\n");
+        Assert.Equal(new DateTime(1992, 1, 1), yearly.Series[0].Dates![2]); // 1992 was a gap
+        Assert.Equal(12, yearly.Step!.Months);
+        Assert.Null(Load("a,y\n1990,1\n1991,2\n1993,4\n").Series[0].Dates); // a first column of numbers is not taken as years
+        var e = Fails<FormatException>("when,y\n2015-01-01,1\n2015-01-02,2\n2015-01-03,3\n2015-01-04,4\n2015-01-05,5\n" +
+                                       "2015-01-06,6\n2015-01-07,7\n2015-01-08,8\n2015-01-09,9\n2015-13-10,10\n");
+        Assert.Contains("'2015-13-10'", e.Message); // mostly dates: the odd cell is an error, not a fall-back to row numbers
+    }
+
+    [Fact]
+    public void AnUnreadableDateColumnIsAnErrorQuotingTheCell()
+    {
+        var e = Fails<FormatException>("date,y\n2015-01-01,1\n2015-01-02,2\nyesterday,3\n");
+        Assert.Contains("line 4", e.Message);
+        Assert.Contains("'yesterday'", e.Message);
+    }
+
+    [Fact]
+    public void ADuplicatedDateIsAnErrorNamingItAndItsLines()
+    {
+        var e = Fails<InvalidDataException>("date,y\n2015-01-01,1\n2015-01-02,2\n2015-01-02,3\n2015-01-03,4\n");
+        Assert.Contains("2015-01-02", e.Message);
+        Assert.Contains("lines 3, 4", e.Message);
+    }
+
+    [Fact]
+    public void GapsAreInsertedAsMissingValuesAndCounted()
+    {
+        var set = Load("date,y\n2015-01-01,1\n2015-01-02,2\n2015-01-05,5\n2015-01-06,6\n2015-01-07,7\n");
+        var s = set.Series[0];
+        Assert.Equal(7, s.Length);
+        Assert.Equal(2, s.Inserted);
+        Assert.Equal(2, s.Missing);
+        Assert.True(double.IsNaN(s.Values[2]) && double.IsNaN(s.Values[3]));
+        Assert.Equal(new DateTime(2015, 1, 3), s.Dates![2]);
+        Assert.Equal([1.0, 2, 3, 4, 5, 6, 7], s.Filled());
+        Assert.Contains(set.Notes, n => n.Contains("2 date(s) missing"));
+
+        var monthly = Load("date,y\n2015-01-31,1\n2015-02-28,2\n2015-04-30,4\n").Series[0];
+        Assert.Equal(4, monthly.Length); // month-end dates: March is the gap
+        Assert.Equal(1, monthly.Inserted);
+    }
+
+    [Fact]
+    public void ANewestFirstFileIsReversedWithANote()
+    {
+        var set = Load("date,y\n2015-01-03,3\n2015-01-02,2\n2015-01-01,1\n");
+        Assert.Equal([1.0, 2, 3], set.Series[0].Values);
+        Assert.Equal(new DateTime(2015, 1, 1), set.Series[0].Dates![0]);
+        Assert.Contains(set.Notes, n => n.Contains("newest-first"));
+    }
+
+    [Fact]
+    public void UnsortedOrMixedFrequencyDatesAreErrors()
+    {
+        Assert.Contains("not in time order", Fails<InvalidDataException>("date,y\n2015-01-01,1\n2015-01-03,3\n2015-01-02,2\n2015-01-04,4\n").Message);
+        var mixed = Fails<InvalidDataException>("date,y\n2015-01-01 00:00,1\n2015-01-01 01:00,2\n2015-01-01 02:00,3\n2015-01-01 02:30,4\n2015-01-01 04:00,5\n");
+        Assert.Contains("not on one regular grid", mixed.Message);
+        Assert.Contains("2015-01-01 02:30", mixed.Message);
+    }
+
+    [Fact]
+    public void WeekdayDataStepsInBusinessDays()
+    {
+        var text = new StringBuilder("date,y\n");
+        for (var d = new DateTime(2024, 1, 1); d < new DateTime(2024, 2, 1); d = d.AddDays(1))
+            if (d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)) text.Append($"{d:yyyy-MM-dd},{d.Day}\n");
+        var set = Load(text.ToString());
+        Assert.Equal(DateStepUnit.BusinessDays, set.Step!.Unit);
+        Assert.Equal(0, set.Series[0].Inserted);
+        Assert.Equal(new DateTime(2024, 2, 1), set.Step.Add(new DateTime(2024, 1, 31), 1));
+        Assert.Equal(new DateTime(2024, 2, 5), set.Step.Add(new DateTime(2024, 2, 2), 1));
+    }
+
+    [Fact]
+    public void SemicolonsWithDecimalCommasAreDetected()
+    {
+        var set = Load("date;y\n2015-01-01;1,5\n2015-01-02;-2,25\n2015-01-03;3\n");
+        Assert.Equal([1.5, -2.25, 3], set.Series[0].Values);
+        Assert.Contains(set.Notes, n => n.Contains("decimal commas"));
+        var tab = Load("date\ty\n2015-01-01\t1.5\n2015-01-02\t2.5\n", new CsvOptions { Columns = ["y"], Delimiter = '\t' });
+        Assert.Equal([1.5, 2.5], tab.Series[0].Values);
+        var hinted = Fails<FormatException>("date,y\n2015-01-01,\"1,5\"\n");
+        Assert.Contains("--decimal", hinted.Message);
+    }
+
+    [Fact]
+    public void LongFilesGroupBySeriesIdAndWideFilesTakeEveryNumericColumn()
+    {
+        var longSet = Load("symbol,date,price\nA,2020-01-01,1\nB,2020-01-01,10\nA,2020-01-02,2\nB,2020-01-02,20\nB,2020-01-03,30\n",
+            new CsvOptions { Columns = ["price"], SeriesId = "symbol" });
+        Assert.Equal(["A", "B"], longSet.Series.Select(s => s.Name));
+        Assert.Equal([10.0, 20, 30], longSet["B"].Values);
+        Assert.Equal("symbol", longSet.SeriesIdColumn);
+        var wide = Load("date,a,label,b\n2020-01-01,1,x,3\n2020-01-02,2,y,4\n", new CsvOptions { Columns = ["*"] });
+        Assert.Equal(["a", "b"], wide.Series.Select(s => s.Name));
+        Assert.Contains(wide.Notes, n => n.Contains("'label'"));
+    }
+
+    [Fact]
+    public void ValuesBeyondFloatScalingAreRefusedNamingLineAndColumn()
+    {
+        var e = Fails<InvalidDataException>("date,y\n2015-01-01,1\n2015-01-02,1e200\n");
+        Assert.Contains("line 3", e.Message);
+        Assert.Contains("column 'y'", e.Message);
+        Assert.Contains("'1e200'", e.Message);
+        Assert.Contains("Infinity", Fails<InvalidDataException>("date,y\n2015-01-01,Infinity\n").Message);
+    }
+
+    [Fact]
+    public void HugeCellsNamesAndHeadersGiveBoundedMessages()
+    {
+        string big = new('7', 50_000_000);
+        var cell = Fails<FormatException>($"date,y\n2015-01-01,{big}x\n");
+        Assert.True(cell.Message.Length < 400, $"{cell.Message.Length} characters");
+        Assert.Contains("(50000001 characters)", cell.Message);
+
+        var quote = Fails<InvalidDataException>($"date,y\n2015-01-01,\"1\"{big}\n");
+        Assert.True(quote.Message.Length < 400, $"{quote.Message.Length} characters");
+
+        var name = Fails<ArgumentException>($"date,{big}\n2015-01-01,1\n");
+        Assert.True(name.Message.Length < 2000, $"{name.Message.Length} characters");
+
+        var header = new StringBuilder("date");
+        for (int i = 0; i < 1_000_000; i++) header.Append(",c").Append(i);
+        var wide = Fails<ArgumentException>(header + "\n");
+        Assert.True(wide.Message.Length < 2000, $"{wide.Message.Length} characters");
+        Assert.Contains("… and 999981 more", wide.Message);
+    }
+}
