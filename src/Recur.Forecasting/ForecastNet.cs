@@ -17,10 +17,16 @@ namespace Recur.Forecasting;
 /// </summary>
 public sealed class ForecastNet : Module
 {
+    /// <summary>The recurrent encoder over the lookback window (batch first).</summary>
     public RnnBase Rnn { get; }
+
+    /// <summary>Read-out from the encoder's last hidden state to the H corrections.</summary>
     public Linear Head { get; }
+
+    /// <summary>Linear read-out straight from the window (the ridge-initialised highway).</summary>
     public Linear Highway { get; }
 
+    /// <summary>A network with both read-outs at zero: <paramref name="cell"/> is rnn, lstm or gru.</summary>
     public ForecastNet(string cell, int inputSize, int hidden, int layers, int windowWidth, int horizon, Generator rng)
     {
         Rnn = RegisterModule("rnn", CellChoice.Create(cell, inputSize, hidden, layers, batchFirst: true, rng: rng));
@@ -66,5 +72,6 @@ public sealed class ForecastNet : Module
         return shapes;
     }
 
+    /// <inheritdoc/>
     protected override string TypeName => "Forecaster";
 }
