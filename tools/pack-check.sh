@@ -85,7 +85,7 @@ test -s "$work/Readme.cs" || { echo "README.md has no library snippet after the 
 make_app "$work/readme" "$work/Readme.cs"
 mkdir -p "$work/run" && cp "$root/data/seattle-weather.csv" "$work/run/"
 (cd "$work/run" && dotnet "$work/readme/out/App.dll") | tee "$work/readme.txt"
-grep -q '^test RMSE' "$work/readme.txt" || { echo "the README snippet did not get to its forecast"; exit 1; }
+grep -q '^test MASE' "$work/readme.txt" || { echo "the README snippet did not get to its forecast"; exit 1; }
 
 step "console app: resume from a checkpoint, bit for bit"
 make_app "$work/resume" "$root/tools/pack-check/Resume.cs"
