@@ -216,17 +216,15 @@ public sealed class CharLmTrainer
         };
     }
 
-    /// <summary>The step of the next validation pass: every <c>EvalEvery</c> steps, or the next of the evenly spread passes.</summary>
+    /// <summary>
+    /// The step of the next validation pass: every <c>EvalEvery</c> steps, or the passes still to come spread evenly over
+    /// the steps still planned (so a re-plan that shortens the run does not bunch them up).
+    /// </summary>
     private int NextEvalStep()
     {
         if (_o.Steps is not null && _o.EvalEvery is int every) return _step / every * every + every;
-        int k = _evalsDone + 1;
-        while (true)
-        {
-            int at = Math.Max(1, (int)((long)_total * k / _o.Evaluations));
-            if (at > _step || k >= _o.Evaluations) return Math.Max(at, _step + 1);
-            k++;
-        }
+        int remaining = Math.Max(1, _o.Evaluations - _evalsDone);
+        return _step + Math.Max(1, (_total - _step) / remaining);
     }
 
     /// <summary>The next batch's mean cross-entropy, the state carried from the previous batch (detached).</summary>
