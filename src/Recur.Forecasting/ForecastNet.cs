@@ -17,10 +17,16 @@ namespace Recur.Forecasting;
 /// </summary>
 public sealed class ForecastNet : Module
 {
+    /// <summary>The recurrent encoder (<c>rnn.*</c>), batch-first.</summary>
     public RnnBase Rnn { get; }
+
+    /// <summary>The read-out of the encoder's last step (<c>head.*</c>), [H, hidden].</summary>
     public Linear Head { get; }
+
+    /// <summary>The linear highway from the window and the known channels' future values (<c>highway.*</c>), [H, W].</summary>
     public Linear Highway { get; }
 
+    /// <summary>A network for <paramref name="inputSize"/> channels per step, a highway of <paramref name="windowWidth"/> inputs and <paramref name="horizon"/> outputs; both read-outs start at zero.</summary>
     public ForecastNet(string cell, int inputSize, int hidden, int layers, int windowWidth, int horizon, Generator rng)
     {
         Rnn = RegisterModule("rnn", CellChoice.Create(cell, inputSize, hidden, layers, batchFirst: true, rng: rng));
@@ -66,5 +72,6 @@ public sealed class ForecastNet : Module
         return shapes;
     }
 
+    /// <summary>The name printed for the module.</summary>
     protected override string TypeName => "Forecaster";
 }
