@@ -173,12 +173,17 @@ public sealed class CharLmTrainer
                     schedule = LrSchedules.WarmupCosine(_o.LearningRate, _o.WarmupSteps, Math.Max(1, _total), _o.LearningRate * _o.MinLrFraction);
                 }
                 if (!calibrating && _step >= _total) break;
-                int segmentEnd = calibrating ? _step + CalibrationSteps - (_step - stepAtStart) : Math.Min(_total, NextEvalStep());
+                // In a timed run the last of the planned passes is the one after the final step (below the loop): once
+                // only that one is left, segments run to the re-planned end without validating, so a plan that moves
+                // with the measured speed never adds passes.
+                bool lastPassOnly = timed && _o.Evaluations - _evalsDone <= 1;
+                int segmentEnd = calibrating ? _step + CalibrationSteps - (_step - stepAtStart)
+                    : lastPassOnly ? _total : Math.Min(_total, NextEvalStep());
                 var loopOptions = new TrainerOptions
                 {
                     MaxSteps = segmentEnd - _step,
                     ClipNorm = _o.Clip,
-                    ValidateEvery = calibrating ? 0 : segmentEnd - _step,
+                    ValidateEvery = calibrating || lastPassOnly ? 0 : segmentEnd - _step,
                     RestoreBest = false, // training continues from the latest parameters; the best is on disk
                     LrSchedule = s => schedule(s),
                     NonFiniteHint = "try a smaller --lr",
@@ -187,7 +192,7 @@ public sealed class CharLmTrainer
                 };
                 int before = _step;
                 var r = new Trainer(Model.Parameters(), _optimizer, loopOptions)
-                    .Run(_ => StepLoss(), calibrating ? null : Validate, OnProgress, _step, cancel);
+                    .Run(_ => StepLoss(), calibrating || lastPassOnly ? null : Validate, OnProgress, _step, cancel);
                 bool moved = r.Steps > before;
                 _step = (int)r.Steps;
                 if (r.OutOfTime || !moved) break;
