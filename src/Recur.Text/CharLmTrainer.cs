@@ -169,7 +169,10 @@ public sealed class CharLmTrainer
                 {
                     double perStep = trainClock.Elapsed.TotalSeconds / Math.Max(1, _step - stepAtStart);
                     double left = budget - clock.Elapsed.TotalSeconds - Math.Max(1, _o.Evaluations - _evalsDone) * valEstimate - SafetySeconds;
-                    _total = _step + Math.Max(0, (int)(left / perStep));
+                    int planned = _step + Math.Max(0, (int)(left / perStep));
+                    // Once in the last segment the plan only shrinks: stretching it would add a validation pass per
+                    // stretch and restart the tail of the cosine.
+                    _total = _evalsDone >= _o.Evaluations - 1 && _total > 0 ? Math.Min(planned, _total) : planned;
                     schedule = LrSchedules.WarmupCosine(_o.LearningRate, _o.WarmupSteps, Math.Max(1, _total), _o.LearningRate * _o.MinLrFraction);
                 }
                 if (!calibrating && _step >= _total) break;
