@@ -114,14 +114,16 @@ public static class ForecastJob
 
         // The method that wins on validation (error in MASE units, so series weigh alike): per series for one series, and
         // one for all series of a global model, where a short validation part per series would make the choice noisy.
+        // Each series' filled values, their transform and filled inputs: read by the choice and by the scoring below.
+        var prepared = data.Series.Select((s, i) =>
+        {
+            var y = s.Filled();
+            return (S: s, Split: splits[s.Name], Y: y, Z: states[i].Transform.Forward(y), Inputs: s.Inputs.Select(Fill).ToArray());
+        }).ToArray();
         var errors = new Dictionary<string, double>[states.Count];
         for (int i = 0; i < states.Count; i++)
         {
-            var s = data.Series[i];
-            var split = splits[s.Name];
-            var y = s.Filled();
-            var z = states[i].Transform.Forward(y);
-            var inputs = s.Inputs.Select(Fill).ToArray();
+            var (s, split, y, z, inputs) = prepared[i];
             var origins = split.Origins(SeriesPart.Validation, lookback, horizon);
             double scale = ForecastMetrics.MaseScale(s.Values, split.TrainEnd, season);
             double[]? network = null;
@@ -143,11 +145,7 @@ public static class ForecastJob
 
         for (int i = 0; i < states.Count; i++)
         {
-            var s = data.Series[i];
-            var split = splits[s.Name];
-            var y = s.Filled();
-            var z = states[i].Transform.Forward(y);
-            var inputs = s.Inputs.Select(Fill).ToArray();
+            var (s, split, y, z, inputs) = prepared[i];
             string best = states.Count > 1 ? shared : Best([errors[i]]);
             if (states.Count == 1)
                 notes.Add($"method {best} (validation MASE: {string.Join(", ", ForecastMethods.Names.Select(m => $"{m} {errors[i][m]:0.###}"))})");
