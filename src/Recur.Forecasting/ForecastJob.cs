@@ -146,9 +146,9 @@ public static class ForecastJob
         for (int i = 0; i < states.Count; i++)
         {
             var (s, split, y, z, inputs) = prepared[i];
-            string best = states.Count > 1 ? shared : Best([errors[i]]);
+            string best = o.Method != "auto" ? o.Method : states.Count > 1 ? shared : Best([errors[i]]);
             if (states.Count == 1)
-                notes.Add($"method {best} (validation MASE: {string.Join(", ", ForecastMethods.Names.Select(m => $"{m} {errors[i][m]:0.###}"))})");
+                notes.Add($"method {best}{(o.Method != "auto" ? " (--method)" : "")} (validation MASE: {string.Join(", ", ForecastMethods.Names.Select(m => $"{m} {errors[i][m]:0.###}"))})");
 
             // Residuals in scaled units on the validation origins and on the training part's origins (in-sample there, so the
             // scale per step is the larger of the two parts').
@@ -332,6 +332,8 @@ public static class ForecastJob
     {
         if (!CellChoice.Names.Contains(o.Cell.ToLowerInvariant()))
             throw new ArgumentException($"unknown cell {Excerpt.Of(o.Cell)}: expected one of {string.Join(", ", CellChoice.Names)}");
+        if (o.Method != "auto" && !ForecastMethods.Names.Contains(o.Method))
+            throw new ArgumentException($"unknown method {Excerpt.Of(o.Method)}: expected auto or one of {string.Join(", ", ForecastMethods.Names)}");
         Positive("--hidden", o.Hidden);
         Positive("--layers", o.Layers);
         if (o.Lookback is int l) Positive("--lookback", l);

@@ -36,6 +36,12 @@ public sealed record ForecastOptions
     /// <summary>none, log, boxcox (λ fitted on the training part) or auto (chosen on validation).</summary>
     public string Transform { get; init; } = "none";
 
+    /// <summary>
+    /// "auto" (the method that wins on validation) or one of <see cref="ForecastMethods.Names"/> for every series, e.g.
+    /// "network" for a model whose forecasts the ONNX export reproduces.
+    /// </summary>
+    public string Method { get; init; } = "auto";
+
     /// <summary>Fraction of each series for training.</summary>
     public double TrainFraction { get; init; } = 0.7;
 

@@ -151,6 +151,58 @@ public class CliExportTests
     }
 
     [Fact]
+    public void AFittedModelExportsOnlyWhenItForecastsWithTheNetwork()
+    {
+        string csv = Temp("fit.csv"), path = Temp("fit.safetensors"), onnx = Temp("fit.onnx");
+        try
+        {
+            var rng = new Generator(9);
+            var lines = new List<string> { "date,y" };
+            for (int i = 0; i < 240; i++)
+                lines.Add(FormattableString.Invariant($"{new DateTime(2020, 1, 1).AddDays(i):yyyy-MM-dd},{20 + 6 * Math.Sin(i / 5.0) + rng.NextNormal():0.00}"));
+            File.WriteAllLines(csv, lines);
+            var data = SeriesSet.Load(csv, new CsvOptions { Columns = ["y"] });
+            ForecastOptions Options(string method) => new()
+            {
+                Lookback = 20, Horizon = 5, Season = 7, Method = method, Training = new TrainingOptions { Epochs = 1 },
+            };
+
+            var baseline = Recur.Forecasting.Forecaster.Fit(data, Options("holt-winters")).Model;
+            Assert.Equal("holt-winters", baseline.Spec.Series[0].Method);
+            baseline.Save(path);
+            var e = Assert.Throws<ArgumentException>(() => ExportCommand.Export(path, onnx));
+            Assert.Contains("--method network", e.Message);
+            Assert.False(File.Exists(onnx));
+
+            var network = Recur.Forecasting.Forecaster.Fit(data, Options("network")).Model;
+            Assert.Equal("network", network.Spec.Series[0].Method);
+            network.Save(path);
+            ExportCommand.Export(path, onnx);
+            var loaded = Recur.Forecasting.Forecaster.Load(path);
+            var predicted = loaded.Predict(data)[0].Values;   // what `recur predict` prints
+            var y = data.Series[0].Filled();
+            int L = loaded.Spec.Lookback;
+            var window = y[^L..].Select(v => (float)v).ToArray();
+            var inputs = new List<Ort.Value> { new("target", window, null, new[] { 1, L }) };
+            int C = 2 * loaded.Spec.Calendar.Length;
+            if (C > 0)
+            {
+                var dates = data.Series[0].Dates!;
+                var calendar = CalendarFeatures.Channels(loaded.Spec.Calendar, dates);
+                var future = CalendarFeatures.Channels(loaded.Spec.Calendar, [.. Enumerable.Range(1, loaded.Spec.Horizon).Select(h => dates[^1].AddDays(h))]);
+                inputs.Add(new("calendar", Enumerable.Range(y.Length - L, L).SelectMany(r => calendar.Select(c => (float)c[r])).ToArray(), null, new[] { 1, L, C }));
+                inputs.Add(new("calendar_future", future.SelectMany(c => c.Select(v => (float)v)).ToArray(), null, new[] { 1, C * loaded.Spec.Horizon }));
+            }
+            var got = Ort.Run(File.ReadAllBytes(onnx), [.. inputs]);
+            Ort.AssertClose("fitted network vs recur predict", predicted.Select(v => (float)v).ToArray(), new[] { 1, loaded.Spec.Horizon }, got["forecast"]);
+        }
+        finally
+        {
+            foreach (var f in new[] { csv, path, onnx }) File.Delete(f);
+        }
+    }
+
+    [Fact]
     public void ForecasterFileMatchesRecurPredictOnACsv()
     {
         var model = Forecaster("lstm", ForecastAnchor.Seasonal, 2, 2);

@@ -35,6 +35,8 @@ internal static class ForecastCommand
         var quantiles = new Option<string>("--quantiles") { Description = "quantile levels in (0, 1), comma-separated", DefaultValueFactory = _ => "0.1,0.5,0.9" };
         var transform = new Option<string>("--transform") { Description = "none, log, boxcox (λ fitted on the training part) or auto (chosen on validation)", DefaultValueFactory = _ => "none" };
         transform.AcceptOnlyFromAmong([.. SeriesTransform.Names]);
+        var method = new Option<string>("--method") { Description = "auto (the method that wins on validation) or one method for every series: network (what recur export writes), persistence, seasonal naive, mean, drift, holt-winters, network+holt-winters, ensemble", DefaultValueFactory = _ => "auto" };
+        method.AcceptOnlyFromAmong(["auto", .. ForecastMethods.Names]);
         var split = new Option<string>("--split") { Description = "TRAIN,VAL fractions of each series (the rest is the test part)", DefaultValueFactory = _ => "0.7,0.1" };
         var testStart = new Option<string?>("--test-start") { Description = "DATE: the test part starts at this date (validation: the last 1/8 before it); overrides --split" };
         var backtest = new Option<int>("--backtest") { Description = "K rolling-origin folds over the test part, scored separately (one fit, no refit per fold)", DefaultValueFactory = _ => 1 };
@@ -53,7 +55,7 @@ internal static class ForecastCommand
         var cmd = new Command("forecast", "Fit a forecaster (one global network, the method chosen per series on validation, conformal intervals) and compare it with five baselines on the test part")
         {
             csv, column, seriesId, lookback, horizon, season, features, knownFuture, calendar, dateColumn, dayFirst, delimiter, decimalMark,
-            quantiles, transform, split, testStart, backtest, cell, hidden, layers, epochs, lr, batch, seed, plot, save, predictions, json,
+            quantiles, transform, method, split, testStart, backtest, cell, hidden, layers, epochs, lr, batch, seed, plot, save, predictions, json,
         };
         cmd.SetAction(r => Cli.Guard(() =>
         {
@@ -86,6 +88,7 @@ internal static class ForecastCommand
                 Training = training,
                 Quantiles = Numbers("--quantiles", r.GetValue(quantiles)!),
                 Transform = r.GetValue(transform)!,
+                Method = r.GetValue(method)!,
                 TrainFraction = fractions[0],
                 ValidationFraction = fractions[1],
                 TestStart = r.GetValue(testStart) is { } ts ? ParseDate(ts) : null,

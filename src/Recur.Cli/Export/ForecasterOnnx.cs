@@ -31,6 +31,9 @@ internal static class ForecasterOnnx
             throw new ArgumentException($"the seasonal anchor reaches {s.Season} rows back, beyond the lookback of {L}");
         if (s.KnownFuture.Length > 0)
             throw new ArgumentException("models with known-future columns are not exported to ONNX yet");
+        // The graph is the network: a model that forecasts with another method would export something recur predict never says.
+        if (state.Method != "network")
+            throw new ArgumentException($"this model forecasts '{state.Name}' with '{state.Method}' (chosen on validation), and the ONNX file holds the network only: refit with --method network to export it");
         if (state.Transform.Kind != "none")
             throw new ArgumentException($"models with a {state.Transform.Kind} transform are not exported to ONNX yet");
         var inputs = new List<OnnxInput> { new("target", [OnnxDim.Batch, L]) };
