@@ -13,27 +13,12 @@ safetensors file is read by the small reader below.
 import argparse
 import json
 import math
-import struct
 import sys
 
 import torch
 import torch.nn as nn
 
-
-def read_safetensors(path):
-    """(tensors by name, metadata) of a safetensors file (F32, F16, BF16, F64)."""
-    dtypes = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16, "F64": torch.float64}
-    with open(path, "rb") as f:
-        (n,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(n))
-        data = f.read()
-    meta = header.pop("__metadata__", {})
-    tensors = {}
-    for name, info in header.items():
-        begin, end = info["data_offsets"]
-        t = torch.frombuffer(bytearray(data[begin:end]), dtype=dtypes[info["dtype"]]) if end > begin else torch.empty(0)
-        tensors[name] = t.reshape(info["shape"]).to(torch.float32)
-    return tensors, meta
+from safetensors_io import read_safetensors
 
 
 class CharLm(nn.Module):

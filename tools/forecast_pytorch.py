@@ -12,12 +12,13 @@ The module and the input recipe are those of docs/FORECASTING.md. Needs torch an
 import csv
 import datetime as dt
 import json
-import struct
 import sys
 
 import numpy as np
 import torch
 from torch import nn
+
+from safetensors_io import read_safetensors
 
 
 class Forecaster(nn.Module):
@@ -31,26 +32,6 @@ class Forecaster(nn.Module):
     def forward(self, x, window):  # x: [N, L, input_size], window: [N, W] -> correction to the anchor [N, H], scaled units
         out, _ = self.rnn(x)
         return self.head(out[:, -1]) + self.highway(window)
-
-
-def read_safetensors(path):
-    try:
-        from safetensors import safe_open
-        from safetensors.torch import load_file
-        with safe_open(path, "pt") as f:
-            return load_file(path), f.metadata()
-    except ImportError:
-        with open(path, "rb") as f:
-            (n,) = struct.unpack("<Q", f.read(8))
-            header = json.loads(f.read(n))
-            data = f.read()
-        meta = header.pop("__metadata__", {})
-        tensors = {}
-        for name, e in header.items():
-            begin, end = e["data_offsets"]
-            assert e["dtype"] == "F32"
-            tensors[name] = torch.from_numpy(np.frombuffer(data[begin:end], "<f4").copy().reshape(e["shape"]))
-        return tensors, meta
 
 
 def phase(cycle, d):

@@ -16,44 +16,14 @@ torch 1.13 has no safetensors package here, so the format (8-byte little-endian 
 raw little-endian data) is read and written by the few lines below. `check` exits 1 when any output differs
 by more than 1e-5 or a load fails.
 """
-import json
-import struct
 import sys
 from pathlib import Path
 
 import torch
 
+from safetensors_io import read_safetensors, write_safetensors
+
 TOL = 1e-5
-
-
-def read_safetensors(path):
-    raw = Path(path).read_bytes()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
-    meta = header.pop("__metadata__", {}) or {}
-    data = raw[8 + n:]
-    out = {}
-    for name, e in header.items():
-        assert e["dtype"] == "F32", e["dtype"]
-        b, end = e["data_offsets"]
-        t = torch.frombuffer(bytearray(data[b:end]), dtype=torch.float32) if end > b else torch.zeros(0)
-        out[name] = t.reshape(e["shape"]).clone()
-    return out, meta
-
-
-def write_safetensors(path, tensors, meta=None):
-    header, chunks, offset = {}, [], 0
-    if meta:
-        header["__metadata__"] = meta
-    for name in sorted(tensors):
-        t = tensors[name].detach().to(torch.float32).contiguous()
-        b = t.numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
-        chunks.append(b)
-        offset += len(b)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    Path(path).write_bytes(struct.pack("<Q", len(h)) + h + b"".join(chunks))
 
 
 def modules():
