@@ -5,10 +5,8 @@ namespace Recur.Nn;
 /// so the state dict reads <c>0.weight</c>, <c>2.bias</c>, and the repr is PyTorch's. <see cref="Forward"/> feeds each
 /// module's output to the next; every module must then be an <see cref="ITensorModule"/>.
 /// </summary>
-public sealed class Sequential : Module, ITensorModule, IEnumerable<Module>
+public sealed class Sequential : ModuleSequence, ITensorModule
 {
-    private readonly List<Module> _modules = new();
-
     /// <summary>An empty Sequential (its forward returns the input).</summary>
     public Sequential() { }
 
@@ -24,27 +22,13 @@ public sealed class Sequential : Module, ITensorModule, IEnumerable<Module>
     public Sequential(params (string Name, Module Module)[] modules)
     {
         ArgumentNullException.ThrowIfNull(modules);
-        foreach (var (name, m) in modules)
-        {
-            ArgumentNullException.ThrowIfNull(m);
-            RegisterModule(ModuleNames.Checked(name), m);
-            _modules.Add(m);
-        }
+        foreach (var (name, m) in modules) Add(m, name);
     }
-
-    /// <summary>Number of modules.</summary>
-    public int Count => _modules.Count;
-
-    /// <summary>The module at <paramref name="index"/> (negative counts from the end).</summary>
-    /// <exception cref="IndexOutOfRangeException">The index is out of range.</exception>
-    public Module this[int index] => _modules[ModuleNames.Index(index, Count)];
 
     /// <summary>Adds <paramref name="module"/> at the end, named by its position; returns this container.</summary>
     public Sequential Append(Module module)
     {
-        ArgumentNullException.ThrowIfNull(module);
-        RegisterModule(Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
-        _modules.Add(module);
+        Add(module);
         return this;
     }
 
@@ -62,9 +46,4 @@ public sealed class Sequential : Module, ITensorModule, IEnumerable<Module>
         }
         return x;
     }
-
-    /// <summary>The modules in order.</summary>
-    public IEnumerator<Module> GetEnumerator() => _modules.GetEnumerator();
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
