@@ -12,12 +12,7 @@ public sealed partial class Tensor
         using var trace = Autograd.OpTrace.Enter();
         var result = Scalar((float)SumDouble(ReadOnlySpan));
         trace.Done("SumAll", result, new object[] { this });
-        return Record(result, "SumBackward0", new[] { this }, g =>
-        {
-            var gi = new float[Numel];
-            gi.AsSpan().Fill(g[0]);
-            AccumulateGrad(gi);
-        }, savesTensors: false);
+        return Record(result, "SumBackward0", new[] { this }, g => Autograd.Engine.AccumulateScalar(this, g[0]), savesTensors: false);
     }
 
     /// <summary>Σ x in double, four lanes at a time.</summary>
