@@ -406,7 +406,9 @@ internal static class RecurrentLayer
             int t = reverse ? g.T - 1 - step : step;
             int bs = g.BatchSizes[t], r0 = g.RowStart[t];
             var dh = dH.AsSpan(0, bs * Hout);
-            if (gOut != null)
+            if (gOut != null && width == Hout) // one direction: the step's output rows are one block
+                TensorPrimitives.Add(dh, gOut.AsSpan(r0 * Hout, bs * Hout), dh);
+            else if (gOut != null)
                 for (int b = 0; b < bs; b++)
                 {
                     var row = dh.Slice(b * Hout, Hout);
