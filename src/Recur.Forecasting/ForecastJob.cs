@@ -134,19 +134,8 @@ public static class ForecastJob
         for (int i = 0; i < states.Count; i++)
         {
             var (s, split, y, z, inputs) = prepared[i];
-            var origins = split.Origins(SeriesPart.Validation, lookback, horizon);
-            double scale = ForecastMetrics.MaseScale(s.Values, split.TrainEnd, season);
-            double[]? network = null;
-            double[] Network() => network ??= model.ForecastTransformed(states[i], z, y, inputs, s.Dates, origins, "network");
-            errors[i] = [];
-            foreach (var method in ForecastMethods.Names)
-            {
-                // A copy: "network" returns the cached network forecasts, which the combinations read after it in transformed units.
-                var f = (double[])ForecastMethods.Forecast(method, z, states[i], season, origins, horizon, Network).Clone();
-                for (int k = 0; k < f.Length; k++) f[k] = states[i].Transform.Inverse(f[k]);
-                double mase = ForecastMetrics.Score(s.Values, origins, horizon, f, scale).Mase;
-                errors[i][method] = double.IsNaN(mase) ? double.PositiveInfinity : mase;
-            }
+            errors[i] = MethodErrors(model, states[i], s, y, z, inputs, split.Origins(SeriesPart.Validation, lookback, horizon), season, horizon,
+                ForecastMetrics.MaseScale(s.Values, split.TrainEnd, season));
         }
         string Best(IEnumerable<Dictionary<string, double>> e) =>
             ForecastMethods.Names.MinBy(m => e.Average(x => x[m]))!;
@@ -273,6 +262,24 @@ public static class ForecastJob
             results.Add(Score(s, method, main.Splits[s.Name], spec, forecast, baselines, snQuantiles, ranges[s.Name], [.. p.Select(x => x.Method)]));
         }
         return new ForecastEvaluation(results, spec.Quantiles, H);
+    }
+
+    // Validation MASE of every method at origins, by model (whose state is the series').
+    private static Dictionary<string, double> MethodErrors(Forecaster model, SeriesState state, TimeSeries s, double[] y, double[] z, double[][] inputs,
+        int[] origins, int season, int horizon, double scale)
+    {
+        double[]? network = null;
+        double[] Network() => network ??= model.ForecastTransformed(state, z, y, inputs, s.Dates, origins, "network");
+        var errors = new Dictionary<string, double>();
+        foreach (var method in ForecastMethods.Names)
+        {
+            // A copy: "network" returns the cached network forecasts, which the combinations read after it in transformed units.
+            var f = (double[])ForecastMethods.Forecast(method, z, state, season, origins, horizon, Network).Clone();
+            for (int k = 0; k < f.Length; k++) f[k] = state.Transform.Inverse(f[k]);
+            double mase = ForecastMetrics.Score(s.Values, origins, horizon, f, scale).Mase;
+            errors[method] = double.IsNaN(mase) ? double.PositiveInfinity : mase;
+        }
+        return errors;
     }
 
     private static int[] TestOrigins(SeriesSet data, TimeSeries s, ForecastSplit split, ForecastSpec spec)
