@@ -1,0 +1,261 @@
+using System.Globalization;
+using Recur.Cli.Commands;
+using Recur.Forecasting;
+using Recur.Nn;
+
+namespace Recur.Onnx.Tests;
+
+/// <summary>
+/// <c>recur export</c> of forecasters, run in ONNX Runtime against <c>recur predict</c> (Forecaster.Predict on a CSV) for every
+/// method, every transform, known-future and calendar inputs, global models of several series and several history lengths.
+/// The CSV holds values that are exact float32 numbers, so the file's float32 inputs and predict's doubles are the same numbers;
+/// what differs is the network's float32 arithmetic in ONNX Runtime against Recur's (the rest of the graph is float64, as
+/// predict is), and the forecast's rounding to float32 at the end: both well inside 1e-5·max(1, |y|).
+/// </summary>
+public class ForecasterExportTests
+{
+    private static string Temp(string name) => Path.Combine(Path.GetTempPath(), $"recur-onnx-{Guid.NewGuid():N}-{name}");
+
+    private static readonly double[] Levels = [0.1, 0.5, 0.9];
+    private const int L = 12, H = 9, Season = 7;
+
+    /// <summary>A model's settings for a test: per series its method, transform and Holt-Winters season.</summary>
+    internal sealed record Setup(string[] Methods, SeriesTransform[] Transforms, int Features = 1, int Known = 0, int Calendar = 0,
+        string Cell = "gru", ForecastAnchor Anchor = ForecastAnchor.Last, int[]? HwSeasons = null)
+    {
+        public int Count => Methods.Length;
+
+        public string[] Names => Count == 1 ? ["y"] : [.. Enumerable.Range(0, Count).Select(i => $"s{i}")];
+    }
+
+    /// <summary>Generated data: per series values (n rows) and inputs and dates over n + H rows, each an exact float32.</summary>
+    private sealed record Data(double[][] Values, double[][][] Inputs, DateTime[] Dates);
+
+    private static double F32(double v) => (float)v;
+
+    private static Data Generate(Setup setup, int n, int seed)
+    {
+        var rng = new Generator(seed);
+        int rows = n + H, inputs = setup.Features + setup.Known;
+        var values = new double[setup.Count][];
+        var ins = new double[setup.Count][][];
+        for (int i = 0; i < setup.Count; i++)
+        {
+            values[i] = [.. Enumerable.Range(0, n).Select(t => F32(20 + 5 * i + 6 * Math.Sin(2 * Math.PI * t / Season + i) + 0.05 * t + rng.NextNormal()))];
+            ins[i] = [.. Enumerable.Range(0, inputs).Select(c => Enumerable.Range(0, rows)
+                .Select(t => F32(c < setup.Features ? 3 + c + Math.Cos(t / 3.0 + i) : (t + c) % Season == 5 ? 1 + 0.5 * c : 0.25 * rng.NextNormal())).ToArray())];
+        }
+        return new Data(values, ins, [.. Enumerable.Range(0, rows).Select(t => new DateTime(2021, 1, 1).AddDays(t))]);
+    }
+
+    /// <summary>A forecaster with the setup's per-series state fitted on <paramref name="data"/> and a perturbed network.</summary>
+    internal static Forecaster Build(Setup setup, int seed = 21)
+    {
+        var data = Generate(setup, 60, seed + 1);
+        var names = setup.Names;
+        var featureNames = Enumerable.Range(0, setup.Features).Select(f => $"f{f}").ToArray();
+        var knownNames = Enumerable.Range(0, setup.Known).Select(k => $"k{k}").ToArray();
+        var series = new SeriesState[setup.Count];
+        for (int i = 0; i < setup.Count; i++)
+        {
+            var t = setup.Transforms[i];
+            var z = t.Forward(data.Values[i]);
+            var scaler = StandardScaler.Fit(z);
+            int m = setup.HwSeasons?[i] ?? Season;
+            series[i] = new SeriesState
+            {
+                Name = names[i],
+                Transform = t,
+                Scaler = scaler,
+                InputScalers = [.. data.Inputs[i].Select(c => StandardScaler.Fit(c.AsSpan(0, 60)))],
+                TrainMean = scaler.Mean,
+                HoltWinters = m > 1 ? new HoltWinters(m, 0.3 + 0.05 * i, 0.1, 0.15, 0.9) : new HoltWinters(1, 0.5, 0.2, 0, 0.85),
+                Method = setup.Methods[i],
+                Offsets = [.. Levels.Select(q => Enumerable.Range(0, H).Select(h => 2.5 * (q - 0.5) * (1 + 0.1 * h + 0.05 * i)).ToArray())],
+            };
+        }
+        var spec = new ForecastSpec
+        {
+            ValueColumn = "y",
+            SeriesIdColumn = setup.Count > 1 ? "id" : null,
+            Features = featureNames,
+            KnownFuture = knownNames,
+            Cell = setup.Cell,
+            Hidden = 5,
+            Layers = 2,
+            Lookback = L,
+            Horizon = H,
+            Season = Season,
+            Anchor = setup.Anchor,
+            Calendar = [.. new[] { "day_of_week", "day_of_year" }.Take(setup.Calendar)],
+            Step = new DateStep(DateStepUnit.Duration, TimeSpan.FromDays(1), 0),
+            DateFormat = "yyyy-MM-dd",
+            Quantiles = Levels,
+            Series = series,
+        };
+        var rng = new Generator(seed);
+        var model = Forecaster.Create(spec, rng);
+        foreach (var p in model.Net.Parameters()) p.CopyFrom(p + Tensor.Randn(rng, p.Shape) * 0.3f);
+        return model;
+    }
+
+    private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>The data as the CSV recur predict reads: a long file (id column) for several series; H trailing rows without a value.</summary>
+    private static void WriteCsv(string path, ForecastSpec spec, Data data)
+    {
+        bool many = spec.Series.Length > 1;
+        var header = (many ? "id,date,y" : "date,y") + string.Concat(spec.Features.Concat(spec.KnownFuture).Select(c => "," + c));
+        var lines = new List<string> { header };
+        for (int i = 0; i < spec.Series.Length; i++)
+            for (int t = 0; t < data.Dates.Length; t++)
+                lines.Add((many ? spec.Series[i].Name + "," : "") + $"{data.Dates[t]:yyyy-MM-dd}," + (t < data.Values[i].Length ? Num(data.Values[i][t]) : "")
+                          + string.Concat(data.Inputs[i].Select(c => "," + Num(c[t]))));
+        File.WriteAllLines(path, lines);
+    }
+
+    /// <summary>The file's inputs for the rows <paramref name="order"/> (series indices), from the same data.</summary>
+    private static Ort.Value[] OrtInputs(ForecastSpec spec, Data data, int[] order)
+    {
+        int n = data.Values[0].Length, N = order.Length, F = spec.Features.Length, K = spec.KnownFuture.Length, C = 2 * spec.Calendar.Length;
+        var inputs = new List<Ort.Value> { new("history", [.. order.SelectMany(i => data.Values[i].Select(v => (float)v))], null, [N, n]) };
+        if (spec.Series.Length > 1) inputs.Add(new("series", null, [.. order.Select(i => (long)i)], [N]));
+        float[] Rows(int from, int count, Func<int, int, IEnumerable<double>> at) =>
+            [.. order.SelectMany(i => Enumerable.Range(from, count).SelectMany(t => at(i, t).Select(v => (float)v)))];
+        if (F > 0) inputs.Add(new("features", Rows(n - L, L, (i, t) => data.Inputs[i].Take(F).Select(c => c[t])), null, [N, L, F]));
+        if (K > 0) inputs.Add(new("known_future", Rows(n - L, L + H, (i, t) => data.Inputs[i].Skip(F).Select(c => c[t])), null, [N, L + H, K]));
+        if (C > 0)
+        {
+            var channels = CalendarFeatures.Channels(spec.Calendar, data.Dates);
+            inputs.Add(new("calendar", Rows(n - L, L + H, (_, t) => channels.Select(c => c[t])), null, [N, L + H, C]));
+        }
+        return [.. inputs];
+    }
+
+    /// <summary>Saves, exports and checks the file against recur predict at each history length; returns the export's info.</summary>
+    private static OnnxModelInfo CheckAgainstPredict(Forecaster model, Setup setup, int[] lengths)
+    {
+        string path = Temp("model.safetensors"), onnx = Temp("model.onnx"), csv = Temp("data.csv");
+        try
+        {
+            model.Save(path);
+            var info = ExportCommand.Export(path, onnx);
+            var loaded = Forecaster.Load(path);
+            var bytes = File.ReadAllBytes(onnx);
+            var order = Enumerable.Range(0, setup.Count).Reverse().ToArray();   // rows not in the model's order: the series input picks
+            foreach (int n in lengths)
+            {
+                var data = Generate(setup, n, 100 + n);
+                WriteCsv(csv, loaded.Spec, data);
+                var predicted = loaded.Predict(SeriesSet.Load(csv, Predictor.CsvOptionsFor(loaded)));
+                var got = Ort.Run(bytes, OrtInputs(loaded.Spec, data, order));
+                var byName = order.Select(i => predicted.Single(p => p.Series == loaded.Spec.Series[i].Name)).ToArray();
+                string what = $"{string.Join("/", setup.Methods)} {string.Join("/", setup.Transforms.Select(t => $"{t.Kind}({t.Lambda})"))} at {n} rows";
+                Ort.AssertClose($"forecast of {what}", [.. byName.SelectMany(p => p.Values.Select(v => (float)v))], [order.Length, H], got["forecast"]);
+                Ort.AssertClose($"quantiles of {what}", [.. byName.SelectMany(p => p.Quantiles.SelectMany(q => q.Select(v => (float)v)))],
+                    [order.Length, Levels.Length, H], got["quantiles"]);
+            }
+            return info;
+        }
+        finally
+        {
+            foreach (var f in new[] { path, onnx, csv }) File.Delete(f);
+        }
+    }
+
+    private static readonly SeriesTransform BoxCox = new("boxcox", 0.5);
+
+    public static TheoryData<string, string> MethodsAndTransforms()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var m in ForecastMethods.Names)
+            foreach (var t in new[] { "none", "log", "boxcox" })
+                data.Add(m, t);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(MethodsAndTransforms))]
+    public void EveryMethodAndTransformMatchesRecurPredict(string method, string transform)
+    {
+        int k = ForecastMethods.Names.ToList().IndexOf(method);
+        var t = transform switch { "log" => SeriesTransform.Log, "boxcox" => BoxCox, _ => SeriesTransform.None };
+        // Vary the rest with the method: cell, anchor, known-future and calendar inputs.
+        var setup = new Setup([method], [t], Features: k % 2, Known: k % 3 == 0 ? 1 : 0, Calendar: k % 2 == 0 ? 1 : 0,
+            Cell: new[] { "gru", "lstm", "rnn" }[k % 3], Anchor: k % 2 == 0 ? ForecastAnchor.Seasonal : ForecastAnchor.Last);
+        var info = CheckAgainstPredict(Build(setup), setup, [L + 3, 30, 77]);
+        Assert.Equal("history: float32[batch, time]", info.Inputs[0].ToString());
+        Assert.Equal([$"forecast: float32[batch, {H}]", $"quantiles: float32[batch, 3, {H}]"], info.Outputs.Select(o => o.ToString()));
+    }
+
+    [Fact]
+    public void AGlobalModelOfSeveralSeriesMatchesRecurPredict()
+    {
+        // Every method at once, each series its own transform and Holt-Winters season (a short series fits none: m = 1).
+        var setup = new Setup(
+            ["ensemble", "holt-winters", "drift", "network", "network+holt-winters", "seasonal naive", "mean", "persistence"],
+            [SeriesTransform.None, SeriesTransform.Log, BoxCox, SeriesTransform.None, new SeriesTransform("boxcox", 1.3), SeriesTransform.Log, BoxCox, SeriesTransform.None],
+            Features: 2, Known: 2, Calendar: 2, Cell: "lstm", Anchor: ForecastAnchor.Seasonal, HwSeasons: [7, 1, 7, 7, 1, 7, 7, 7]);
+        var info = CheckAgainstPredict(Build(setup, seed: 5), setup, [20, 41]);
+        Assert.Equal(["history: float32[batch, time]", "series: int64[batch]", $"features: float32[batch, {L}, 2]",
+            $"known_future: float32[batch, {L + H}, 2]", $"calendar: float32[batch, {L + H}, 4]"], info.Inputs.Select(i => i.ToString()));
+    }
+
+    public static TheoryData<string> FitMethods() => [.. ForecastMethods.Names.Prepend("auto")];
+
+    [Theory]
+    [MemberData(nameof(FitMethods))]
+    public void AFittedModelMatchesRecurPredict(string method)
+    {
+        // A real fit (one epoch) of three related series with a known-future column, the transform chosen on validation, and
+        // the method forced (recur forecast --method) or chosen per series (auto).
+        string csv = Temp("fit.csv"), path = Temp("fit.safetensors"), onnx = Temp("fit.onnx");
+        try
+        {
+            var rng = new Generator(9);
+            var lines = new List<string> { "id,date,y,promo" };
+            int rows = 150;
+            for (int s = 0; s < 3; s++)
+                for (int i = 0; i < rows + 4; i++)
+                {
+                    double promo = (i + s) % 9 == 0 ? 1 : 0;
+                    string y = i < rows ? Num(F32(30 + 10 * s + 6 * Math.Sin(i / (2.0 + s)) + 4 * promo + 0.03 * i * s + rng.NextNormal())) : "";
+                    lines.Add(FormattableString.Invariant($"{"abc"[s]},{new DateTime(2020, 1, 1).AddDays(i):yyyy-MM-dd},{y},{promo}"));
+                }
+            File.WriteAllLines(csv, lines);
+            var data = SeriesSet.Load(csv, new CsvOptions { Columns = ["y"], SeriesId = "id", KnownFuture = ["promo"], KeepTrailingMissing = true });
+            var options = new ForecastOptions { Lookback = 14, Horizon = 4, Season = 7, Transform = "auto", Hidden = 8, Method = method, Training = new TrainingOptions { Epochs = 1 } };
+            var model = Forecaster.Fit(data, options).Model;
+            if (method != "auto") Assert.All(model.Spec.Series, s => Assert.Equal(method, s.Method));
+            model.Save(path);
+            var info = ExportCommand.Export(path, onnx);
+            Assert.Contains(info.Inputs, i => i.Name == "known_future");
+
+            var loaded = Forecaster.Load(path);
+            var spec = loaded.Spec;
+            var predicted = loaded.Predict(SeriesSet.Load(csv, Predictor.CsvOptionsFor(loaded)));
+            int N = spec.Series.Length, Lb = spec.Lookback, Hz = spec.Horizon, C = 2 * spec.Calendar.Length;
+            var history = spec.Series.SelectMany(s => data.Series.Single(x => x.Name == s.Name).Values.Take(rows).Select(v => (float)v)).ToArray();
+            var inputs = new List<Ort.Value>
+            {
+                new("history", history, null, [N, rows]),
+                new("series", null, [.. Enumerable.Range(0, N).Select(i => (long)i)], [N]),
+                new("known_future", [.. spec.Series.SelectMany(s => data.Series.Single(x => x.Name == s.Name).Inputs[0].Skip(rows - Lb).Take(Lb + Hz).Select(v => (float)v))], null, [N, Lb + Hz, 1]),
+            };
+            if (C > 0)
+            {
+                var channels = CalendarFeatures.Channels(spec.Calendar, [.. Enumerable.Range(rows - Lb, Lb + Hz).Select(i => new DateTime(2020, 1, 1).AddDays(i))]);
+                inputs.Add(new("calendar", [.. Enumerable.Range(0, N).SelectMany(_ => Enumerable.Range(0, Lb + Hz).SelectMany(t => channels.Select(c => (float)c[t])))], null, [N, Lb + Hz, C]));
+            }
+            var got = Ort.Run(File.ReadAllBytes(onnx), [.. inputs]);
+            var want = spec.Series.Select(s => predicted.Single(p => p.Series == s.Name)).ToArray();
+            Ort.AssertClose($"fitted model ({string.Join(", ", spec.Series.Select(s => $"{s.Method}/{s.Transform.Kind}"))}) vs recur predict",
+                [.. want.SelectMany(p => p.Values.Select(v => (float)v))], [N, Hz], got["forecast"]);
+            Ort.AssertClose("fitted quantiles", [.. want.SelectMany(p => p.Quantiles.SelectMany(q => q.Select(v => (float)v)))], [N, spec.Quantiles.Length, Hz], got["quantiles"]);
+        }
+        finally
+        {
+            foreach (var f in new[] { csv, path, onnx }) File.Delete(f);
+        }
+    }
+}
