@@ -117,6 +117,24 @@ public sealed class OnnxGraph
         _outputs.Add(new OnnxValueInfo(n, TypeName(type), dims));
     }
 
+    /// <summary>
+    /// Describes the graph input or output <paramref name="name"/> (its <c>doc_string</c>, and <see cref="OnnxValueInfo.Description"/>
+    /// of the info <see cref="ToBytes"/> returns): what it holds, in which units, how many rows.
+    /// </summary>
+    /// <exception cref="ArgumentException">No input or output of that name.</exception>
+    public void Describe(string name, string text)
+    {
+        foreach (var (infos, protos) in new[] { (_inputs, Builder.Graph.Input), (_outputs, Builder.Graph.Output) })
+        {
+            int i = infos.FindIndex(v => v.Name == name);
+            if (i < 0) continue;
+            infos[i] = infos[i] with { Description = text };
+            protos.First(v => v.Name == name).DocString = text;
+            return;
+        }
+        throw new ArgumentException($"the graph has no input or output '{(name.Length > 80 ? name[..77] + "..." : name)}'");
+    }
+
     private string Name(string name)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("ONNX input and output names must be non-empty");

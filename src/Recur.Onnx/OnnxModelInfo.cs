@@ -6,6 +6,9 @@ namespace Recur.Onnx;
 /// <param name="Shape">One entry per dimension.</param>
 public sealed record OnnxValueInfo(string Name, string ElementType, IReadOnlyList<string> Shape)
 {
+    /// <summary>What the value holds, for whoever feeds the file (its <c>doc_string</c>); null when not described.</summary>
+    public string? Description { get; init; }
+
     /// <summary><c>input: float32[seq, batch, 5]</c>.</summary>
     public override string ToString() => $"{Name}: {ElementType}[{string.Join(", ", Shape)}]";
 }

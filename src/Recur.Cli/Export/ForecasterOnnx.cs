@@ -103,10 +103,19 @@ internal static class ForecasterOnnx
         var g = new OnnxGraph();
         var b = new Ops(g);
         string history = g.Input("history", OnnxElementType.Float32, "batch", "time");
+        g.Describe(history, $"each row a series' values up to its last observation, oldest first, no gaps, at least {minHistory} rows" +
+                            (S == 1 ? $" ({Excerpt.Of(series[0].Name)}: {series[0].Method}, transform {series[0].Transform.Kind})" : ""));
         string? seriesInput = S > 1 ? g.Input("series", OnnxElementType.Int64, "batch") : null;
+        if (seriesInput is not null)
+            g.Describe(seriesInput, "each row's series: " + string.Join(", ", series.Take(5).Select((x, i) => $"{i} {Excerpt.Of(x.Name)} ({x.Method}, {x.Transform.Kind})")) +
+                                    (S > 5 ? $", … ({S} series, metadata 'series' and 'methods')" : ""));
         string? features = F > 0 ? g.Input("features", OnnxElementType.Float32, "batch", Text(L), Text(F)) : null;
+        if (features is not null) g.Describe(features, $"{Excerpt.List(s.Features)} over the history's last {L} rows");
         string? known = K > 0 ? g.Input("known_future", OnnxElementType.Float32, "batch", Text(L + H), Text(K)) : null;
+        if (known is not null) g.Describe(known, $"{Excerpt.List(s.KnownFuture)} over the last {L} rows and the next {H}");
         string? calendar = C > 0 ? g.Input("calendar", OnnxElementType.Float32, "batch", Text(L + H), Text(C)) : null;
+        if (calendar is not null)
+            g.Describe(calendar, $"sin, cos of 2π·phase of {string.Join(", ", s.Calendar)} at the dates of the last {L} rows and the next {H}");
 
         string y = b.Cast(history, OnnxElementType.Float64);                                          // [N, T]
         string batch = b.Slice(g.Node("Shape", [history]), 0, 0, 1);                                  // [1]
@@ -166,6 +175,7 @@ internal static class ForecasterOnnx
             point = g.Node("ReduceSum", [parts, g.Constant([1L], 1)], Int("keepdims", 0));            // [N, H]
         }
         g.Output("forecast", b.Cast(PerTransform(t => b.Inverse(t, point), 2), OnnxElementType.Float32), OnnxElementType.Float32, "batch", Text(H));
+        g.Describe("forecast", $"the next {H} values, in the series' units");
 
         if (s.Quantiles.Length > 0)
         {
@@ -175,6 +185,7 @@ internal static class ForecasterOnnx
             var spread = g.Node("Mul", [b.Unsqueeze(g.Node("Mul", [std, volatility]), 2), offsets]);
             var levels = g.Node("Add", [b.Unsqueeze(point, 1), spread]);                              // [N, Q, H]
             g.Output("quantiles", b.Cast(PerTransform(t => b.Inverse(t, levels), 3), OnnxElementType.Float32), OnnxElementType.Float32, "batch", Text(Q), Text(H));
+            g.Describe("quantiles", $"levels {string.Join(", ", s.Quantiles.Select(q => q.ToString(CultureInfo.InvariantCulture)))} of each step");
         }
         return g;
     }
