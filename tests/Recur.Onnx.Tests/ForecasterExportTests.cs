@@ -114,20 +114,24 @@ public class ForecasterExportTests
         File.WriteAllLines(path, lines);
     }
 
-    /// <summary>The file's inputs for the rows <paramref name="order"/> (series indices), from the same data.</summary>
-    private static Ort.Value[] OrtInputs(ForecastSpec spec, Data data, int[] order)
+    /// <summary>
+    /// The file's inputs for the rows <paramref name="order"/> (series indices), from the same data: the input columns over every
+    /// row (<paramref name="full"/>) or only over the rows the graph reads.
+    /// </summary>
+    private static Ort.Value[] OrtInputs(ForecastSpec spec, Data data, int[] order, bool full)
     {
         int n = data.Values[0].Length, N = order.Length, F = spec.Features.Length, K = spec.KnownFuture.Length, C = 2 * spec.Calendar.Length;
         var inputs = new List<Ort.Value> { new("history", [.. order.SelectMany(i => data.Values[i].Select(v => (float)v))], null, [N, n]) };
         if (spec.Series.Length > 1) inputs.Add(new("series", null, [.. order.Select(i => (long)i)], [N]));
         float[] Rows(int from, int count, Func<int, int, IEnumerable<double>> at) =>
             [.. order.SelectMany(i => Enumerable.Range(from, count).SelectMany(t => at(i, t).Select(v => (float)v)))];
-        if (F > 0) inputs.Add(new("features", Rows(n - L, L, (i, t) => data.Inputs[i].Take(F).Select(c => c[t])), null, [N, L, F]));
-        if (K > 0) inputs.Add(new("known_future", Rows(n - L, L + H, (i, t) => data.Inputs[i].Skip(F).Select(c => c[t])), null, [N, L + H, K]));
+        int past = full ? n : L, from = n - past;
+        if (F > 0) inputs.Add(new("features", Rows(from, past, (i, t) => data.Inputs[i].Take(F).Select(c => c[t])), null, [N, past, F]));
+        if (K > 0) inputs.Add(new("known_future", Rows(from, past + H, (i, t) => data.Inputs[i].Skip(F).Select(c => c[t])), null, [N, past + H, K]));
         if (C > 0)
         {
             var channels = CalendarFeatures.Channels(spec.Calendar, data.Dates);
-            inputs.Add(new("calendar", Rows(n - L, L + H, (_, t) => channels.Select(c => c[t])), null, [N, L + H, C]));
+            inputs.Add(new("calendar", Rows(from, past + H, (_, t) => channels.Select(c => c[t])), null, [N, past + H, C]));
         }
         return [.. inputs];
     }
@@ -143,12 +147,12 @@ public class ForecasterExportTests
             var loaded = Forecaster.Load(path);
             var bytes = File.ReadAllBytes(onnx);
             var order = Enumerable.Range(0, setup.Count).Reverse().ToArray();   // rows not in the model's order: the series input picks
-            foreach (int n in lengths)
+            foreach (var (n, run) in lengths.Select((n, i) => (n, i)))
             {
                 var data = Generate(setup, n, 100 + n);
                 WriteCsv(csv, loaded.Spec, data);
                 var predicted = loaded.Predict(SeriesSet.Load(csv, Predictor.CsvOptionsFor(loaded)));
-                var got = Ort.Run(bytes, OrtInputs(loaded.Spec, data, order));
+                var got = Ort.Run(bytes, OrtInputs(loaded.Spec, data, order, full: run % 2 == 0));
                 var byName = order.Select(i => predicted.Single(p => p.Series == loaded.Spec.Series[i].Name)).ToArray();
                 string what = $"{string.Join("/", setup.Methods)} {string.Join("/", setup.Transforms.Select(t => $"{t.Kind}({t.Lambda})"))} at {n} rows";
                 Ort.AssertClose($"forecast of {what}", [.. byName.SelectMany(p => p.Values.Select(v => (float)v))], [order.Length, H], got["forecast"]);
@@ -197,8 +201,8 @@ public class ForecasterExportTests
             [SeriesTransform.None, SeriesTransform.Log, BoxCox, SeriesTransform.None, new SeriesTransform("boxcox", 1.3), SeriesTransform.Log, BoxCox, SeriesTransform.None],
             Features: 2, Known: 2, Calendar: 2, Cell: "lstm", Anchor: ForecastAnchor.Seasonal, HwSeasons: [7, 1, 7, 7, 1, 7, 7, 7]);
         var info = CheckAgainstPredict(Build(setup, seed: 5), setup, [20, 41]);
-        Assert.Equal(["history: float32[batch, time]", "series: int64[batch]", $"features: float32[batch, {L}, 2]",
-            $"known_future: float32[batch, {L + H}, 2]", $"calendar: float32[batch, {L + H}, 4]"], info.Inputs.Select(i => i.ToString()));
+        Assert.Equal(["history: float32[batch, time]", "series: int64[batch]", "features: float32[batch, feature_rows, 2]",
+            "known_future: float32[batch, known_rows, 2]", "calendar: float32[batch, calendar_rows, 4]"], info.Inputs.Select(i => i.ToString()));
     }
 
     public static TheoryData<string> FitMethods() => [.. ForecastMethods.Names.Prepend("auto")];
@@ -236,16 +240,17 @@ public class ForecasterExportTests
             var predicted = loaded.Predict(SeriesSet.Load(csv, Predictor.CsvOptionsFor(loaded)));
             int N = spec.Series.Length, Lb = spec.Lookback, Hz = spec.Horizon, C = 2 * spec.Calendar.Length;
             var history = spec.Series.SelectMany(s => data.Series.Single(x => x.Name == s.Name).Values.Take(rows).Select(v => (float)v)).ToArray();
+            // The input columns as whole columns of the file: every row, the H future ones included.
             var inputs = new List<Ort.Value>
             {
                 new("history", history, null, [N, rows]),
                 new("series", null, [.. Enumerable.Range(0, N).Select(i => (long)i)], [N]),
-                new("known_future", [.. spec.Series.SelectMany(s => data.Series.Single(x => x.Name == s.Name).Inputs[0].Skip(rows - Lb).Take(Lb + Hz).Select(v => (float)v))], null, [N, Lb + Hz, 1]),
+                new("known_future", [.. spec.Series.SelectMany(s => data.Series.Single(x => x.Name == s.Name).Inputs[0].Take(rows + Hz).Select(v => (float)v))], null, [N, rows + Hz, 1]),
             };
             if (C > 0)
             {
-                var channels = CalendarFeatures.Channels(spec.Calendar, [.. Enumerable.Range(rows - Lb, Lb + Hz).Select(i => new DateTime(2020, 1, 1).AddDays(i))]);
-                inputs.Add(new("calendar", [.. Enumerable.Range(0, N).SelectMany(_ => Enumerable.Range(0, Lb + Hz).SelectMany(t => channels.Select(c => (float)c[t])))], null, [N, Lb + Hz, C]));
+                var channels = CalendarFeatures.Channels(spec.Calendar, [.. Enumerable.Range(0, rows + Hz).Select(i => new DateTime(2020, 1, 1).AddDays(i))]);
+                inputs.Add(new("calendar", [.. Enumerable.Range(0, N).SelectMany(_ => Enumerable.Range(0, rows + Hz).SelectMany(t => channels.Select(c => (float)c[t])))], null, [N, rows + Hz, C]));
             }
             var got = Ort.Run(File.ReadAllBytes(onnx), [.. inputs]);
             var want = spec.Series.Select(s => predicted.Single(p => p.Series == s.Name)).ToArray();

@@ -13,10 +13,12 @@ namespace Recur.Cli.Export;
 /// <item><c>history</c> float32 [batch, time]: each row a series' values up to its last observation (oldest first, no gaps:
 /// <c>recur predict</c> fills gaps linearly), at least <c>min_history</c> rows (metadata); <c>time</c> is free, one length per call;</item>
 /// <item><c>series</c> int64 [batch] (only for a model of several series): each row's series, an index into the metadata <c>series</c>;</item>
-/// <item><c>features</c> float32 [batch, lookback, F] (only with feature columns): those columns over the history's last lookback rows;</item>
-/// <item><c>known_future</c> float32 [batch, lookback + horizon, K] (only with known-future columns): over the last lookback rows and the horizon's;</item>
-/// <item><c>calendar</c> float32 [batch, lookback + horizon, 2·cycles] (only with calendar inputs): sin(2π·phase), cos(2π·phase) per cycle of
-/// each of those rows' dates (<see cref="CalendarFeatures.Phase"/>), in the metadata <c>calendar</c>'s order;</item>
+/// <item><c>features</c> float32 [batch, rows, F] (only with feature columns): those columns at the history's rows, the last row the
+/// history's; only the last lookback rows are read, so those alone will do;</item>
+/// <item><c>known_future</c> float32 [batch, rows, K] (only with known-future columns): at the history's rows and the horizon's
+/// (rows ≥ lookback + horizon, the last lookback + horizon read);</item>
+/// <item><c>calendar</c> float32 [batch, rows, 2·cycles] (only with calendar inputs): sin(2π·phase), cos(2π·phase) per cycle of the
+/// dates of the same rows as <c>known_future</c> (<see cref="CalendarFeatures.Phase"/>), in the metadata <c>calendar</c>'s order;</item>
 /// <item>→ <c>forecast</c> float32 [batch, horizon] in the series' units, and <c>quantiles</c> float32 [batch, levels, horizon] when
 /// the model has quantile levels (metadata <c>quantiles</c>).</item>
 /// </list>
@@ -109,13 +111,17 @@ internal static class ForecasterOnnx
         if (seriesInput is not null)
             g.Describe(seriesInput, "each row's series: " + string.Join(", ", series.Take(5).Select((x, i) => $"{i} {Excerpt.Of(x.Name)} ({x.Method}, {x.Transform.Kind})")) +
                                     (S > 5 ? $", … ({S} series, metadata 'series' and 'methods')" : ""));
-        string? features = F > 0 ? g.Input("features", OnnxElementType.Float32, "batch", Text(L), Text(F)) : null;
-        if (features is not null) g.Describe(features, $"{Excerpt.List(s.Features)} over the history's last {L} rows");
-        string? known = K > 0 ? g.Input("known_future", OnnxElementType.Float32, "batch", Text(L + H), Text(K)) : null;
-        if (known is not null) g.Describe(known, $"{Excerpt.List(s.KnownFuture)} over the last {L} rows and the next {H}");
-        string? calendar = C > 0 ? g.Input("calendar", OnnxElementType.Float32, "batch", Text(L + H), Text(C)) : null;
+        // The input columns' rows end where the history ends (features) or H rows after it (known-future, calendar): rows aligned
+        // with the history, or only the last ones the graph reads.
+        string? features = F > 0 ? g.Input("features", OnnxElementType.Float32, "batch", "feature_rows", Text(F)) : null;
+        if (features is not null)
+            g.Describe(features, $"{Excerpt.List(s.Features)} at the history's rows (≥ {L}: the last {L} are read; the last row is the history's)");
+        string? known = K > 0 ? g.Input("known_future", OnnxElementType.Float32, "batch", "known_rows", Text(K)) : null;
+        if (known is not null)
+            g.Describe(known, $"{Excerpt.List(s.KnownFuture)} at the history's rows and the next {H} (≥ {L + H} rows: the last {L + H} are read)");
+        string? calendar = C > 0 ? g.Input("calendar", OnnxElementType.Float32, "batch", "calendar_rows", Text(C)) : null;
         if (calendar is not null)
-            g.Describe(calendar, $"sin, cos of 2π·phase of {string.Join(", ", s.Calendar)} at the dates of the last {L} rows and the next {H}");
+            g.Describe(calendar, $"sin, cos of 2π·phase of {string.Join(", ", s.Calendar)} at the dates of the history's rows and the next {H} (≥ {L + H} rows: the last {L + H} are read)");
 
         string y = b.Cast(history, OnnxElementType.Float64);                                          // [N, T]
         string batch = b.Slice(g.Node("Shape", [history]), 0, 0, 1);                                  // [1]
@@ -216,13 +222,13 @@ internal static class ForecasterOnnx
         }
         var channels = new List<string> { b.Unsqueeze(relative, 2) };
         var future = new List<string>();
-        if (features is not null) channels.Add(Standardise(features, 0, F));
-        foreach (var (input, scaledInput) in new[] { (known, known is null ? null : Standardise(known, F, K)), (calendar, calendar) })
+        if (features is not null) channels.Add(Standardise(b.Slice(features, 1, -L, long.MaxValue), 0, F));
+        foreach (var (input, scaledInput) in new[] { (known, known is null ? null : Standardise(b.Slice(known, 1, -(L + H), long.MaxValue), F, K)), (calendar, calendar) })
         {
             if (input is null) continue;
-            channels.Add(b.Slice(scaledInput!, 1, 0, L));                                              // [N, L, k]
+            channels.Add(b.Slice(scaledInput!, 1, -(L + H), -H));                                      // [N, L, k]
             // The highway reads channel k at step h as column k·H + h.
-            var ahead = g.Node("Transpose", [b.Slice(scaledInput!, 1, L, L + H)], Ints("perm", 0, 2, 1));   // [N, k, H]
+            var ahead = g.Node("Transpose", [b.Slice(scaledInput!, 1, -H, long.MaxValue)], Ints("perm", 0, 2, 1));   // [N, k, H]
             future.Add(g.Node("Reshape", [ahead, g.Constant([0L, -1L], 2)]));
         }
         var x = channels.Count == 1 ? channels[0] : g.Node("Concat", channels, Int("axis", 2));       // [N, L, input]
