@@ -263,4 +263,58 @@ public class ForecasterExportTests
             foreach (var f in new[] { csv, path, onnx }) File.Delete(f);
         }
     }
+    [Fact]
+    public void TheDocsCSharpExampleMatchesRecurPredict()
+    {
+        // docs/ONNX.md's C# example, statement for statement, on a file shaped like seattle-weather.csv (two series, two features).
+        string csv = Temp("weather.csv"), path = Temp("weather.safetensors"), onnx = Temp("weather.onnx");
+        try
+        {
+            var rng = new Generator(3);
+            var lines = new List<string> { "date,precipitation,temp_max,temp_min,wind,weather" };
+            for (int i = 0; i < 400; i++)
+            {
+                double rain = Math.Max(0, rng.NextNormal() * 3), season = 8 * Math.Sin(2 * Math.PI * i / 365.25);
+                lines.Add(FormattableString.Invariant($"{new DateTime(2012, 1, 1).AddDays(i):yyyy/MM/dd},{rain:0.0},{16 + season - 0.3 * rain + rng.NextNormal():0.0},{8 + season + rng.NextNormal():0.0},{3 + Math.Abs(rng.NextNormal()):0.0},rain"));
+            }
+            File.WriteAllLines(csv, lines);
+            var fitData = SeriesSet.Load(csv, new CsvOptions { Columns = ["temp_max", "temp_min"], Features = ["precipitation", "wind"] });
+            Forecaster.Fit(fitData, new ForecastOptions { Hidden = 8, Training = new TrainingOptions { Epochs = 1 } }).Model.Save(path);
+            ExportCommand.Export(path, onnx);
+            var model = Forecaster.Load(path);
+            string[] cycles = model.Spec.Calendar;       // the docs' model has ["day_of_week", "day_of_year"]
+            int horizon = model.Spec.Horizon;            // the docs' has 7
+
+            var data = SeriesSet.Load(csv, new CsvOptions { Columns = ["temp_max", "temp_min"], Features = ["precipitation", "wind"] });
+            int N = 2, T = data.Series[0].Length, H = horizon;
+            float[] history = [.. data.Series.SelectMany(s => s.Filled().Select(v => (float)v))];
+            float[] features = [.. data.Series.SelectMany(s => Enumerable.Range(0, T).SelectMany(t => s.Inputs.Select(c => (float)c[t])))];
+            var dates = data.Series[0].Dates!.Concat(Enumerable.Range(1, H).Select(h => data.Series[0].Dates![^1].AddDays(h))).ToArray();
+            var channels = CalendarFeatures.Channels(cycles, dates);
+            float[] calendar = [.. Enumerable.Range(0, N).SelectMany(_ => Enumerable.Range(0, T + H).SelectMany(t => channels.Select(c => (float)c[t])))];
+
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+            var feeds = new List<Microsoft.ML.OnnxRuntime.NamedOnnxValue>
+            {
+                Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("history", new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(history, new[] { N, T })),
+                Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("series", new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<long>(new long[] { 0, 1 }, new[] { N })),
+                Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("features", new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(features, new[] { N, T, 2 })),
+            };
+            if (cycles.Length > 0)
+                feeds.Add(Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("calendar", new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(calendar, new[] { N, T + H, 2 * cycles.Length })));
+            using var results = session.Run(feeds);
+            var forecast = results.First(r => r.Name == "forecast").AsTensor<float>();
+            var quantiles = results.First(r => r.Name == "quantiles").AsTensor<float>();
+
+            var predicted = model.Predict(SeriesSet.Load(csv, Predictor.CsvOptionsFor(model)));
+            var want = model.Spec.Series.Select(s => predicted.Single(p => p.Series == s.Name)).ToArray();
+            Assert.Equal(["temp_max", "temp_min"], model.Spec.Series.Select(s => s.Name));
+            Ort.AssertClose("docs example forecast", [.. want.SelectMany(p => p.Values.Select(v => (float)v))], [N, H], (forecast.ToArray(), forecast.Dimensions.ToArray()));
+            Ort.AssertClose("docs example quantiles", [.. want.SelectMany(p => p.Quantiles.SelectMany(q => q.Select(v => (float)v)))], [N, 3, H], (quantiles.ToArray(), quantiles.Dimensions.ToArray()));
+        }
+        finally
+        {
+            foreach (var f in new[] { csv, path, onnx }) File.Delete(f);
+        }
+    }
 }
