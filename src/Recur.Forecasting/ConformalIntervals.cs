@@ -29,11 +29,86 @@ public static class ConformalIntervals
     }
 
     /// <summary>
+    /// Rolling recalibration: for each of <paramref name="origins"/>, the factor its interval offsets are multiplied by, from
+    /// the out-of-sample residuals whose targets became known in the <paramref name="window"/> steps before it. Static offsets
+    /// from a short validation part under-cover when the series' volatility shifts (a cycle that grows between validation
+    /// and test); the recent residuals of the same forecaster are the freshest evidence of the current spread.
+    /// <paramref name="residuals"/>[i·H + h] is the residual of the forecast from <paramref name="residualOrigins"/>[i] at step
+    /// h in the units of <paramref name="offsets"/> (NaN where the target is missing). The factor ĉ minimises the pinball loss
+    /// of the scaled quantiles over those residuals (a weighted quantile, closed form), is clamped to [1/4, 4], and is
+    /// shrunk towards 1 in log space with <paramref name="prior"/> pseudo-residuals standing for the static calibration:
+    /// c = ĉ^(m/(m + prior)) after m recent residuals. Levels within 0.1 of the median give no evidence on the width.
+    /// </summary>
+    public static double[] RecentScale(int[] origins, int[] residualOrigins, double[] residuals, int horizon, int window,
+        double[][] offsets, double[] levels, double prior)
+    {
+        var factor = new double[origins.Length];
+        var items = new List<(double U, double W, double Tau)>();
+        for (int i = 0; i < origins.Length; i++)
+        {
+            int t = origins[i];
+            items.Clear();
+            int pairs = 0;
+            for (int j = 0; j < residualOrigins.Length; j++)
+            {
+                int o = residualOrigins[j];
+                if (o >= t) break;
+                for (int h = 0; h < horizon; h++)
+                {
+                    int target = o + h;
+                    if (target >= t || target < t - window) continue;
+                    double r = residuals[j * horizon + h];
+                    if (double.IsNaN(r)) continue;
+                    pairs++;
+                    for (int k = 0; k < levels.Length; k++)
+                    {
+                        double off = offsets[k][h];
+                        if (Math.Abs(levels[k] - 0.5) < 0.1 || !(Math.Abs(off) > 1e-12)) continue;
+                        items.Add((r / off, Math.Abs(off), off > 0 ? levels[k] : 1 - levels[k]));
+                    }
+                }
+            }
+            factor[i] = 1;
+            if (items.Count == 0) continue;
+            items.Sort((a, b) => a.U.CompareTo(b.U));
+            double total = 0, goal = 0;
+            foreach (var it in items) { total += it.W; goal += it.W * it.Tau; }
+            double c = items[^1].U, below = 0;
+            foreach (var it in items)
+            {
+                below += it.W;
+                if (below >= goal) { c = it.U; break; }
+            }
+            c = Math.Clamp(c, 0.25, 4);
+            factor[i] = Math.Exp(pairs / (pairs + prior) * Math.Log(c));
+        }
+        return factor;
+    }
+
+    /// <summary>
     /// Offsets from held-out <paramref name="validation"/> residuals and in-sample <paramref name="training"/> residuals: each
     /// part is normalised by its own per-step RMS and pooled, and the step scale is the larger of the two parts' (a short
     /// validation part alone gives noisy quantiles; in-sample residuals alone are too small).
     /// </summary>
     public static double[][] Offsets(double[] validation, double[] training, int horizon, double[] levels)
+    {
+        var (pool, scale) = Normalise(validation, training, horizon);
+        return FromPool(pool, scale, levels);
+    }
+
+    /// <summary>
+    /// Offsets of several series that share one model (a global model): each series keeps its own per-step scale, and the
+    /// quantiles of the normalised residuals are read from all series' residuals pooled (a dozen validation origins per
+    /// series alone give noisy tail quantiles). <paramref name="validation"/>[i] and <paramref name="training"/>[i] are series i's.
+    /// </summary>
+    public static double[][][] PooledOffsets(IReadOnlyList<double[]> validation, IReadOnlyList<double[]> training, int horizon, double[] levels)
+    {
+        var parts = validation.Select((v, i) => Normalise(v, training[i], horizon)).ToArray();
+        var pool = parts.SelectMany(p => p.Pool).ToList();
+        return [.. parts.Select(p => FromPool(pool, p.Scale, levels))];
+    }
+
+    private static (List<double> Pool, double[] Scale) Normalise(double[] validation, double[] training, int horizon)
     {
         var sv = StepScale(validation, horizon);
         var st = StepScale(training, horizon);
@@ -43,7 +118,7 @@ public static class ConformalIntervals
                 if (!double.IsNaN(r[k]) && sc[k % horizon] > 0) pool.Add(r[k] / sc[k % horizon]);
         var scale = new double[horizon];
         for (int h = 0; h < horizon; h++) scale[h] = Math.Max(double.IsNaN(sv[h]) ? 0 : sv[h], double.IsNaN(st[h]) ? 0 : st[h]);
-        return FromPool(pool, scale, levels);
+        return (pool, scale);
     }
 
     private static double[] StepScale(double[] residuals, int horizon)
@@ -58,7 +133,7 @@ public static class ConformalIntervals
 
     private static double[][] FromPool(List<double> pool, double[] scale, double[] levels)
     {
-        pool.Sort();
+        pool = [.. pool.Order()];
         var offsets = new double[levels.Length][];
         for (int k = 0; k < levels.Length; k++)
         {

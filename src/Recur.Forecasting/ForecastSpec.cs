@@ -65,6 +65,15 @@ public sealed record ForecastSpec
     /// <summary>Per series: transform, scaling, method, offsets.</summary>
     public required SeriesState[] Series { get; init; }
 
+    /// <summary>
+    /// Steps of recent out-of-sample residuals that rescale each origin's interval (<see cref="ConformalIntervals.RecentScale"/>);
+    /// 0 keeps the static offsets (model files written before it was added).
+    /// </summary>
+    public int CalibrationWindow { get; init; }
+
+    /// <summary>Pseudo-residuals that stand for the static offsets when recent residuals rescale them.</summary>
+    public double CalibrationPrior { get; init; }
+
     /// <summary>Values per input step: the target, each feature, each known-future input, and sin/cos per calendar cycle.</summary>
     public int InputSize => 1 + Features.Length + KnownFuture.Length + 2 * Calendar.Length;
 

@@ -86,10 +86,13 @@ public sealed class Forecaster
     /// <summary>
     /// Forecasts of one series at <paramref name="origins"/> by <paramref name="method"/> (default: the series' chosen one),
     /// in the series' units, with every trained quantile. <paramref name="values"/> are the history with no missing value;
-    /// <paramref name="inputs"/> and <paramref name="dates"/> may run past it (known-future rows).
+    /// <paramref name="inputs"/> and <paramref name="dates"/> may run past it (known-future rows). When the model has a
+    /// calibration window and <paramref name="calibrateFrom"/> ≥ 0, each origin's interval is rescaled by the residuals of the
+    /// same method from origins at or after <paramref name="calibrateFrom"/> whose targets (<paramref name="actual"/>, NaN where
+    /// missing; default <paramref name="values"/>) lie before it (<see cref="ConformalIntervals.RecentScale"/>).
     /// </summary>
     public SeriesForecast ForecastSeries(SeriesState state, double[] values, IReadOnlyList<double[]> inputs, IReadOnlyList<DateTime>? dates,
-        int[] origins, string? method = null)
+        int[] origins, string? method = null, double[]? actual = null, int calibrateFrom = -1)
     {
         method ??= state.Method;
         var z = state.Transform.Forward(values);
@@ -98,14 +101,37 @@ public sealed class Forecaster
         var point = new double[transformed.Length];
         for (int i = 0; i < point.Length; i++) point[i] = state.Transform.Inverse(transformed[i]);
         var volatility = origins.Select(t => ConformalIntervals.Volatility(z, t, Spec.VolatilityWindow, state.Scaler.Std)).ToArray();
+        var factor = RecentFactors(state, z, values, inputs, dates, origins, method, actual ?? values, calibrateFrom);
         var quantiles = new double[Spec.Quantiles.Length][];
         for (int k = 0; k < quantiles.Length; k++)
         {
             quantiles[k] = new double[transformed.Length];
             for (int i = 0; i < transformed.Length; i++)
-                quantiles[k][i] = state.Transform.Inverse(transformed[i] + state.Scaler.Std * volatility[i / H] * state.Offsets[k][i % H]);
+                quantiles[k][i] = state.Transform.Inverse(transformed[i] + state.Scaler.Std * volatility[i / H] * factor[i / H] * state.Offsets[k][i % H]);
         }
         return new SeriesForecast(origins, H, point, quantiles);
+    }
+
+    // The interval factor of each origin from the recent residuals (1 without a calibration window).
+    private double[] RecentFactors(SeriesState state, double[] z, double[] values, IReadOnlyList<double[]> inputs, IReadOnlyList<DateTime>? dates,
+        int[] origins, string method, double[] actual, int calibrateFrom)
+    {
+        int H = Spec.Horizon, window = Spec.CalibrationWindow;
+        if (window <= 0 || calibrateFrom < 0 || origins.Length == 0 || Spec.Quantiles.Length == 0) return [.. origins.Select(_ => 1.0)];
+        int from = Math.Max(Math.Max(calibrateFrom, Math.Max(Spec.Lookback, Spec.Season)), origins.Min() - window - H + 1);
+        int to = Math.Min(origins.Max() - 1, Math.Min(actual.Length, values.Length) - 1);
+        if (to < from) return [.. origins.Select(_ => 1.0)];
+        var past = Enumerable.Range(from, to - from + 1).ToArray();
+        var f = ForecastTransformed(state, z, values, inputs, dates, past, method);
+        var residuals = new double[f.Length];
+        for (int k = 0; k < f.Length; k++)
+        {
+            int t = past[k / H], target = t + k % H;
+            residuals[k] = target < actual.Length && !double.IsNaN(actual[target])
+                ? (state.Transform.Forward(actual[target]) - f[k]) / (state.Scaler.Std * ConformalIntervals.Volatility(z, t, Spec.VolatilityWindow, state.Scaler.Std))
+                : double.NaN;
+        }
+        return ConformalIntervals.RecentScale(origins, past, residuals, H, window, state.Offsets, Spec.Quantiles, Spec.CalibrationPrior);
     }
 
     /// <summary>Point forecasts in the series' transformed units (before the inverse transform).</summary>

@@ -42,7 +42,18 @@ public static class ModelFile
     }
 
     /// <summary>The settings as metadata strings.</summary>
-    public static Dictionary<string, string> Metadata(ForecastSpec s) => new()
+    public static Dictionary<string, string> Metadata(ForecastSpec s)
+    {
+        var meta = Settings(s);
+        if (s.CalibrationWindow > 0)
+        {
+            meta["calibration_window"] = Int(s.CalibrationWindow);
+            meta["calibration_prior"] = s.CalibrationPrior.ToString("R", CultureInfo.InvariantCulture);
+        }
+        return meta;
+    }
+
+    private static Dictionary<string, string> Settings(ForecastSpec s) => new()
     {
         ["format"] = Format,
         ["format_version"] = FormatVersion,
@@ -185,8 +196,20 @@ public static class ModelFile
         var series = seriesDtos.Select(d => ReadSeries(path, d, features.Length + known.Length, quantiles.Length, horizon)).ToArray();
         if (series.Select(s => s.Name).Distinct().Count() != series.Length)
             throw Invalid(path, "metadata 'series' names a series twice");
+        // Optional (added after format_version 2 was first written): files without them keep static intervals.
+        int calibrationWindow = 0;
+        double calibrationPrior = 0;
+        if (meta.ContainsKey("calibration_window"))
+        {
+            calibrationWindow = ReadInt(path, meta, "calibration_window", MaxLookback);
+            if (!meta.TryGetValue("calibration_prior", out var prior) || !double.TryParse(prior, NumberStyles.Float, CultureInfo.InvariantCulture, out calibrationPrior)
+                || !double.IsFinite(calibrationPrior) || calibrationPrior < 0 || calibrationPrior > 1e12)
+                throw Invalid(path, $"metadata 'calibration_prior' is {(prior is null ? "missing" : Excerpt.Of(prior))}, expected a non-negative number");
+        }
         return new ForecastSpec
         {
+            CalibrationWindow = calibrationWindow,
+            CalibrationPrior = calibrationPrior,
             ValueColumn = Get("value_column") is { Length: > 0 } v ? v : null,
             SeriesIdColumn = Get("series_id_column") is { Length: > 0 } id ? id : null,
             Features = features,

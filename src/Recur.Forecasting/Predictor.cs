@@ -80,7 +80,7 @@ public static class Predictor
                 for (int i = 0; i < n + H; i++)
                     dates[i] = i < s.Length ? s.Dates[i] : grid is not null ? grid.Add(s.Dates[n - 1], i - n + 1) : s.Dates[n - 1];
             }
-            var forecast = model.ForecastSeries(state, y, inputs, dates, [n]);
+            var forecast = model.ForecastSeries(state, y, inputs, dates, [n], actual: s.Take(n).Values, calibrateFrom: 0);
             predictions.Add(new Prediction(s.Name, state.Method, n, s.Take(n).Missing, forecast.Point[..K], quantiles,
                 [.. levelIndex.Select(k => forecast.Quantiles[k][..K])], dates?[n..(n + K)]));
         }

@@ -15,6 +15,9 @@ public enum OnnxElementType
 
     /// <summary>int64 (ONNX <c>INT64</c>).</summary>
     Int64,
+
+    /// <summary>bool (ONNX <c>BOOL</c>), e.g. a mask.</summary>
+    Bool,
 }
 
 /// <summary>An attribute of a node written with <see cref="OnnxGraph.Node(string, IReadOnlyList{string}, OnnxAttribute[])"/>.</summary>
@@ -226,6 +229,7 @@ public sealed class OnnxGraph
         OnnxElementType.Float32 => DataType.Float,
         OnnxElementType.Float64 => DataType.Double,
         OnnxElementType.Int64 => DataType.Int64,
+        OnnxElementType.Bool => DataType.Bool,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not an ONNX element type Recur writes"),
     };
 
@@ -233,6 +237,7 @@ public sealed class OnnxGraph
     {
         OnnxElementType.Float32 => "float32",
         OnnxElementType.Float64 => "float64",
+        OnnxElementType.Bool => "bool",
         _ => "int64",
     };
 }

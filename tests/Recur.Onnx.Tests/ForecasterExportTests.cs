@@ -20,8 +20,10 @@ public class ForecasterExportTests
     private const int L = 12, H = 9, Season = 7;
 
     /// <summary>A model's settings for a test: per series its method, transform and Holt-Winters season.</summary>
+    /// <param name="Calibration">The model's <see cref="ForecastSpec.CalibrationWindow"/> (0: static intervals).</param>
+    /// <param name="Gaps">Missing values in the histories given to predict and the file (never the last row).</param>
     internal sealed record Setup(string[] Methods, SeriesTransform[] Transforms, int Features = 1, int Known = 0, int Calendar = 0,
-        string Cell = "gru", ForecastAnchor Anchor = ForecastAnchor.Last, int[]? HwSeasons = null)
+        string Cell = "gru", ForecastAnchor Anchor = ForecastAnchor.Last, int[]? HwSeasons = null, int Calibration = 0, bool Gaps = false)
     {
         public int Count => Methods.Length;
 
@@ -33,7 +35,7 @@ public class ForecasterExportTests
 
     private static double F32(double v) => (float)v;
 
-    private static Data Generate(Setup setup, int n, int seed)
+    private static Data Generate(Setup setup, int n, int seed, bool gaps = false)
     {
         var rng = new Generator(seed);
         int rows = n + H, inputs = setup.Features + setup.Known;
@@ -44,6 +46,11 @@ public class ForecasterExportTests
             values[i] = [.. Enumerable.Range(0, n).Select(t => F32(20 + 5 * i + 6 * Math.Sin(2 * Math.PI * t / Season + i) + 0.05 * t + rng.NextNormal()))];
             ins[i] = [.. Enumerable.Range(0, inputs).Select(c => Enumerable.Range(0, rows)
                 .Select(t => F32(c < setup.Features ? 3 + c + Math.Cos(t / 3.0 + i) : (t + c) % Season == 5 ? 1 + 0.5 * c : 0.25 * rng.NextNormal())).ToArray())];
+            if (!gaps) continue;
+            // A leading gap, a run of two, single ones near the end (recur predict fills them linearly); inputs only in the history.
+            foreach (int t in new[] { 0, 5, 6, n / 2 + i, n - 3 }) values[i][t] = double.NaN;
+            foreach (var c in ins[i])
+                foreach (int t in new[] { 1 + i, n / 3, n - 2 }) c[t] = double.NaN;
         }
         return new Data(values, ins, [.. Enumerable.Range(0, rows).Select(t => new DateTime(2021, 1, 1).AddDays(t))]);
     }
@@ -92,6 +99,8 @@ public class ForecasterExportTests
             DateFormat = "yyyy-MM-dd",
             Quantiles = Levels,
             Series = series,
+            CalibrationWindow = setup.Calibration,
+            CalibrationPrior = setup.Calibration > 0 ? H * H / 2.0 : 0,
         };
         var rng = new Generator(seed);
         var model = Forecaster.Create(spec, rng);
@@ -99,7 +108,7 @@ public class ForecasterExportTests
         return model;
     }
 
-    private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    private static string Num(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The data as the CSV recur predict reads: a long file (id column) for several series; H trailing rows without a value.</summary>
     private static void WriteCsv(string path, ForecastSpec spec, Data data)
@@ -125,7 +134,9 @@ public class ForecasterExportTests
         if (spec.Series.Length > 1) inputs.Add(new("series", null, [.. order.Select(i => (long)i)], [N]));
         float[] Rows(int from, int count, Func<int, int, IEnumerable<double>> at) =>
             [.. order.SelectMany(i => Enumerable.Range(from, count).SelectMany(t => at(i, t).Select(v => (float)v)))];
-        int past = full ? n : L, from = n - past;
+        // The rows the graph reads: the lookback, and with recalibrated intervals the W + H − 1 origins before the forecast's.
+        int read = L + (spec.CalibrationWindow > 0 ? spec.CalibrationWindow + H - 1 : 0);
+        int past = full ? n : Math.Min(n, read), from = n - past;
         if (F > 0) inputs.Add(new("features", Rows(from, past, (i, t) => data.Inputs[i].Take(F).Select(c => c[t])), null, [N, past, F]));
         if (K > 0) inputs.Add(new("known_future", Rows(from, past + H, (i, t) => data.Inputs[i].Skip(F).Select(c => c[t])), null, [N, past + H, K]));
         if (C > 0)
@@ -149,7 +160,7 @@ public class ForecasterExportTests
             var order = Enumerable.Range(0, setup.Count).Reverse().ToArray();   // rows not in the model's order: the series input picks
             foreach (var (n, run) in lengths.Select((n, i) => (n, i)))
             {
-                var data = Generate(setup, n, 100 + n);
+                var data = Generate(setup, n, 100 + n, setup.Gaps);
                 WriteCsv(csv, loaded.Spec, data);
                 var predicted = loaded.Predict(SeriesSet.Load(csv, Predictor.CsvOptionsFor(loaded)));
                 var got = Ort.Run(bytes, OrtInputs(loaded.Spec, data, order, full: run % 2 == 0));
@@ -185,8 +196,11 @@ public class ForecasterExportTests
         int k = ForecastMethods.Names.ToList().IndexOf(method);
         var t = transform switch { "log" => SeriesTransform.Log, "boxcox" => BoxCox, _ => SeriesTransform.None };
         // Vary the rest with the method: cell, anchor, known-future and calendar inputs.
+        // Vary the rest with the method: cell, anchor, known-future and calendar inputs; intervals recalibrated on recent
+        // residuals (as fitted models do) except with the log transform; gaps in the histories with the Box-Cox one.
         var setup = new Setup([method], [t], Features: k % 2, Known: k % 3 == 0 ? 1 : 0, Calendar: k % 2 == 0 ? 1 : 0,
-            Cell: new[] { "gru", "lstm", "rnn" }[k % 3], Anchor: k % 2 == 0 ? ForecastAnchor.Seasonal : ForecastAnchor.Last);
+            Cell: new[] { "gru", "lstm", "rnn" }[k % 3], Anchor: k % 2 == 0 ? ForecastAnchor.Seasonal : ForecastAnchor.Last,
+            Calibration: transform == "log" ? 0 : 10, Gaps: transform == "boxcox");
         var info = CheckAgainstPredict(Build(setup), setup, [L + 3, 30, 77]);
         Assert.Equal("history: float32[batch, time]", info.Inputs[0].ToString());
         Assert.Equal([$"forecast: float32[batch, {H}]", $"quantiles: float32[batch, 3, {H}]"], info.Outputs.Select(o => o.ToString()));
@@ -199,8 +213,9 @@ public class ForecasterExportTests
         var setup = new Setup(
             ["ensemble", "holt-winters", "drift", "network", "network+holt-winters", "seasonal naive", "mean", "persistence"],
             [SeriesTransform.None, SeriesTransform.Log, BoxCox, SeriesTransform.None, new SeriesTransform("boxcox", 1.3), SeriesTransform.Log, BoxCox, SeriesTransform.None],
-            Features: 2, Known: 2, Calendar: 2, Cell: "lstm", Anchor: ForecastAnchor.Seasonal, HwSeasons: [7, 1, 7, 7, 1, 7, 7, 7]);
-        var info = CheckAgainstPredict(Build(setup, seed: 5), setup, [20, 41]);
+            Features: 2, Known: 2, Calendar: 2, Cell: "lstm", Anchor: ForecastAnchor.Seasonal, HwSeasons: [7, 1, 7, 7, 1, 7, 7, 7],
+            Calibration: 14, Gaps: true);
+        var info = CheckAgainstPredict(Build(setup, seed: 5), setup, [20, 41, 66]);
         Assert.Equal(["history: float32[batch, time]", "series: int64[batch]", "features: float32[batch, feature_rows, 2]",
             "known_future: float32[batch, known_rows, 2]", "calendar: float32[batch, calendar_rows, 4]"], info.Inputs.Select(i => i.ToString()));
     }
