@@ -101,13 +101,13 @@ internal sealed partial class ForecastGraph
         // with the history, or only the last ones the graph reads.
         string? features = F > 0 ? g.Input("features", OnnxElementType.Float32, "batch", "feature_rows", ForecasterOnnx.Text(F)) : null;
         if (features is not null)
-            g.Describe(features, $"{Excerpt.List(_s.Features)} at the history's rows (≥ {FeatureRows}: the last {FeatureRows} are read; the last row is the history's)");
+            g.Describe(features, $"{Excerpt.List(_s.Features)} at the history's rows, the last row the history's (the last {FeatureRows} are read: give that many, or all of a shorter history)");
         string? known = K > 0 ? g.Input("known_future", OnnxElementType.Float32, "batch", "known_rows", ForecasterOnnx.Text(K)) : null;
         if (known is not null)
-            g.Describe(known, $"{Excerpt.List(_s.KnownFuture)} at the history's rows and the next {H} (≥ {FeatureRows + H} rows: the last {FeatureRows + H} are read)");
+            g.Describe(known, $"{Excerpt.List(_s.KnownFuture)} at the history's rows and the next {H} (the last {FeatureRows + H} are read)");
         string? calendar = C > 0 ? g.Input("calendar", OnnxElementType.Float32, "batch", "calendar_rows", ForecasterOnnx.Text(C)) : null;
         if (calendar is not null)
-            g.Describe(calendar, $"sin, cos of 2π·phase of {string.Join(", ", _s.Calendar)} at the dates of the history's rows and the next {H} (≥ {FeatureRows + H} rows: the last {FeatureRows + H} are read)");
+            g.Describe(calendar, $"sin, cos of 2π·phase of {string.Join(", ", _s.Calendar)} at the dates of the history's rows and the next {H} (the last {FeatureRows + H} are read)");
 
         var raw = b.Cast(history, OnnxElementType.Float64);                                           // [N, T], NaN where missing
         var y = b.FillLinear(raw);                                                                     // recur predict's Filled()
