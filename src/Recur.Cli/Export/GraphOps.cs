@@ -39,38 +39,28 @@ internal sealed class GraphOps(OnnxGraph g)
     /// <summary>
     /// <see cref="MissingValues.FillLinear"/> along axis 1 of x [M, T] (float64): a gap between known values a (row i) and b
     /// (row k) becomes a + (b − a)·(m − i)/(k − i), a leading gap the first known value, a trailing gap the last; a row with no
-    /// known value stays NaN. Two Scans find each row's previous and next known value.
+    /// known value stays NaN. Each row's known positions sorted (TopK) and counted (CumSum) give every position its previous
+    /// and next known one without a loop over time.
     /// </summary>
     public string FillLinear(string x)
     {
         var shape = g.Node("Shape", [x]);
-        var rows = Slice(shape, 0, 0, 1);                                                             // [1]: M
-        var length = g.Node("Squeeze", [Slice(shape, 0, 1, 2), g.Constant([0L], 1)]);                // scalar T
-        var position = Cast(g.Node("Range", [g.Constant([0L]), length, g.Constant([1L])]), OnnxElementType.Float64);   // [T]
+        var length = Slice(shape, 0, 1, 2);                                                           // [1]: T
+        var position = Cast(g.Node("Range", [g.Constant([0L]), g.Node("Squeeze", [length, g.Constant([0L], 1)]), g.Constant([1L])]), OnnxElementType.Float64);   // [T]
         var known = g.Node("Not", [g.Node("IsNaN", [x])]);
-        var none = g.Node("Expand", [g.Constant([-1.0]), rows]);
-        var nan = g.Node("Expand", [g.Constant([double.NaN]), rows]);
-        (string At, string Value) Nearest(bool backwards)
-        {
-            var body = g.Subgraph(backwards ? "next_known" : "previous_known");
-            string at = body.Input("at", OnnxElementType.Float64), value = body.Input("value", OnnxElementType.Float64);
-            string xt = body.Input("x", OnnxElementType.Float64), ok = body.Input("known", OnnxElementType.Bool), pos = body.Input("position", OnnxElementType.Float64);
-            var newAt = body.Node("Where", [ok, pos, at]);
-            var newValue = body.Node("Where", [ok, xt, value]);
-            body.Output("at_out", newAt, OnnxElementType.Float64);
-            body.Output("value_out", newValue, OnnxElementType.Float64);
-            body.Output("at_t", newAt, OnnxElementType.Float64);
-            body.Output("value_t", newValue, OnnxElementType.Float64);
-            long d = backwards ? 1 : 0;
-            var outs = g.Node("Scan", [none, nan, x, known, position], 4, Graph("body", body), Int("num_scan_inputs", 3),
-                Ints("scan_input_axes", 1, 1, 0), Ints("scan_output_axes", 1, 1), Ints("scan_input_directions", d, d, d), Ints("scan_output_directions", d, d));
-            return (outs[2], outs[3]);                                                                 // [M, T] each
-        }
-        var (i, a) = Nearest(false);
-        var (k, b) = Nearest(true);
-        var zero = g.Constant([0.0]);
-        var before = g.Node("GreaterOrEqual", [i, zero]);
-        var after = g.Node("GreaterOrEqual", [k, zero]);
+        var infinity = g.Constant([double.PositiveInfinity]);
+        // Known positions ascending, then +∞: slot s holds the (s + 1)-th known position.
+        var sorted = g.Node("TopK", [g.Node("Where", [known, position, infinity]), length], 2, Int("axis", 1), Int("largest", 0), Int("sorted", 1))[0];
+        var seen = g.Node("CumSum", [Cast(known, OnnxElementType.Int64), g.Constant([1L])]);        // known positions ≤ m
+        var zero = g.Constant([0L]);
+        var last = g.Node("Sub", [length, g.Constant([1L])]);
+        var i = g.Node("GatherElements", [sorted, g.Node("Max", [g.Node("Sub", [seen, g.Constant([1L])]), zero])], Int("axis", 1));
+        var k = g.Node("GatherElements", [sorted, g.Node("Min", [seen, last])], Int("axis", 1));   // for an unknown m: the next known
+        var before = g.Node("GreaterOrEqual", [seen, g.Constant([1L])]);
+        var after = g.Node("Less", [k, infinity]);
+        string At(string p, string ok) => g.Node("GatherElements", [x, Cast(g.Node("Where", [ok, p, g.Constant([0.0])]), OnnxElementType.Int64)], Int("axis", 1));
+        var a = At(i, before);
+        var b = At(k, after);
         var between = g.Node("Add", [a, g.Node("Div", [g.Node("Mul", [g.Node("Sub", [b, a]), g.Node("Sub", [position, i])]), g.Node("Sub", [k, i])])]);
         var gap = g.Node("Where", [g.Node("And", [before, after]), between, g.Node("Where", [before, a, b])]);
         return g.Node("Where", [known, x, gap]);
