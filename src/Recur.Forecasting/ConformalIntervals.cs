@@ -35,7 +35,8 @@ public static class ConformalIntervals
     /// and test); the recent residuals of the same forecaster are the freshest evidence of the current spread.
     /// <paramref name="residuals"/>[i·H + h] is the residual of the forecast from <paramref name="residualOrigins"/>[i] at step
     /// h in the units of <paramref name="offsets"/> (NaN where the target is missing). The factor ĉ minimises the pinball loss
-    /// of the scaled quantiles over those residuals (a weighted quantile, closed form), is clamped to [1/4, 4], and is
+    /// of the scaled quantiles over those residuals (a weighted quantile, closed form, with levels widened by (n + 1)/n for the
+    /// n targets in the window as in split conformal prediction), is clamped to [1/10, 10], and is
     /// shrunk towards 1 in log space with <paramref name="prior"/> pseudo-residuals standing for the static calibration:
     /// c = ĉ^(m/(m + prior)) after m recent residuals. Levels within 0.1 of the median give no evidence on the width.
     /// </summary>
@@ -71,15 +72,17 @@ public static class ConformalIntervals
             factor[i] = 1;
             if (items.Count == 0) continue;
             items.Sort((a, b) => a.U.CompareTo(b.U));
+            // The (n + 1)/n finite-sample widening of split conformal, n the window's targets (its residuals share them across steps).
+            double n = Math.Max(1, Math.Min(window, pairs / (double)horizon)), widen = (n + 1) / n;
             double total = 0, goal = 0;
-            foreach (var it in items) { total += it.W; goal += it.W * it.Tau; }
+            foreach (var it in items) { total += it.W; goal += it.W * Math.Min(1, 0.5 + (it.Tau - 0.5) * widen); }
             double c = items[^1].U, below = 0;
             foreach (var it in items)
             {
                 below += it.W;
                 if (below >= goal) { c = it.U; break; }
             }
-            c = Math.Clamp(c, 0.25, 4);
+            c = Math.Clamp(c, 0.1, 10);
             factor[i] = Math.Exp(pairs / (pairs + prior) * Math.Log(c));
         }
         return factor;

@@ -51,6 +51,14 @@ public sealed record ForecastOptions
     /// <summary>When set, the test part starts at the first date on or after it; validation is the last 1/8 before it.</summary>
     public DateTime? TestStart { get; init; }
 
-    /// <summary>Rolling-origin folds over the test part (the model is fitted once, not refitted per fold).</summary>
+    /// <summary>Rolling-origin folds over the test part, each scored on its own (fitted once unless <see cref="Refit"/>).</summary>
     public int Backtest { get; init; } = 1;
+
+    /// <summary>
+    /// With <see cref="Backtest"/> ≥ 2: refit a model at each fold's first origin on all rows before it (their last 1/8, or
+    /// the <see cref="ValidationFraction"/> share, for validation) and score each fold with its own model; the baselines are
+    /// refitted on the same training rows. K extra fits. The returned <see cref="ForecastResult.Model"/> is still the one
+    /// fitted on the whole split.
+    /// </summary>
+    public bool Refit { get; init; }
 }

@@ -42,7 +42,8 @@ public sealed record SeriesEvaluation(string Name, string Method, double[] Actua
 /// <param name="LastOrigin">The fold's last origin.</param>
 /// <param name="ModelMase">The model's MASE on the fold.</param>
 /// <param name="BaselineMase">Each baseline's MASE on the fold.</param>
-public sealed record FoldScores(int Fold, int FirstOrigin, int LastOrigin, double ModelMase, IReadOnlyDictionary<string, double> BaselineMase);
+/// <param name="Method">The method of the fold's refitted model (<see cref="ForecastOptions.Refit"/>), else null.</param>
+public sealed record FoldScores(int Fold, int FirstOrigin, int LastOrigin, double ModelMase, IReadOnlyDictionary<string, double> BaselineMase, string? Method = null);
 
 /// <summary>Model and baselines on the test part of every series.</summary>
 /// <param name="Series">Per series.</param>

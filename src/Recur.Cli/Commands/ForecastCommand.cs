@@ -39,7 +39,8 @@ internal static class ForecastCommand
         method.AcceptOnlyFromAmong(["auto", .. ForecastMethods.Names]);
         var split = new Option<string>("--split") { Description = "TRAIN,VAL fractions of each series (the rest is the test part)", DefaultValueFactory = _ => "0.7,0.1" };
         var testStart = new Option<string?>("--test-start") { Description = "DATE: the test part starts at this date (validation: the last 1/8 before it); overrides --split" };
-        var backtest = new Option<int>("--backtest") { Description = "K rolling-origin folds over the test part, scored separately (one fit, no refit per fold)", DefaultValueFactory = _ => 1 };
+        var backtest = new Option<int>("--backtest") { Description = "K rolling-origin folds over the test part, scored separately (one fit unless --refit)", DefaultValueFactory = _ => 1 };
+        var refit = new Option<bool>("--refit") { Description = "with --backtest K: refit the model at each fold's first origin on all rows before it (K more fits) and score each fold with its own model" };
         var cell = new Option<string>("--cell") { Description = "recurrent cell", DefaultValueFactory = _ => "gru" };
         cell.AcceptOnlyFromAmong(CellChoice.Names);
         var hidden = new Option<int>("--hidden") { Description = "hidden size", DefaultValueFactory = _ => 32 };
@@ -55,7 +56,7 @@ internal static class ForecastCommand
         var cmd = new Command("forecast", "Fit a forecaster (one global network, the method chosen per series on validation, conformal intervals) and compare it with five baselines on the test part")
         {
             csv, column, seriesId, lookback, horizon, season, features, knownFuture, calendar, dateColumn, dayFirst, delimiter, decimalMark,
-            quantiles, transform, method, split, testStart, backtest, cell, hidden, layers, epochs, lr, batch, seed, plot, save, predictions, json,
+            quantiles, transform, method, split, testStart, backtest, refit, cell, hidden, layers, epochs, lr, batch, seed, plot, save, predictions, json,
         };
         cmd.SetAction(r => Cli.Guard(() =>
         {
@@ -93,6 +94,7 @@ internal static class ForecastCommand
                 ValidationFraction = fractions[1],
                 TestStart = r.GetValue(testStart) is { } ts ? ParseDate(ts) : null,
                 Backtest = r.GetValue(backtest),
+                Refit = r.GetValue(refit),
             };
             return Run(r.GetValue(csv)!, csvOptions, options, r.GetValue(plot)!, r.GetValue(save), r.GetValue(predictions), r.GetValue(json));
         }));
@@ -190,7 +192,7 @@ internal static class ForecastCommand
         int folds = ev.Series.Min(s => s.Folds.Count);
         if (folds > 1)
             for (int f = 0; f < folds; f++)
-                Console.WriteLine($"backtest fold {f + 1}/{folds}: mean MASE model {F(ev.Series.Average(s => s.Folds[f].ModelMase))}, " +
+                Console.WriteLine($"backtest fold {f + 1}/{folds}{(ev.Series[0].Folds[f].Method is { } m ? $" (refit, method {(ev.Series.Count == 1 ? m : "per series")})" : "")}: mean MASE model {F(ev.Series.Average(s => s.Folds[f].ModelMase))}, " +
                                   string.Join(", ", ForecastMethods.Baselines.Select(b => $"{b} {F(ev.Series.Average(s => s.Folds[f].BaselineMase[b]))}")));
         Console.WriteLine($"plot: {saved}");
         if (modelFile is not null) Console.WriteLine($"model: {modelFile}");
@@ -239,7 +241,7 @@ internal static class ForecastCommand
                     best_baseline = s.BestBaseline,
                     pinball = s.ModelQuantiles?.Levels.Select((l, k) => new { level = l, model = s.ModelQuantiles.Pinball[k], seasonal_naive = s.BaselineQuantiles!.Pinball[k] }),
                     coverage = s.ModelQuantiles?.Coverage.Select(c => new { lower = c.Key, upper = 1 - c.Key, model = c.Value, seasonal_naive = s.BaselineQuantiles!.Coverage[c.Key] }),
-                    folds = s.Folds.Select(f => new { fold = f.Fold, first_origin = f.FirstOrigin, last_origin = f.LastOrigin, model_mase = f.ModelMase, baseline_mase = f.BaselineMase }),
+                    folds = s.Folds.Select(f => new { fold = f.Fold, first_origin = f.FirstOrigin, last_origin = f.LastOrigin, model_mase = f.ModelMase, baseline_mase = f.BaselineMase, refit_method = f.Method }),
                 }),
                 plot = saved,
                 model_file = modelFile,

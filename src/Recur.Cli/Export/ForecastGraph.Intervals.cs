@@ -48,8 +48,8 @@ internal sealed partial class ForecastGraph
     /// <see cref="ConformalIntervals.RecentScale"/> for the forecast's origin T from the residuals of the origins before it
     /// (<c>Forecaster.RecentFactors</c>): residual r = (z[t + h] − forecast)/(std·volatility_t) for origins t ≥ max(L, S) and targets
     /// T − W ≤ t + h &lt; T that were observed; items (r/offset, |offset|, τ) for levels ≥ 0.1 from the median and offsets
-    /// above 1e-12; ĉ the weighted τ-quantile of r/offset (sorted with TopK, summed in that order), clamped to [1/4, 4], shrunk
-    /// to ĉ^(m/(m + prior)) after m residuals; 1 without items. [N, 1]
+    /// above 1e-12; ĉ the weighted τ'-quantile of r/offset (τ widened by (n + 1)/n for the n = m/H targets, sorted with TopK,
+    /// summed in that order), clamped to [1/10, 10], shrunk to ĉ^(m/(m + prior)) after m residuals; 1 without items. [N, 1]
     /// </summary>
     private string RecentFactor(string raw, string point, string volatility, string offsets)
     {
@@ -75,19 +75,27 @@ internal sealed partial class ForecastGraph
             g.Node("Greater", [g.Node("Abs", [off]), g.Constant([1e-12])])]);                        // [N, P, H, Q]
         var u = g.Node("Where", [item, g.Node("Div", [b.Unsqueeze(r, 3), off]), g.Constant([double.PositiveInfinity])]);
         var weight = g.Node("Where", [item, g.Node("Abs", [off]), g.Constant([0.0])]);
-        var tau = g.Node("Where", [g.Node("Greater", [off, g.Constant([0.0])]), g.Constant([.. _s.Quantiles], Q), g.Constant([.. _s.Quantiles.Select(q => 1 - q)], Q)]);
+        var m = b.Unsqueeze(g.Node("ReduceSum", [b.Cast(pair, OnnxElementType.Float64), g.Constant([1L, 2L], 2)], Int("keepdims", 0)), 1);   // [N, 1]
+        // Levels widened by (n + 1)/n for the window's n = max(1, min(W, m/H)) targets, at most 1: τ' = min(1, 0.5 + (τ − 0.5)·widen).
+        var n = g.Node("Max", [g.Node("Min", [g.Node("Div", [m, g.Constant([(double)H])]), g.Constant([(double)W])]), g.Constant([1.0])]);
+        var widen = b.Unsqueeze(b.Unsqueeze(g.Node("Div", [g.Node("Add", [n, g.Constant([1.0])]), n]), 2), 3);   // [N, 1, 1, 1]
+        var level = g.Node("Where", [g.Node("Greater", [off, g.Constant([0.0])]), g.Constant([.. _s.Quantiles], Q), g.Constant([.. _s.Quantiles.Select(q => 1 - q)], Q)]);
+        var tau = g.Node("Min", [g.Constant([1.0]), g.Node("Add", [g.Constant([0.5]), g.Node("Mul", [g.Node("Sub", [level, g.Constant([0.5])]), widen])])]);
         string Flat(string x) => g.Node("Reshape", [x, g.Constant([0L, -1], 2)]);                    // [N, P·H·Q]
         var sorted = g.Node("TopK", [Flat(u), g.Constant([(long)P * H * Q], 1)], 2, Int("axis", 1), Int("largest", 0), Int("sorted", 1));
         var w = g.Node("GatherElements", [Flat(weight), sorted[1]], Int("axis", 1));
         var wt = g.Node("GatherElements", [Flat(g.Node("Mul", [weight, tau])), sorted[1]], Int("axis", 1));
         var below = g.Node("CumSum", [w, g.Constant([1L])]);
-        var goal = b.Slice(g.Node("CumSum", [wt, g.Constant([1L])]), 1, -1, long.MaxValue);          // [N, 1]: Σ w·τ in sorted order
-        var first = g.Node("ArgMax", [b.Cast(g.Node("GreaterOrEqual", [below, goal]), OnnxElementType.Float64)], Int("axis", 1), Int("keepdims", 1));
-        var c = g.Node("Clip", [g.Node("GatherElements", [sorted[0], first], Int("axis", 1)), g.Constant([0.25]), g.Constant([4.0])]);   // [N, 1]
-        var m = b.Unsqueeze(g.Node("ReduceSum", [b.Cast(pair, OnnxElementType.Float64), g.Constant([1L, 2L], 2)], Int("keepdims", 0)), 1);   // [N, 1]
+        var goal = b.Slice(g.Node("CumSum", [wt, g.Constant([1L])]), 1, -1, long.MaxValue);          // [N, 1]: Σ w·τ' in sorted order
+        var reached = b.Cast(g.Node("GreaterOrEqual", [below, goal]), OnnxElementType.Float64);
+        // The first item whose cumulative weight reaches the goal; none (rounding): the last item, as RecentScale's default.
+        var items = g.Node("ReduceSum", [b.Cast(Flat(item), OnnxElementType.Int64), g.Constant([1L], 1)], Int("keepdims", 1));   // [N, 1]
+        var lastItem = g.Node("Max", [g.Node("Sub", [items, g.Constant([1L])]), g.Constant([0L])]);
+        var first = g.Node("Where", [g.Node("Greater", [g.Node("ReduceMax", [reached], Ints("axes", 1), Int("keepdims", 1)), g.Constant([0.0])]),
+            g.Node("ArgMax", [reached], Int("axis", 1), Int("keepdims", 1)), lastItem]);
+        var c = g.Node("Clip", [g.Node("GatherElements", [sorted[0], first], Int("axis", 1)), g.Constant([0.1]), g.Constant([10.0])]);   // [N, 1]
         var shrink = g.Node("Div", [m, g.Node("Add", [m, g.Constant([_s.CalibrationPrior])])]);
         var factor = g.Node("Exp", [g.Node("Mul", [shrink, g.Node("Log", [c])])]);
-        var any = g.Node("ReduceMax", [b.Cast(Flat(item), OnnxElementType.Float64)], Ints("axes", 1), Int("keepdims", 1));   // [N, 1]
-        return g.Node("Where", [g.Node("Greater", [any, g.Constant([0.0])]), factor, g.Constant([1.0])]);
+        return g.Node("Where", [g.Node("Greater", [items, g.Constant([0L])]), factor, g.Constant([1.0])]);
     }
 }

@@ -118,6 +118,14 @@ public class ForecastBadInputTests
     }
 
     [Fact]
+    public void RefitWithoutFolds()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("s.csv", SyntheticSeries.Daily(120));
+        AssertOneLineError(ForecastKeepingTargets(dir, csv, "y", "--refit"), "--refit", "--backtest");
+    }
+
+    [Fact]
     public void PlotFolderThatDoesNotExistFailsBeforeTraining()
     {
         using var dir = new TempDirectory();
