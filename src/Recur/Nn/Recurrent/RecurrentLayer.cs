@@ -346,11 +346,11 @@ internal static class RecurrentLayer
             // Whole-sequence weight gradients, one GEMM each (bias: Σ_rows dG = onesᵀ·dG).
             var xs = x.ReadOnlySpan;
             if (w.WeightIh.RequiresGrad)   // dW_ih += dGxᵀ·X
-                Gemm.Sgemm(true, false, g.GH, g.In, g.Rows, 1f, dGx, g.GH, xs, g.In, 1f, Engine.GradBuffer(w.WeightIh), g.In);
+                WeightGrad(g, dGx, xs, g.In, Engine.GradBuffer(w.WeightIh), ws);
             if (dx != null)                // dX += dGx·W_ih
                 Gemm.Sgemm(false, false, g.Rows, g.In, g.GH, 1f, dGx, g.GH, w.WeightIh.ReadOnlySpan, g.In, 1f, dx, g.In);
             if (w.WeightHh.RequiresGrad)   // dW_hh += dGhᵀ·H_prev
-                Gemm.Sgemm(true, false, g.GH, g.Hout, g.Rows, 1f, dGh, g.GH, s.Hprev, g.Hout, 1f, Engine.GradBuffer(w.WeightHh), g.Hout);
+                WeightGrad(g, dGh, s.Hprev, g.Hout, Engine.GradBuffer(w.WeightHh), ws);
             bool bih = w.BiasIh is { RequiresGrad: true }, bhh = w.BiasHh is { RequiresGrad: true };
             if (bih && bhh && ReferenceEquals(dGh, dGx))
             {
@@ -375,6 +375,31 @@ internal static class RecurrentLayer
         if (dx != null) x.AccumulateGrad(dx.AsSpan(0, x.Numel));
         if (dh0 != null) h0!.AccumulateGrad(dh0.AsSpan(0, h0.Numel));
         if (dc0 != null) c0!.AccumulateGrad(dc0.AsSpan(0, c0.Numel));
+    }
+
+    /// <summary>Widths up to this form a weight gradient as its transpose (see <see cref="WeightGrad"/>).</summary>
+    internal static int TransposedGradMaxWidth = 128;
+
+    /// <summary>
+    /// dW += dGᵀ·X over all rows.   dG: [rows, GH], X: [rows, width], dW: [GH, width].
+    /// For a narrow X (width ≤ 128: the small sizes' inputs and hidden states) the product is formed as Xᵀ·dG into a
+    /// [width, GH] scratch and added transposed: the big operand dG is then packed as B (a row copy) instead of as a
+    /// transposed A (a scatter): dW_hh at 2048 rows, GH 512, width 128 went 2.0 → 1.8 ms.
+    /// </summary>
+    private static void WeightGrad(Geometry g, float[] dG, ReadOnlySpan<float> x, int width, Span<float> dW, Workspace ws)
+    {
+        if (width > TransposedGradMaxWidth || g.GH < width)
+        {
+            Gemm.Sgemm(true, false, g.GH, width, g.Rows, 1f, dG, g.GH, x, width, 1f, dW, width);
+            return;
+        }
+        var t = ws.Rent(width * g.GH).AsSpan(0, width * g.GH);   // (dGᵀ·X)ᵀ = Xᵀ·dG: [width, GH]
+        Gemm.Sgemm(true, false, width, g.GH, g.Rows, 1f, x, width, dG, g.GH, 0f, t, g.GH);
+        for (int r = 0; r < g.GH; r++)
+        {
+            var row = dW.Slice(r * width, width);
+            for (int j = 0; j < width; j++) row[j] += t[j * g.GH + r];
+        }
     }
 
     private struct BackwardVisitor : ICellVisitor
