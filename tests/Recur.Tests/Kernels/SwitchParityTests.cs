@@ -11,13 +11,13 @@ namespace Recur.Tests.Kernels;
 public class SwitchParityTests
 {
     public static IEnumerable<object[]> Switches() =>
-        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256", "no-tall-tiles", "no-affine", "one-chunk" }.Select(s => new object[] { s });
+        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256", "no-tall-tiles", "no-affine", "one-chunk", "no-transposed-grads" }.Select(s => new object[] { s });
 
     [Theory, MemberData(nameof(Switches))]
     public void GoldenCasesPassWithTheSwitchOff(string which)
     {
         var saved = (KernelOptions.UseSimd, KernelOptions.PackWeights, KernelOptions.HoistInputProjection, KernelOptions.MaxThreads, KernelOptions.Width);
-        var saved2 = (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes);
+        var saved2 = (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth);
         try
         {
             switch (which)
@@ -31,6 +31,7 @@ public class SwitchParityTests
                 case "no-tall-tiles": GemmKernels.UseTile12 = false; break;
                 case "no-affine": Gemm.AffinePackedB = false; break;
                 case "one-chunk": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = long.MaxValue / 4; break; // the input projection in one product
+                case "no-transposed-grads": Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth = 0; break;
             }
             var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden"), "*.json", SearchOption.AllDirectories);
             var failed = files.Select(GoldenRunner.Run).Where(r => r.Status != CaseStatus.Pass)
@@ -40,7 +41,7 @@ public class SwitchParityTests
         finally
         {
             (KernelOptions.UseSimd, KernelOptions.PackWeights, KernelOptions.HoistInputProjection, KernelOptions.MaxThreads, KernelOptions.Width) = saved;
-            (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes) = saved2;
+            (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth) = saved2;
         }
     }
 
