@@ -73,6 +73,19 @@ internal sealed class GraphBuilder
         return t.Name;
     }
 
+    /// <summary>A float64 initializer (pre- and post-processing that must match double arithmetic).</summary>
+    public string Doubles(string hint, ReadOnlySpan<double> data, params long[] dims)
+    {
+        var t = new TensorProto { Name = Fresh(hint), DataType = (int)TensorProto.Types.DataType.Double };
+        t.Dims.AddRange(dims);
+        var bytes = new byte[data.Length * 8];
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(data).CopyTo(bytes);
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("ONNX raw_data is little-endian");
+        t.RawData = ByteString.CopyFrom(bytes);
+        Top.Graph.Initializer.Add(t);
+        return t.Name;
+    }
+
     /// <summary>An int64 initializer (cached: the same values give the same name).</summary>
     public string Int64s(long[] values, bool scalar = false)
     {

@@ -32,7 +32,8 @@ internal sealed partial class GraphEmitter
     private readonly Dictionary<object, int> _ids1 = new(ReferenceEqualityComparer.Instance), _ids2 = new(ReferenceEqualityComparer.Instance);
     private readonly List<Slot> _slots = new();
     private readonly int[][] _opInputs, _opOutputs;
-    private readonly GraphBuilder _g = new("recur");
+    private GraphBuilder _g = new("recur");
+    private string[] _inputNames;
     private readonly Dictionary<(long, int, int), string> _symCache = new();
 
     public GraphEmitter(Module model, OnnxSignature signature)
@@ -45,7 +46,8 @@ internal sealed partial class GraphEmitter
         (_t2, _in2, _out2) = Tracer.Run(signature, SymDim.Batch2, SymDim.Seq2, 2);
         if (_t1.Ops.Count != _t2.Ops.Count)
             throw Inconsistent($"it ran {_t1.Ops.Count} operations for one input size and {_t2.Ops.Count} for another");
-        for (int i = 0; i < _in1.Length; i++) Register(new Slot { Kind = Kind.Input, O1 = _in1[i], O2 = _in2[i], Name = signature.Inputs[i].Name });
+        _inputNames = signature.Inputs.Select(i => i.Name).ToArray();
+        for (int i = 0; i < _in1.Length; i++) Register(new Slot { Kind = Kind.Input, O1 = _in1[i], O2 = _in2[i], Name = _inputNames[i] });
         _opInputs = new int[_t1.Ops.Count][];
         _opOutputs = new int[_t1.Ops.Count][];
         for (int k = 0; k < _t1.Ops.Count; k++)
@@ -95,9 +97,9 @@ internal sealed partial class GraphEmitter
 
     // ---- the model -----------------------------------------------------------------------------------
 
-    public ModelProto Build(OnnxExportOptions options, out OnnxModelInfo info)
+    /// <summary>The ids of the outputs, and which operations they need (a dead unsupported operation is no error).</summary>
+    private (int[] OutIds, bool[] Needed) Live()
     {
-        // Keep only what the outputs need: a dead unsupported operation is no error.
         var outIds = new int[_out1.Count];
         for (int i = 0; i < outIds.Length; i++) outIds[i] = Id(_out1[i], _out2[i], "the output");
         var needed = new bool[_t1.Ops.Count];
@@ -112,6 +114,30 @@ internal sealed partial class GraphEmitter
             needed[s.Producer] = true;
             foreach (int i in _opInputs[s.Producer]) if (i >= 0) stack.Push(i);
         }
+        return (outIds, needed);
+    }
+
+    /// <summary>
+    /// Writes the traced forward into <paramref name="g"/> (a graph being built around it, see <see cref="OnnxGraph"/>), reading
+    /// its inputs from the values <paramref name="inputs"/>; returns the values holding its outputs. Batch and sequence sizes
+    /// are read at run time from those values' shapes.
+    /// </summary>
+    public string[] EmitInto(GraphBuilder g, IReadOnlyList<string> inputs)
+    {
+        if (inputs.Count != _signature.Inputs.Count)
+            throw new ArgumentException($"the signature has {_signature.Inputs.Count} inputs, {inputs.Count} values were given");
+        _g = g;
+        _inputNames = [.. inputs];
+        for (int i = 0; i < inputs.Count; i++) _slots[i].Name = inputs[i];
+        var (outIds, needed) = Live();
+        for (int k = 0; k < _t1.Ops.Count; k++)
+            if (needed[k]) EmitOp(k);
+        return outIds.Select(Value).ToArray();
+    }
+
+    public ModelProto Build(OnnxExportOptions options, out OnnxModelInfo info)
+    {
+        var (outIds, needed) = Live();
 
         var inputsInfo = new List<OnnxValueInfo>();
         for (int i = 0; i < _signature.Inputs.Count; i++)
@@ -142,17 +168,7 @@ internal sealed partial class GraphEmitter
             outputsInfo.Add(new OnnxValueInfo(want, "float32", dims));
         }
 
-        var model = new ModelProto
-        {
-            IrVersion = 8,
-            ProducerName = "Recur",
-            ProducerVersion = typeof(Tensor).Assembly.GetName().Version?.ToString() ?? "",
-            DocString = options.DocString ?? "",
-            Graph = _g.Graph,
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.OpsetVersion });
-        if (options.Metadata != null)
-            foreach (var (k, v) in options.Metadata) model.MetadataProps.Add(new StringStringEntryProto { Key = k, Value = v });
+        var model = OnnxGraph.Model(_g.Graph, options);
         info = new OnnxModelInfo(inputsInfo, outputsInfo, options.OpsetVersion, model.IrVersion);
         return model;
     }
@@ -274,7 +290,7 @@ internal sealed partial class GraphEmitter
             for (int a = 0; a < shape.Count; a++)
                 if (shape[a].Symbol == symbol)
                 {
-                    var full = _g.Node("Shape", new[] { _signature.Inputs[i].Name });
+                    var full = _g.Node("Shape", new[] { _inputNames[i] });
                     return _axes[symbol] = _g.Node("Gather", new[] { full, _g.Int64s(new long[] { a }) }, GraphBuilder.Int("axis", 0));
                 }
         }

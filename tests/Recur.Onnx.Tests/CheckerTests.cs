@@ -37,8 +37,16 @@ public class CheckerTests
             files.Add(Path.Combine(dir, "charlm.onnx"));
             Recur.Cli.Commands.ExportCommand.Export(lmPath, files[^1]);
             var fcPath = Path.Combine(dir, "forecast.safetensors");
-            Recur.Forecasting.ModelFile.Save(fcPath, CliExportTests.Forecaster("lstm", Recur.Forecasting.ForecastAnchor.Seasonal, 2, 2));
+            // Every method (Holt-Winters with and without a season), transform and input kind in one file.
+            var global = new ForecasterExportTests.Setup(
+                ["ensemble", "holt-winters", "drift", "network", "network+holt-winters", "seasonal naive", "mean", "persistence"],
+                [.. Enumerable.Range(0, 8).Select(i => new[] { Recur.Forecasting.SeriesTransform.None, Recur.Forecasting.SeriesTransform.Log, new Recur.Forecasting.SeriesTransform("boxcox", 0.5) }[i % 3])],
+                Features: 2, Known: 1, Calendar: 2, Cell: "lstm", Anchor: Recur.Forecasting.ForecastAnchor.Seasonal, HwSeasons: [7, 1, 7, 7, 1, 7, 7, 7], Calibration: 6);
+            Recur.Forecasting.ModelFile.Save(fcPath, ForecasterExportTests.Build(global));
             files.Add(Path.Combine(dir, "forecast.onnx"));
+            Recur.Cli.Commands.ExportCommand.Export(fcPath, files[^1]);
+            Recur.Forecasting.ModelFile.Save(fcPath, ForecasterExportTests.Build(new ForecasterExportTests.Setup(["network"], [Recur.Forecasting.SeriesTransform.None])));
+            files.Add(Path.Combine(dir, "forecast-network.onnx"));
             Recur.Cli.Commands.ExportCommand.Export(fcPath, files[^1]);
             Save("traced", new TracingTests.Tagger(), new OnnxExportOptions { InputShape = new OnnxDim[] { OnnxDim.Batch, OnnxDim.Seq }, OpsetVersion = 13 });
 

@@ -47,8 +47,9 @@ internal static class ExportCommand
             throw new InvalidOperationException(e.Message, e);
         }
         Console.WriteLine($"recur export: {modelPath} → {outPath} (ONNX IR {info.IrVersion}, opset {info.OpsetVersion})");
-        foreach (var v in info.Inputs) Console.WriteLine($"  input   {v}");
-        foreach (var v in info.Outputs) Console.WriteLine($"  output  {v}");
+        int width = info.Inputs.Concat(info.Outputs).Max(v => v.ToString().Length);
+        foreach (var v in info.Inputs) Console.WriteLine($"  input   {v.ToString().PadRight(width)}  {v.Description}".TrimEnd());
+        foreach (var v in info.Outputs) Console.WriteLine($"  output  {v.ToString().PadRight(width)}  {v.Description}".TrimEnd());
         return 0;
     }
 }
