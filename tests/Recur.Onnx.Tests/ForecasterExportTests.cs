@@ -257,6 +257,40 @@ public class ForecasterExportTests
             "known_future: float32[batch, known_rows, 2]", "calendar: float32[batch, calendar_rows, 4]"], info.Inputs.Select(i => i.ToString()));
     }
 
+    [Fact]
+    public void ARowNeedsOnlyTheHistoryItsOwnMethodReads()
+    {
+        // Holt-Winters with season 7 needs 14 rows and seasonal naive 7, but the persistence, network and mean rows of the same
+        // batch are forecast from 3 (the lookback), as recur predict forecasts those series of a file without the others.
+        var setup = new Setup(["persistence", "holt-winters", "network", "mean", "seasonal naive"], [.. Enumerable.Repeat(SeriesTransform.None, 5)],
+            Features: 1, Known: 1, Lookback: 3, Horizon: 4, SeasonLength: 7, HwSeasons: [7, 7, 7, 7, 7], Calibration: 3);
+        var model = Build(setup);
+        string path = Temp("short.safetensors"), onnx = Temp("short.onnx"), csv = Temp("short.csv");
+        try
+        {
+            model.Save(path);
+            ExportCommand.Export(path, onnx);
+            var loaded = Forecaster.Load(path);
+            int[] rows = [0, 2, 3];                                                    // the series that 3 to 6 rows can forecast
+            foreach (int n in new[] { 3, 4, 6 })
+            {
+                var data = Generate(setup, n, 7 + n);
+                var spec = loaded.Spec with { Series = [.. rows.Select(i => loaded.Spec.Series[i])] };
+                WriteCsv(csv, spec, data with { Values = [.. rows.Select(i => data.Values[i])], Inputs = [.. rows.Select(i => data.Inputs[i])] });
+                var predicted = loaded.Predict(SeriesSet.Load(csv, Predictor.CsvOptionsFor(loaded)));
+                Assert.Equal(rows.Length, predicted.Count);
+                var got = Ort.Run(File.ReadAllBytes(onnx), OrtInputs(loaded.Spec, data, rows, full: true));
+                var want = rows.Select(i => predicted.Single(p => p.Series == loaded.Spec.Series[i].Name)).ToArray();
+                Ort.AssertClose($"short history of {n} rows", [.. want.SelectMany(p => p.Values.Select(v => (float)v))], [rows.Length, 4], got["forecast"]);
+                Ort.AssertClose($"quantiles at {n} rows", [.. want.SelectMany(p => p.Quantiles.SelectMany(q => q.Select(v => (float)v)))], [rows.Length, 3, 4], got["quantiles"]);
+            }
+        }
+        finally
+        {
+            foreach (var f in new[] { path, onnx, csv }) File.Delete(f);
+        }
+    }
+
     public static TheoryData<string> FitMethods() => [.. ForecastMethods.Names.Prepend("auto")];
 
     [Theory]

@@ -33,7 +33,7 @@ internal sealed partial class ForecastGraph
         var g = _g;
         int w = _s.VolatilityWindow;
         var d = g.Node("Sub", [_b.Slice(_z, 1, 1, long.MaxValue), _b.Slice(_z, 1, 0, -1)]);          // d[j − 1] = z[j] − z[j − 1]
-        var squares = g.Node("Mul", [d, d]);
+        var squares = g.Node("Pad", [g.Node("Mul", [d, d]), g.Constant([0L, 0, 0, 1], 4)]);       // one more: never empty (a 1-row history)
         var j = g.Node("Add", [_b.Unsqueeze(_t, 1), g.Constant([.. Enumerable.Range(-w, w).Select(i => (long)i)], 1, w)]);   // [O, w]
         var inside = g.Node("GreaterOrEqual", [j, g.Constant([1L])]);
         var picked = g.Node("Gather", [squares, g.Node("Max", [g.Node("Sub", [j, g.Constant([1L])]), g.Constant([0L])])], Int("axis", 1));   // [N, O, w]

@@ -104,23 +104,27 @@ internal sealed partial class ForecastGraph
         string alpha = P(p => p.Alpha), beta = P(p => p.Beta), gamma = P(p => p.Gamma), phi = P(p => p.Phi);
         string oneMinusAlpha = P(p => 1 - p.Alpha), oneMinusBetaPhi = P(p => (1 - p.Beta) * p.Phi), oneMinusGamma = P(p => 1 - p.Gamma);
         int kept = Math.Min(m, H);                                                                     // seasonal terms a forecast reads
+        // Zeros after the history: a history too short for this season (recur predict refuses Holt-Winters there, but may
+        // forecast another row of the batch by another method) still gives the start and the Scan rows. The recursion is causal:
+        // the states an origin t ≤ T reads never see the padding.
+        var z = g.Node("Pad", [_z, g.Constant([0L, 0, 0, 2 * m + 1], 4)]);
         string level, trend, rest;
         string? seasonal = null;
         if (m > 1)
         {
-            var first = g.Node("ReduceMean", [b.Slice(_z, 1, 0, m)], Ints("axes", 1), Int("keepdims", 1));     // [N, 1]
-            var second = g.Node("ReduceMean", [b.Slice(_z, 1, m, 2 * m)], Ints("axes", 1), Int("keepdims", 1));
+            var first = g.Node("ReduceMean", [b.Slice(z, 1, 0, m)], Ints("axes", 1), Int("keepdims", 1));     // [N, 1]
+            var second = g.Node("ReduceMean", [b.Slice(z, 1, m, 2 * m)], Ints("axes", 1), Int("keepdims", 1));
             level = b.Squeeze(first, 1);
             trend = b.Squeeze(g.Node("Div", [g.Node("Sub", [second, first]), g.Constant([(double)m])]), 1);
-            seasonal = g.Node("Sub", [b.Slice(_z, 1, 0, m), first]);                                  // [N, m]
-            rest = b.Slice(_z, 1, m, long.MaxValue);
+            seasonal = g.Node("Sub", [b.Slice(z, 1, 0, m), first]);                                  // [N, m]
+            rest = b.Slice(z, 1, m, long.MaxValue);
         }
         else
         {
-            var y0 = b.Slice(_z, 1, 0, 1);
+            var y0 = b.Slice(z, 1, 0, 1);
             level = b.Squeeze(y0, 1);
-            trend = b.Squeeze(g.Node("Sub", [b.Slice(_z, 1, 1, 2), y0]), 1);
-            rest = b.Slice(_z, 1, 1, long.MaxValue);
+            trend = b.Squeeze(g.Node("Sub", [b.Slice(z, 1, 1, 2), y0]), 1);
+            rest = b.Slice(z, 1, 1, long.MaxValue);
         }
 
         var body = g.Subgraph($"holt_winters_m{m}");

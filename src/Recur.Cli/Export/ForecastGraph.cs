@@ -118,7 +118,7 @@ internal sealed partial class ForecastGraph
         // Origins t_j = T − past + j, j = 0 … past: the last is the forecast's own.
         _t = g.Node("Add", [_time, g.Constant([.. Enumerable.Range(-_past, _origins).Select(j => (long)j)], _origins)]);
 
-        _z = PerTransform(t => b.Forward(t, y), 2);                                                  // [N, T] transformed
+        _z = Transform(y, 2, inverse: false);                                                  // [N, T] transformed
         _mean = b.Unsqueeze(Table([.. _series.Select(x => x.Scaler.Mean)]), 1);                       // [N, 1]
         _std = b.Unsqueeze(Table([.. _series.Select(x => x.Scaler.Std)]), 1);                         // [N, 1]
 
@@ -148,14 +148,14 @@ internal sealed partial class ForecastGraph
             point = g.Node("ReduceSum", [parts, g.Constant([1L], 1)], Int("keepdims", 0));            // [N, O, H]
         }
         var now = b.Squeeze(b.Slice(point, 1, _past, _origins), 1);                                   // [N, H]: the forecast after the history
-        g.Output("forecast", b.Cast(PerTransform(t => b.Inverse(t, now), 2), OnnxElementType.Float32), OnnxElementType.Float32, "batch", ForecasterOnnx.Text(H));
+        g.Output("forecast", b.Cast(Transform(now, 2, inverse: true), OnnxElementType.Float32), OnnxElementType.Float32, "batch", ForecasterOnnx.Text(H));
         g.Describe("forecast", $"the next {H} values, in the series' units");
 
         if (_s.Quantiles.Length > 0)
         {
             int Q = _s.Quantiles.Length;
             var levels = g.Node("Add", [b.Unsqueeze(now, 1), Spread(raw, point)]);                   // [N, Q, H]
-            g.Output("quantiles", b.Cast(PerTransform(t => b.Inverse(t, levels), 3), OnnxElementType.Float32), OnnxElementType.Float32, "batch", ForecasterOnnx.Text(Q), ForecasterOnnx.Text(H));
+            g.Output("quantiles", b.Cast(Transform(levels, 3, inverse: true), OnnxElementType.Float32), OnnxElementType.Float32, "batch", ForecasterOnnx.Text(Q), ForecasterOnnx.Text(H));
             g.Describe("quantiles", $"levels {string.Join(", ", _s.Quantiles.Select(q => q.ToString(System.Globalization.CultureInfo.InvariantCulture)))} of each step");
         }
         return g;
@@ -164,19 +164,37 @@ internal sealed partial class ForecastGraph
     /// <summary>A per-series number for each row: <paramref name="values"/>[series] → [N].</summary>
     private string Table(double[] values) => _g.Node("Gather", [_g.Constant(values, _series.Length), _idx], Int("axis", 0));
 
-    /// <summary>The value per row of a per-transform computation: one graph path per distinct transform, chosen by the row's series.</summary>
-    private string PerTransform(Func<SeriesTransform, string> f, int rank)
+    private enum TransformKind { None, Log, BoxCox }
+
+    private static TransformKind KindOf(SeriesTransform t) => t.Kind == "none" ? TransformKind.None : t.Lambda == 0 ? TransformKind.Log : TransformKind.BoxCox;
+
+    /// <summary>
+    /// Each row's series' transform of x [N, …] (rank <paramref name="rank"/>), forward or inverse (<see cref="SeriesTransform"/>):
+    /// one graph path per kind some series has — identity, log, Box-Cox with the row's λ — chosen per row, so a global model
+    /// whose series each fitted their own λ still has at most three.
+    /// </summary>
+    private string Transform(string x, int rank, bool inverse)
     {
-        var transforms = _series.Select(x => x.Transform).Distinct().ToArray();
-        if (transforms.Length == 1) return f(transforms[0]);
-        var id = _g.Node("Gather", [_g.Constant([.. _series.Select(x => (long)Array.IndexOf(transforms, x.Transform))], _series.Length), _idx], Int("axis", 0));
-        string result = f(transforms[^1]);
-        for (int k = transforms.Length - 2; k >= 0; k--)
+        var kinds = _series.Select(s => KindOf(s.Transform)).ToArray();
+        var present = kinds.Distinct().Order().ToArray();
+        string PerRow(Func<SeriesTransform, double> f)
         {
-            string cond = _g.Node("Equal", [id, _g.Constant([(long)k])]);
-            for (int r = 1; r < rank; r++) cond = _b.Unsqueeze(cond, r);
-            result = _g.Node("Where", [cond, f(transforms[k]), result]);
+            var v = Table([.. _series.Select(s => KindOf(s.Transform) == TransformKind.BoxCox ? f(s.Transform) : 1.0)]);
+            for (int r = 1; r < rank; r++) v = _b.Unsqueeze(v, r);
+            return v;
         }
+        string Path(TransformKind k) => k switch
+        {
+            TransformKind.None => x,
+            TransformKind.Log => inverse ? _g.Node("Exp", [_g.Node("Min", [x, _g.Constant([700.0])])]) : _g.Node("Log", [x]),
+            _ => inverse ? _b.InverseBoxCox(x, PerRow(t => t.Lambda), PerRow(t => 1 / t.Lambda)) : _b.ForwardBoxCox(x, PerRow(t => t.Lambda)),
+        };
+        if (present.Length == 1) return Path(present[0]);
+        var kind = _g.Node("Gather", [_g.Constant([.. kinds.Select(k => (long)k)], _series.Length), _idx], Int("axis", 0));
+        for (int r = 1; r < rank; r++) kind = _b.Unsqueeze(kind, r);
+        string result = Path(present[^1]);
+        for (int k = present.Length - 2; k >= 0; k--)
+            result = _g.Node("Where", [_g.Node("Equal", [kind, _g.Constant([(long)present[k]])]), Path(present[k]), result]);
         return result;
     }
 

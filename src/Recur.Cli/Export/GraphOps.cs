@@ -17,22 +17,16 @@ internal sealed class GraphOps(OnnxGraph g)
     public string Slice(string x, int axis, long start, long end) =>
         g.Node("Slice", [x, g.Constant([start], 1), g.Constant([end], 1), g.Constant([(long)axis], 1)]);
 
-    /// <summary>y ↦ z (<see cref="SeriesTransform.Forward(double)"/>).</summary>
-    public string Forward(SeriesTransform t, string y)
-    {
-        if (t.Kind == "none") return y;
-        if (t.Lambda == 0) return g.Node("Log", [y]);
-        return g.Node("Div", [g.Node("Sub", [g.Node("Pow", [y, g.Constant([t.Lambda])]), g.Constant([1.0])]), g.Constant([t.Lambda])]);
-    }
+    /// <summary>Box-Cox y ↦ (y^λ − 1)/λ (<see cref="SeriesTransform.Forward(double)"/>), λ broadcast against y.</summary>
+    public string ForwardBoxCox(string y, string lambda) =>
+        g.Node("Div", [g.Node("Sub", [g.Node("Pow", [y, lambda]), g.Constant([1.0])]), lambda]);
 
-    /// <summary>z ↦ y (<see cref="SeriesTransform.Inverse"/>): exp(min(z, 700)), or (λz + 1)^(1/λ) and 0 where λz + 1 ≤ 0.</summary>
-    public string Inverse(SeriesTransform t, string z)
+    /// <summary>Box-Cox z ↦ (λz + 1)^(1/λ), 0 where λz + 1 ≤ 0 (<see cref="SeriesTransform.Inverse"/>).</summary>
+    public string InverseBoxCox(string z, string lambda, string inverseLambda)
     {
-        if (t.Kind == "none") return z;
-        if (t.Lambda == 0) return g.Node("Exp", [g.Node("Min", [z, g.Constant([700.0])])]);
         var zero = g.Constant([0.0]);
-        var basis = g.Node("Add", [g.Node("Mul", [g.Constant([t.Lambda]), z]), g.Constant([1.0])]);
-        var power = g.Node("Pow", [g.Node("Max", [basis, zero]), g.Constant([1 / t.Lambda])]);
+        var basis = g.Node("Add", [g.Node("Mul", [lambda, z]), g.Constant([1.0])]);
+        var power = g.Node("Pow", [g.Node("Max", [basis, zero]), inverseLambda]);
         return g.Node("Where", [g.Node("Greater", [basis, zero]), power, zero]);
     }
 
