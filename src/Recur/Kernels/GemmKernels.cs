@@ -21,23 +21,33 @@ internal static unsafe class GemmKernels
     public struct Rows4 : IRows { public static int Count => 4; }
     public struct Rows6 : IRows { public static int Count => 6; }
 
+    /// <summary>Lets a test or an ablation turn the 8- and 12-row AVX-512 tiles off (env <c>RECUR_TILE12=0</c>).</summary>
+    internal static bool UseTile12 = Environment.GetEnvironmentVariable("RECUR_TILE12") != "0";
+
+    public struct Rows8 : IRows { public static int Count => 8; }
+    public struct Rows12 : IRows { public static int Count => 12; }
+
     /// <summary>
     /// The micro-kernel (BLIS loop 0): one TRows×NR tile of C held in registers while it runs down kc. The 6-row
-    /// instance does the work; 4- and 2-row ones finish a last partial row panel (m = 8 costs 6 + 2 rows, not 12).
-    /// A(i, p) is at a[i·aRs + p·aCs] (packed Ã: aRs = 1, aCs = MR, or aRs = kc, aCs = 1); row p of B is NR
-    /// contiguous floats at b + p·bRs. Rows past mr re-read row mr − 1 (so a direct, unpacked A is never read out
-    /// of bounds) and are dropped; columns past nr come from padding and are dropped. Partial tiles go through
-    /// <paramref name="tile"/>.
+    /// instance does the work on AVX2 (12 accumulators of its 16 registers); with AVX-512's 32 registers two 6-row
+    /// panels run as one 8- or 12-row tile (16 or 24 accumulators per pair of B loads); 4- and 2-row instances finish
+    /// a last partial panel (m = 8 costs 6 + 2 rows, not 12). Rows 0–5 are read at <paramref name="a0"/>, rows 6–11
+    /// at <paramref name="a1"/> (the next panel); within a panel A(i, p) is at a[i·aRs + p·aCs] (packed Ã: aRs = 1,
+    /// aCs = MR, or aRs = kc, aCs = 1); row p of B is NR contiguous floats at b + p·bRs. Rows past mr re-read row
+    /// mr − 1 (so a direct, unpacked A is never read out of bounds) and are dropped; columns past nr come from
+    /// padding and are dropped. Partial tiles go through <paramref name="tile"/> (12×NR floats).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MicroKernel<TVec, TOps, TRows>(int kc, float* a, nint aRs, nint aCs, float* b, nint bRs,
+    public static void MicroKernel<TVec, TOps, TRows>(int kc, float* a0, float* a1, nint aRs, nint aCs, float* b, nint bRs,
         float* c, nint ldc, int mr, int nr, float alpha, float beta, float* tile)
         where TVec : unmanaged where TOps : ISimd<TVec> where TRows : IRows
     {
         // C: [mr, nr] = alpha · A: [mr, kc] · B: [kc, nr] + beta · C
-        nint w = TOps.Count;
-        nint o1 = aRs * Math.Min(1, mr - 1), o2 = aRs * Math.Min(2, mr - 1), o3 = aRs * Math.Min(3, mr - 1),
-             o4 = aRs * Math.Min(4, mr - 1), o5 = aRs * Math.Min(5, mr - 1);
+        nint w = TOps.Count, last0 = Math.Min(mr, MR) - 1, last1 = mr - MR - 1; // last row read in each panel
+        nint o1 = aRs * Math.Min(1, last0), o2 = aRs * Math.Min(2, last0), o3 = aRs * Math.Min(3, last0),
+             o4 = aRs * Math.Min(4, last0), o5 = aRs * Math.Min(5, last0);
+        nint s1 = aRs * Math.Min(1, last1), s2 = aRs * Math.Min(2, last1), s3 = aRs * Math.Min(3, last1),
+             s4 = aRs * Math.Min(4, last1), s5 = aRs * Math.Min(5, last1);
         if (Sse.IsSupported) // start fetching the C tile now; it is needed only after the loop (as BLIS does)
             for (int i = 0; i < mr; i++)
             {
@@ -45,34 +55,55 @@ internal static unsafe class GemmKernels
                 Sse.Prefetch0(c + i * ldc + 2 * w - 1);
             }
         TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero, c20 = TOps.Zero, c21 = TOps.Zero,
-             c30 = TOps.Zero, c31 = TOps.Zero, c40 = TOps.Zero, c41 = TOps.Zero, c50 = TOps.Zero, c51 = TOps.Zero;
+             c30 = TOps.Zero, c31 = TOps.Zero, c40 = TOps.Zero, c41 = TOps.Zero, c50 = TOps.Zero, c51 = TOps.Zero,
+             c60 = TOps.Zero, c61 = TOps.Zero, c70 = TOps.Zero, c71 = TOps.Zero, c80 = TOps.Zero, c81 = TOps.Zero,
+             c90 = TOps.Zero, c91 = TOps.Zero, ca0 = TOps.Zero, ca1 = TOps.Zero, cb0 = TOps.Zero, cb1 = TOps.Zero;
         for (int p = 0; p < kc; p++)
         {
             TVec b0 = TOps.Load(b), b1 = TOps.Load(b + w);
-            TVec ai = TOps.Splat(a[0]);
+            TVec ai = TOps.Splat(a0[0]);
             c00 = TOps.Fma(ai, b0, c00); c01 = TOps.Fma(ai, b1, c01);
-            ai = TOps.Splat(a[o1]);
+            ai = TOps.Splat(a0[o1]);
             c10 = TOps.Fma(ai, b0, c10); c11 = TOps.Fma(ai, b1, c11);
             if (TRows.Count > 2)
             {
-                ai = TOps.Splat(a[o2]);
+                ai = TOps.Splat(a0[o2]);
                 c20 = TOps.Fma(ai, b0, c20); c21 = TOps.Fma(ai, b1, c21);
-                ai = TOps.Splat(a[o3]);
+                ai = TOps.Splat(a0[o3]);
                 c30 = TOps.Fma(ai, b0, c30); c31 = TOps.Fma(ai, b1, c31);
             }
             if (TRows.Count > 4)
             {
-                ai = TOps.Splat(a[o4]);
+                ai = TOps.Splat(a0[o4]);
                 c40 = TOps.Fma(ai, b0, c40); c41 = TOps.Fma(ai, b1, c41);
-                ai = TOps.Splat(a[o5]);
+                ai = TOps.Splat(a0[o5]);
                 c50 = TOps.Fma(ai, b0, c50); c51 = TOps.Fma(ai, b1, c51);
             }
-            a += aCs;
+            if (TRows.Count > 6)
+            {
+                ai = TOps.Splat(a1[0]);
+                c60 = TOps.Fma(ai, b0, c60); c61 = TOps.Fma(ai, b1, c61);
+                ai = TOps.Splat(a1[s1]);
+                c70 = TOps.Fma(ai, b0, c70); c71 = TOps.Fma(ai, b1, c71);
+            }
+            if (TRows.Count > 8)
+            {
+                ai = TOps.Splat(a1[s2]);
+                c80 = TOps.Fma(ai, b0, c80); c81 = TOps.Fma(ai, b1, c81);
+                ai = TOps.Splat(a1[s3]);
+                c90 = TOps.Fma(ai, b0, c90); c91 = TOps.Fma(ai, b1, c91);
+                ai = TOps.Splat(a1[s4]);
+                ca0 = TOps.Fma(ai, b0, ca0); ca1 = TOps.Fma(ai, b1, ca1);
+                ai = TOps.Splat(a1[s5]);
+                cb0 = TOps.Fma(ai, b0, cb0); cb1 = TOps.Fma(ai, b1, cb1);
+            }
+            a0 += aCs;
+            if (TRows.Count > 6) a1 += aCs;
             b += bRs;
         }
 
         // A tile of exactly this instance's rows and full width stores straight to C (m = 32 or 64 end on such
-        // 2- or 4-row tiles); only ragged edges go through the scratch tile and the scalar merge.
+        // tiles); only ragged edges go through the scratch tile and the scalar merge.
         bool full = mr == TRows.Count && nr == 2 * w;
         float* d = full ? c : tile;
         nint ld = full ? ldc : 2 * w;
@@ -90,83 +121,11 @@ internal static unsafe class GemmKernels
             StoreRow<TVec, TOps>(d + 4 * ld, c40, c41, va, bd);
             StoreRow<TVec, TOps>(d + 5 * ld, c50, c51, va, bd);
         }
-        if (!full)
-            MergeTile(tile, (int)ld, c, ldc, mr, nr, beta);
-    }
-
-    /// <summary>Lets a test or an ablation turn the 8- and 12-row AVX-512 tiles off (env <c>RECUR_TILE12=0</c>).</summary>
-    internal static bool UseTile12 = Environment.GetEnvironmentVariable("RECUR_TILE12") != "0";
-
-    public struct Rows8 : IRows { public static int Count => 8; }
-    public struct Rows12 : IRows { public static int Count => 12; }
-
-    /// <summary>
-    /// The tall micro-kernel for 32-register machines (AVX-512): a TRows×NR tile (8 or 12 rows, 16 or 24
-    /// accumulators), rows 0–5 at <paramref name="a0"/> and rows 6… at <paramref name="a1"/> (two 6-row panels, each
-    /// addressed as in <see cref="MicroKernel"/>). 6 &lt; mr ≤ TRows: rows past mr re-read row mr − 1 and are dropped,
-    /// as are columns past nr; partial tiles go through <paramref name="tile"/> (12×NR floats).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void MicroKernelTall<TVec, TOps, TRows>(int kc, float* a0, float* a1, nint aRs, nint aCs, float* b, nint bRs,
-        float* c, nint ldc, int mr, int nr, float alpha, float beta, float* tile)
-        where TVec : unmanaged where TOps : ISimd<TVec> where TRows : IRows
-    {
-        // C: [mr, nr] = alpha · A: [mr, kc] · B: [kc, nr] + beta · C
-        nint w = TOps.Count, last = mr - 7; // row mr − 1 within the second panel
-        nint r1 = aRs, r2 = 2 * aRs, r3 = 3 * aRs, r4 = 4 * aRs, r5 = 5 * aRs;
-        nint s1 = aRs * Math.Min(1, last), s2 = aRs * Math.Min(2, last), s3 = aRs * Math.Min(3, last),
-             s4 = aRs * Math.Min(4, last), s5 = aRs * Math.Min(5, last);
-        TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero, c20 = TOps.Zero, c21 = TOps.Zero,
-             c30 = TOps.Zero, c31 = TOps.Zero, c40 = TOps.Zero, c41 = TOps.Zero, c50 = TOps.Zero, c51 = TOps.Zero,
-             c60 = TOps.Zero, c61 = TOps.Zero, c70 = TOps.Zero, c71 = TOps.Zero, c80 = TOps.Zero, c81 = TOps.Zero,
-             c90 = TOps.Zero, c91 = TOps.Zero, ca0 = TOps.Zero, ca1 = TOps.Zero, cb0 = TOps.Zero, cb1 = TOps.Zero;
-        for (int p = 0; p < kc; p++)
+        if (TRows.Count > 6)
         {
-            TVec b0 = TOps.Load(b), b1 = TOps.Load(b + w);
-            TVec ai = TOps.Splat(a0[0]);
-            c00 = TOps.Fma(ai, b0, c00); c01 = TOps.Fma(ai, b1, c01);
-            ai = TOps.Splat(a0[r1]);
-            c10 = TOps.Fma(ai, b0, c10); c11 = TOps.Fma(ai, b1, c11);
-            ai = TOps.Splat(a0[r2]);
-            c20 = TOps.Fma(ai, b0, c20); c21 = TOps.Fma(ai, b1, c21);
-            ai = TOps.Splat(a0[r3]);
-            c30 = TOps.Fma(ai, b0, c30); c31 = TOps.Fma(ai, b1, c31);
-            ai = TOps.Splat(a0[r4]);
-            c40 = TOps.Fma(ai, b0, c40); c41 = TOps.Fma(ai, b1, c41);
-            ai = TOps.Splat(a0[r5]);
-            c50 = TOps.Fma(ai, b0, c50); c51 = TOps.Fma(ai, b1, c51);
-            ai = TOps.Splat(a1[0]);
-            c60 = TOps.Fma(ai, b0, c60); c61 = TOps.Fma(ai, b1, c61);
-            ai = TOps.Splat(a1[s1]);
-            c70 = TOps.Fma(ai, b0, c70); c71 = TOps.Fma(ai, b1, c71);
-            if (TRows.Count > 8)
-            {
-                ai = TOps.Splat(a1[s2]);
-                c80 = TOps.Fma(ai, b0, c80); c81 = TOps.Fma(ai, b1, c81);
-                ai = TOps.Splat(a1[s3]);
-                c90 = TOps.Fma(ai, b0, c90); c91 = TOps.Fma(ai, b1, c91);
-                ai = TOps.Splat(a1[s4]);
-                ca0 = TOps.Fma(ai, b0, ca0); ca1 = TOps.Fma(ai, b1, ca1);
-                ai = TOps.Splat(a1[s5]);
-                cb0 = TOps.Fma(ai, b0, cb0); cb1 = TOps.Fma(ai, b1, cb1);
-            }
-            a0 += aCs;
-            a1 += aCs;
-            b += bRs;
+            StoreRow<TVec, TOps>(d + 6 * ld, c60, c61, va, bd);
+            StoreRow<TVec, TOps>(d + 7 * ld, c70, c71, va, bd);
         }
-        bool full = mr == TRows.Count && nr == 2 * w;
-        float* d = full ? c : tile;
-        nint ld = full ? ldc : 2 * w;
-        float bd = full ? beta : 0;
-        TVec va = TOps.Splat(alpha);
-        StoreRow<TVec, TOps>(d, c00, c01, va, bd);
-        StoreRow<TVec, TOps>(d + ld, c10, c11, va, bd);
-        StoreRow<TVec, TOps>(d + 2 * ld, c20, c21, va, bd);
-        StoreRow<TVec, TOps>(d + 3 * ld, c30, c31, va, bd);
-        StoreRow<TVec, TOps>(d + 4 * ld, c40, c41, va, bd);
-        StoreRow<TVec, TOps>(d + 5 * ld, c50, c51, va, bd);
-        StoreRow<TVec, TOps>(d + 6 * ld, c60, c61, va, bd);
-        StoreRow<TVec, TOps>(d + 7 * ld, c70, c71, va, bd);
         if (TRows.Count > 8)
         {
             StoreRow<TVec, TOps>(d + 8 * ld, c80, c81, va, bd);
@@ -228,17 +187,17 @@ internal static unsafe class GemmKernels
                 {
                     int rows = Math.Min(2 * MR, rest);
                     if (rows > 8)
-                        MicroKernelTall<TVec, TOps, Rows12>(kc, ap, ap + MR * aStep, aRs, aCs, bp, bRs, cp, ldc, rows, ncol, alpha, beta, tile);
+                        MicroKernel<TVec, TOps, Rows12>(kc, ap, ap + MR * aStep, aRs, aCs, bp, bRs, cp, ldc, rows, ncol, alpha, beta, tile);
                     else
-                        MicroKernelTall<TVec, TOps, Rows8>(kc, ap, ap + MR * aStep, aRs, aCs, bp, bRs, cp, ldc, rows, ncol, alpha, beta, tile);
+                        MicroKernel<TVec, TOps, Rows8>(kc, ap, ap + MR * aStep, aRs, aCs, bp, bRs, cp, ldc, rows, ncol, alpha, beta, tile);
                     ir += MR;
                 }
                 else if (mr > 4)
-                    MicroKernel<TVec, TOps, Rows6>(kc, ap, aRs, aCs, bp, bRs, cp, ldc, mr, ncol, alpha, beta, tile);
+                    MicroKernel<TVec, TOps, Rows6>(kc, ap, ap, aRs, aCs, bp, bRs, cp, ldc, mr, ncol, alpha, beta, tile);
                 else if (mr > 2)
-                    MicroKernel<TVec, TOps, Rows4>(kc, ap, aRs, aCs, bp, bRs, cp, ldc, mr, ncol, alpha, beta, tile);
+                    MicroKernel<TVec, TOps, Rows4>(kc, ap, ap, aRs, aCs, bp, bRs, cp, ldc, mr, ncol, alpha, beta, tile);
                 else
-                    MicroKernel<TVec, TOps, Rows2>(kc, ap, aRs, aCs, bp, bRs, cp, ldc, mr, ncol, alpha, beta, tile);
+                    MicroKernel<TVec, TOps, Rows2>(kc, ap, ap, aRs, aCs, bp, bRs, cp, ldc, mr, ncol, alpha, beta, tile);
             }
     }
 
