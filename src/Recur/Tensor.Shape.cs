@@ -123,14 +123,26 @@ public sealed partial class Tensor
         if (perm.Distinct().Count() != Dim) throw new ArgumentException("permute: repeated dim");
         var outShape = perm.Select(p => _shape[p]).ToArray();
         if (KeepsMemoryOrder(perm)) return View(outShape); // only size-1 dims move: same bytes, e.g. batch_first with batch 1
-        var map = PermuteMap(_shape, perm); // map[outFlat] = inFlat
+        // Trailing dims that stay in place move as whole rows (batch_first's [B, T, F] → [T, B, F] copies F-float rows),
+        // so the index map covers only the leading dims.
+        int k = Dim;
+        while (k > 0 && perm[k - 1] == k - 1) k--;
+        int inner = Shapes.Prod(_shape, k, Dim);
+        var map = PermuteMap(_shape[..k], perm[..k]); // map[outRow] = inRow
         var result = new Tensor(outShape);
         var src = ReadOnlySpan;
-        for (int i = 0; i < map.Length; i++) result.Storage[i] = src[map[i]];
+        var dst = result.Storage.AsSpan();
+        if (inner == 1)
+            for (int i = 0; i < map.Length; i++) dst[i] = src[map[i]];
+        else
+            for (int i = 0; i < map.Length; i++) src.Slice(map[i] * inner, inner).CopyTo(dst.Slice(i * inner, inner));
         return Record(result, "PermuteBackward0", new[] { this }, g =>
         {
             var gi = Autograd.GradPool.Rent(Numel);
-            for (int i = 0; i < map.Length; i++) gi[map[i]] = g[i];
+            if (inner == 1)
+                for (int i = 0; i < map.Length; i++) gi[map[i]] = g[i];
+            else
+                for (int i = 0; i < map.Length; i++) g.AsSpan(i * inner, inner).CopyTo(gi.AsSpan(map[i] * inner, inner));
             AccumulateGrad(gi);
             Autograd.GradPool.Return(gi);
         }, savesTensors: false);
