@@ -40,9 +40,14 @@ public static unsafe class Gemm
     /// 128³ (4 M) went 137 → 156 µs, 64×512×2048 (134 M) 4.6 → 3.0 ms.</summary>
     internal static long ThreadWakeFlops = 8_000_000;
 
-    /// <summary>Products with a pre-packed B split their columns the same way between the same threads every call
-    /// (<see cref="GemmJob.Affine"/>). Settable for the tuning probe and the parity tests.</summary>
-    internal static bool AffinePackedB = true;
+    /// <summary>
+    /// Products with a pre-packed B split their columns the same way between the same threads every call
+    /// (<see cref="GemmJob.Affine"/>), so each core's share of a recurrent weight could stay in its L2. Off: measured
+    /// slower than claiming pieces in turn (64×2048×512 × 100 steps at 2 threads, min of 30 interleaved runs:
+    /// 198 against 220 GFLOP/s) — W_hh's half is 2 MiB, a whole Xeon L2, and fixed halves cannot rebalance when a
+    /// core is busy. Kept as a switch for machines with larger L2s.
+    /// </summary>
+    internal static bool AffinePackedB = false;
 
     /// <summary>
     /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C. op(A) is A (stored m×k, row stride lda) or, when
@@ -203,8 +208,8 @@ public static unsafe class Gemm
         bool wide = (job.SplitRows ? job.PackB : job.PackA) || rowStreaming;
         int units = ((job.SplitRows ? job.M : job.N) + job.Unit - 1) / job.Unit;
         job.Pieces = Math.Min(units, wide ? threads : 4 * threads);
-        // A pre-packed B is a recurrent weight, multiplied again at every time step: give each thread the same
-        // columns every time, so each core's share of it stays in its own L2 instead of moving between cores.
+        // A pre-packed B is a recurrent weight, multiplied again at every time step: optionally give each thread the
+        // same columns every time (see AffinePackedB).
         if (job.Packed != null && !job.SplitRows && AffinePackedB)
         {
             job.Affine = true;
