@@ -6,7 +6,9 @@ coverage and the mean pinball loss against the seasonal-naive-quantile baseline,
 
     python3 tools/forecast_eval.py --recur "dotnet src/Recur.Cli/bin/Release/net10.0/Recur.Cli.dll" --out /tmp/fc-eval [--epochs 100]
 
-Pure Python (no numpy), seeded: the same files every run.
+Pure Python (no numpy), seeded: the same files every run. --gen-seed N writes another set of series (42 is the
+set docs/FORECASTING.md reports; 1, 2, 3 are its robustness checks), --only/--skip pick cases by name, and
+--extra "--seed=1 ..." passes options to every recur forecast run.
 """
 import argparse, csv, json, math, os, random, subprocess, sys, datetime as dt
 

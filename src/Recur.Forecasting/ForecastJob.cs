@@ -94,8 +94,18 @@ public static class ForecastJob
             });
         }
 
+        bool embedding = (o.SeriesEmbedding ?? data.Series.Count > 1) && data.Series.Count > 1;
+        if (embedding && data.Series.Count > ForecastOptions.MaxEmbeddedSeries)
+        {
+            if (o.SeriesEmbedding == true)
+                throw new ArgumentException($"a series embedding is made for at most {ForecastOptions.MaxEmbeddedSeries} series, and {data.Source} has {data.Series.Count}");
+            embedding = false;
+        }
+        if (data.Series.Count > 1)
+            notes.Add(embedding ? $"series embedding: {data.Series.Count} indicator inputs" : "no series embedding");
         var spec = new ForecastSpec
         {
+            SeriesEmbedding = embedding,
             ValueColumn = data.ValueColumn,
             SeriesIdColumn = data.SeriesIdColumn,
             Features = [.. data.Features],

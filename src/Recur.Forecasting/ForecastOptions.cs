@@ -15,6 +15,15 @@ public sealed record ForecastOptions
     /// <summary>Calendar cycles to feed; null chooses from the dates (<see cref="CalendarFeatures.Choose"/>), empty feeds none.</summary>
     public string[]? Calendar { get; init; }
 
+    /// <summary>
+    /// A learned series embedding for a global model (<see cref="ForecastSpec.SeriesEmbedding"/>): null (default) uses one
+    /// for 2 … <see cref="MaxEmbeddedSeries"/> series; false never; true for any number of series up to that bound.
+    /// </summary>
+    public bool? SeriesEmbedding { get; init; }
+
+    /// <summary>The most series a series embedding is made for (one input channel per series).</summary>
+    public const int MaxEmbeddedSeries = 100;
+
     /// <summary>Recurrent cell: rnn, gru or lstm.</summary>
     public string Cell { get; init; } = "gru";
 

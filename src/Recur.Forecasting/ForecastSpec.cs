@@ -74,8 +74,18 @@ public sealed record ForecastSpec
     /// <summary>Pseudo-residuals that stand for the static offsets when recent residuals rescale them.</summary>
     public double CalibrationPrior { get; init; }
 
-    /// <summary>Values per input step: the target, each feature, each known-future input, and sin/cos per calendar cycle.</summary>
-    public int InputSize => 1 + Features.Length + KnownFuture.Length + 2 * Calendar.Length;
+    /// <summary>Values per input step: the target, each feature, the series indicators, each known-future input, and sin/cos per calendar cycle.</summary>
+    public int InputSize => 1 + Features.Length + SeriesChannels + KnownFuture.Length + 2 * Calendar.Length;
+
+    /// <summary>
+    /// Whether the network reads one indicator channel per series (1 for its own series, 0 for the others) after the
+    /// features: through <c>rnn.weight_ih_l0</c> that is a learned series embedding. Global models only; false in model
+    /// files written before it was added.
+    /// </summary>
+    public bool SeriesEmbedding { get; init; }
+
+    /// <summary>Indicator channels of the series embedding: one per series, or 0 without it.</summary>
+    public int SeriesChannels => SeriesEmbedding ? Series.Length : 0;
 
     /// <summary>Channels also read at the H forecast steps: the known-future inputs and the calendar.</summary>
     public int KnownChannels => KnownFuture.Length + 2 * Calendar.Length;

@@ -45,6 +45,7 @@ public static class ModelFile
     public static Dictionary<string, string> Metadata(ForecastSpec s)
     {
         var meta = Settings(s);
+        if (s.SeriesEmbedding) meta["series_embedding"] = "true";
         if (s.CalibrationWindow > 0)
         {
             meta["calibration_window"] = Int(s.CalibrationWindow);
@@ -82,6 +83,7 @@ public static class ModelFile
     [
         "the series' transformed, standardised value minus its last value in the window",
         .. s.Features.Select(f => $"{f} standardised"),
+        .. s.Series.Take(s.SeriesChannels).Select(x => $"1 for series {x.Name}, else 0 (series embedding)"),
         .. s.KnownFuture.Select(f => $"{f} standardised (also read at the forecast steps by the highway)"),
         .. s.Calendar.SelectMany(c => new[] { $"sin(2π·{c})", $"cos(2π·{c})" }),
     ];
@@ -173,7 +175,10 @@ public static class ModelFile
         {
             throw Invalid(path, e.Message);
         }
-        if (inputSize != 1 + features.Length + known.Length + 2 * calendar.Length)
+        bool embedding = meta.TryGetValue("series_embedding", out var embeddingText) && embeddingText == "true";
+        if (embeddingText is not null and not "true" and not "false")
+            throw Invalid(path, $"metadata 'series_embedding' is {Excerpt.Of(embeddingText)}, expected true or false");
+        if (!embedding && inputSize != 1 + features.Length + known.Length + 2 * calendar.Length)
             throw Invalid(path, $"input_size {inputSize} disagrees with 1 + {features.Length} features + {known.Length} known-future + 2·{calendar.Length} calendar cycles");
         if ((long)horizon * (known.Length + 2 * calendar.Length) + lookback > MaxLookback)
             throw Invalid(path, "the highway's width (lookback + horizon × known channels) is beyond 1 000 000");
@@ -196,6 +201,8 @@ public static class ModelFile
         var series = seriesDtos.Select(d => ReadSeries(path, d, features.Length + known.Length, quantiles.Length, horizon)).ToArray();
         if (series.Select(s => s.Name).Distinct().Count() != series.Length)
             throw Invalid(path, "metadata 'series' names a series twice");
+        if (embedding && inputSize != 1 + features.Length + series.Length + known.Length + 2 * calendar.Length)
+            throw Invalid(path, $"input_size {inputSize} disagrees with 1 + {features.Length} features + {series.Length} series indicators + {known.Length} known-future + 2·{calendar.Length} calendar cycles");
         // Optional (added after format_version 2 was first written): files without them keep static intervals.
         int calibrationWindow = 0;
         double calibrationPrior = 0;
@@ -208,6 +215,7 @@ public static class ModelFile
         }
         return new ForecastSpec
         {
+            SeriesEmbedding = embedding,
             CalibrationWindow = calibrationWindow,
             CalibrationPrior = calibrationPrior,
             ValueColumn = Get("value_column") is { Length: > 0 } v ? v : null,

@@ -2,7 +2,7 @@ namespace Recur.Forecasting;
 
 /// <summary>
 /// A series as the network sees it: the target transformed and standardised with its series' training-part scaling,
-/// and the input channels per row (features, known-future inputs, then sin/cos of each calendar cycle). The channels
+/// and the input channels per row (features, the series indicators of a global model's embedding, known-future inputs, then sin/cos of each calendar cycle). The channels
 /// may run past the target (the future rows whose known inputs a forecast past the end reads).
 /// </summary>
 /// <param name="Target">Scaled target, no missing values.</param>
@@ -24,7 +24,21 @@ public sealed record ScaledSeries(double[] Target, double[][] Channels)
         var target = new double[values.Length];
         for (int i = 0; i < values.Length; i++) target[i] = state.Scaler.Transform(state.Transform.Forward(values[i]));
         var channels = new List<double[]>();
-        for (int f = 0; f < inputs.Count; f++)
+        for (int f = 0; f < spec.Features.Length; f++)
+            channels.Add(state.InputScalers[f].Transform(inputs[f]));
+        if (spec.SeriesEmbedding)
+        {
+            // Indicators of the series, as long as any channel (the known-future rows included).
+            int index = Array.FindIndex(spec.Series, x => x.Name == state.Name);
+            int rows = Math.Max(values.Length, Math.Max(inputs.Count > 0 ? inputs.Max(i => i.Length) : 0, dates?.Count ?? 0));
+            for (int k = 0; k < spec.Series.Length; k++)
+            {
+                var indicator = new double[rows];
+                if (k == index) Array.Fill(indicator, 1.0);
+                channels.Add(indicator);
+            }
+        }
+        for (int f = spec.Features.Length; f < inputs.Count; f++)
             channels.Add(state.InputScalers[f].Transform(inputs[f]));
         if (spec.Calendar.Length > 0)
         {

@@ -17,9 +17,10 @@ public sealed partial class Tensor
         using (var trace = Autograd.OpTrace.Enter()) trace.Done("Cumsum", result, new object[] { this }, d);
         return Record(result, "CumsumBackward0", new[] { this }, g =>
         {
-            var gi = new float[Numel];
+            var gi = Autograd.GradPool.Rent(Numel);
             RunningSum(g, gi, outer, size, inner, reverse: true);
             AccumulateGrad(gi);
+            Autograd.GradPool.Return(gi);
         }, savesTensors: false);
     }
 

@@ -79,9 +79,10 @@ public sealed partial class Tensor
         float[] xa = x.ToArray(), ya = y.ToArray(); // saved for backward
         return Record(result, name, new[] { a, b }, g =>
         {
-            var tmp = new float[g.Length];
+            var tmp = Autograd.GradPool.Rent(g.Length);
             if (a.RequiresGrad) { gradA(g, xa, ya, tmp); a.AccumulateGrad(SumTo(tmp, shape, a.Shape)); }
             if (b.RequiresGrad) { gradB(g, xa, ya, tmp); b.AccumulateGrad(SumTo(tmp, shape, b.Shape)); }
+            Autograd.GradPool.Return(tmp);
         }, savesTensors);
     }
 
@@ -146,9 +147,10 @@ public sealed partial class Tensor
         trace.Done("MulScalar", result, new object[] { this }, s);
         return Record(result, "MulBackward0", new[] { this }, g =>
         {
-            var gi = new float[g.Length];
+            var gi = Autograd.GradPool.Rent(g.Length);
             TensorPrimitives.Multiply(g, s, gi);
             AccumulateGrad(gi);
+            Autograd.GradPool.Return(gi);
         });
     }
 
@@ -162,9 +164,10 @@ public sealed partial class Tensor
         trace.Done("Pow", result, new object[] { this }, p);
         return Record(result, "PowBackward0", new[] { this }, g =>
         {
-            var gi = new float[g.Length];
+            var gi = Autograd.GradPool.Rent(g.Length);
             for (int i = 0; i < gi.Length; i++) gi[i] = g[i] * p * MathF.Pow(x[i], p - 1);
             AccumulateGrad(gi);
+            Autograd.GradPool.Return(gi);
         });
     }
 
@@ -180,9 +183,10 @@ public sealed partial class Tensor
         var y = result.Storage;
         return Record(result, name, new[] { this }, g =>
         {
-            var gi = new float[g.Length];
+            var gi = Autograd.GradPool.Rent(g.Length);
             for (int i = 0; i < gi.Length; i++) gi[i] = g[i] * dydx(x[i], y[i]);
             AccumulateGrad(gi);
+            Autograd.GradPool.Return(gi);
         });
     }
 

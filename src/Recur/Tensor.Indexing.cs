@@ -26,9 +26,10 @@ public sealed partial class Tensor
         using (var trace = Autograd.OpTrace.Enter()) trace.Done("Gather", result, new object[] { this, index }, d);
         return Record(result, "GatherBackward0", new[] { this }, g =>
         {
-            var gi = new float[Numel];
+            var gi = Autograd.GradPool.Rent(Numel);
             for (int j = 0; j < map.Length; j++) gi[map[j]] += g[j];
             AccumulateGrad(gi);
+            Autograd.GradPool.Return(gi);
         });
     }
 
@@ -60,9 +61,10 @@ public sealed partial class Tensor
             AccumulateGrad(g);
             if (src.RequiresGrad)
             {
-                var gs = new float[src.Numel];
+                var gs = Autograd.GradPool.Rent(src.Numel);
                 for (int j = 0; j < map.Length; j++) gs[srcPos[j]] = g[map[j]];
                 src.AccumulateGrad(gs);
+                Autograd.GradPool.Return(gs);
             }
         });
     }

@@ -36,15 +36,17 @@ public sealed partial class Tensor
             {
                 if (a.RequiresGrad)
                 {
-                    var ga = new float[a.Numel];
+                    var ga = Autograd.GradPool.Rent(a.Numel);
                     Gemm.Sgemm(false, true, m, k, n, 1f, g, n, other.ReadOnlySpan, n, 0f, ga, k);
                     a.AccumulateGrad(ga);
+                    Autograd.GradPool.Return(ga);
                 }
                 if (other.RequiresGrad)
                 {
-                    var gb = new float[other.Numel];
+                    var gb = Autograd.GradPool.Rent(other.Numel);
                     Gemm.Sgemm(true, false, k, n, m, 1f, a.ReadOnlySpan, k, g, n, 0f, gb, n);
                     other.AccumulateGrad(gb);
+                    Autograd.GradPool.Return(gb);
                 }
             });
         }
@@ -58,15 +60,17 @@ public sealed partial class Tensor
             var a = this;
             return Record(result, "BmmBackward0", new[] { this, other }, g =>
             {
-                var ga = new float[a.Numel];
-                var gb = new float[other.Numel];
+                var ga = Autograd.GradPool.Rent(a.Numel);
+                var gb = Autograd.GradPool.Rent(other.Numel);
                 for (int bi = 0; bi < batch; bi++)
                 {
                     Gemm.Sgemm(false, true, m, k, n, 1f, g.AsSpan(bi * m * n), n, other.ReadOnlySpan.Slice(bi * k * n), n, 0f, ga.AsSpan(bi * m * k), k);
                     Gemm.Sgemm(true, false, k, n, m, 1f, a.ReadOnlySpan.Slice(bi * m * k), k, g.AsSpan(bi * m * n), n, 0f, gb.AsSpan(bi * k * n), n);
                 }
                 a.AccumulateGrad(ga);
+                Autograd.GradPool.Return(ga);
                 other.AccumulateGrad(gb);
+                Autograd.GradPool.Return(gb);
             });
         }
     }

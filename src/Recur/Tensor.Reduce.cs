@@ -12,12 +12,7 @@ public sealed partial class Tensor
         using var trace = Autograd.OpTrace.Enter();
         var result = Scalar((float)SumDouble(ReadOnlySpan));
         trace.Done("SumAll", result, new object[] { this });
-        return Record(result, "SumBackward0", new[] { this }, g =>
-        {
-            var gi = new float[Numel];
-            gi.AsSpan().Fill(g[0]);
-            AccumulateGrad(gi);
-        }, savesTensors: false);
+        return Record(result, "SumBackward0", new[] { this }, g => Autograd.Engine.AccumulateScalar(this, g[0]), savesTensors: false);
     }
 
     /// <summary>Σ x in double, four lanes at a time.</summary>
@@ -48,9 +43,10 @@ public sealed partial class Tensor
         var result = trace.Done("MeanAll", Scalar((float)SumDouble(ReadOnlySpan) * scale), new object[] { this });
         return Record(result, "MeanBackward0", new[] { this }, g =>
         {
-            var gi = new float[Numel];
+            var gi = Autograd.GradPool.Rent(Numel);
             gi.AsSpan().Fill(g[0] * scale);
             AccumulateGrad(gi);
+            Autograd.GradPool.Return(gi);
         }, savesTensors: false);
     }
 
@@ -74,11 +70,12 @@ public sealed partial class Tensor
         trace.Done("Sum", result, new object[] { this }, d, keepDim);
         return Record(result, "SumBackward1", new[] { this }, g =>
         {
-            var gi = new float[Numel];
+            var gi = Autograd.GradPool.Rent(Numel);
             for (int o = 0; o < outer; o++)
                 for (int k = 0; k < size; k++)
                     g.AsSpan(o * inner, inner).CopyTo(gi.AsSpan((o * size + k) * inner));
             AccumulateGrad(gi);
+            Autograd.GradPool.Return(gi);
         }, savesTensors: false);
     }
 
@@ -94,11 +91,12 @@ public sealed partial class Tensor
         trace.Done("Mean", result, new object[] { this }, d, keepDim);
         return Record(result, "MeanBackward1", new[] { this }, g =>
         {
-            var gi = new float[Numel];
+            var gi = Autograd.GradPool.Rent(Numel);
             for (int o = 0; o < outer; o++)
                 for (int k = 0; k < size; k++)
                     for (int i = 0; i < inner; i++) gi[(o * size + k) * inner + i] = g[o * inner + i] * scale;
             AccumulateGrad(gi);
+            Autograd.GradPool.Return(gi);
         }, savesTensors: false);
     }
 

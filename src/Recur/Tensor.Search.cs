@@ -108,7 +108,7 @@ public sealed partial class Tensor
         var idx = new IndexTensor(indices, outShape);
         Record(values, "TopkBackward0", new[] { this }, g =>
         {
-            var gi = new float[Numel];
+            var gi = Autograd.GradPool.Rent(Numel);
             for (int o = 0; o < outer; o++)
                 for (int j = 0; j < k; j++)
                     for (int i = 0; i < inner; i++)
@@ -117,6 +117,7 @@ public sealed partial class Tensor
                         gi[(o * size + (int)indices[at]) * inner + i] += g[at];
                     }
             AccumulateGrad(gi);
+            Autograd.GradPool.Return(gi);
         });
         return (values, idx);
     }

@@ -129,9 +129,10 @@ public sealed partial class Tensor
         for (int i = 0; i < map.Length; i++) result.Storage[i] = src[map[i]];
         return Record(result, "PermuteBackward0", new[] { this }, g =>
         {
-            var gi = new float[Numel];
+            var gi = Autograd.GradPool.Rent(Numel);
             for (int i = 0; i < map.Length; i++) gi[map[i]] = g[i];
             AccumulateGrad(gi);
+            Autograd.GradPool.Return(gi);
         }, savesTensors: false);
     }
 
@@ -197,10 +198,11 @@ public sealed partial class Tensor
         trace.Done("Narrow", result, new object[] { this }, d, givenStart, length);
         return Record(result, "NarrowBackward0", new[] { this }, g =>
         {
-            var gi = new float[Numel];
+            var gi = Autograd.GradPool.Rent(Numel);
             for (int o = 0; o < outer; o++)
                 g.AsSpan(o * length * inner, length * inner).CopyTo(gi.AsSpan((o * size + start) * inner));
             AccumulateGrad(gi);
+            Autograd.GradPool.Return(gi);
         }, savesTensors: false);
     }
 
@@ -234,7 +236,7 @@ public sealed partial class Tensor
         trace.Done("IndexSelect", result, new object[] { this }, d, idx);
         return Record(result, "IndexSelectBackward0", new[] { this }, g =>
         {
-            var gi = new float[Numel];
+            var gi = Autograd.GradPool.Rent(Numel);
             for (int o = 0; o < outer; o++)
                 for (int j = 0; j < idx.Length; j++)
                 {
@@ -242,6 +244,7 @@ public sealed partial class Tensor
                     System.Numerics.Tensors.TensorPrimitives.Add(dst, g.AsSpan((o * idx.Length + j) * inner, inner), dst);
                 }
             AccumulateGrad(gi);
+            Autograd.GradPool.Return(gi);
         });
     }
 
@@ -283,10 +286,11 @@ public sealed partial class Tensor
                 int w = t.Shape[d] * inner;
                 if (t.RequiresGrad)
                 {
-                    var gi = new float[t.Numel];
+                    var gi = Autograd.GradPool.Rent(t.Numel);
                     for (int o = 0; o < outer; o++)
                         g.AsSpan(o * total * inner + pos, w).CopyTo(gi.AsSpan(o * w));
                     t.AccumulateGrad(gi);
+                    Autograd.GradPool.Return(gi);
                 }
                 pos += w;
             }

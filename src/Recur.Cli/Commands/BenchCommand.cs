@@ -22,14 +22,15 @@ internal static class BenchCommand
         };
         compare.AcceptOnlyFromAmong("pytorch", "libtorch");
         var quick = new Option<bool>("--quick") { Description = "fewer repetitions (0.3 s per workload)" };
+        var calls = new Option<int?>("--calls") { Description = "exactly this many timed calls per workload (e.g. 10000 to count the collections of a long training run)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object with a workloads array on the last line" };
         var script = new Option<string>("--pytorch-script") { Description = "the PyTorch side", DefaultValueFactory = _ => Path.Combine("bench", "pytorch_bench.py") };
         var libtorch = new Option<string>("--libtorch-project") { Description = "the libtorch side", DefaultValueFactory = _ => Path.Combine("bench", "LibTorch") };
         var cmd = new Command("bench", "Time Recur on the benchmark workloads (median/min/max, GFLOP/s, fraction of measured FMA peak, allocation)")
         {
-            threads, only, compare, quick, json, script, libtorch,
+            threads, only, compare, quick, calls, json, script, libtorch,
         };
-        cmd.SetAction(r => Cli.Guard(() => Run(r.GetValue(threads), r.GetValue(only), r.GetValue(compare), r.GetValue(quick), r.GetValue(json),
+        cmd.SetAction(r => Cli.Guard(() => Run(r.GetValue(threads), r.GetValue(only), r.GetValue(compare), r.GetValue(quick), r.GetValue(calls), r.GetValue(json),
             r.GetValue(script)!, r.GetValue(libtorch)!)));
         return cmd;
     }
@@ -45,7 +46,7 @@ internal static class BenchCommand
     };
     private const double PeakFraction = 0.8;
 
-    private static int Run(int threads, string? only, string? compare, bool quick, bool json, string script, string libtorchProject)
+    private static int Run(int threads, string? only, string? compare, bool quick, int? calls, bool json, string script, string libtorchProject)
     {
         if (threads < 1) throw new ArgumentException($"--threads must be at least 1, got {threads}");
         KernelOptions.MaxThreads = threads;
@@ -53,7 +54,10 @@ internal static class BenchCommand
         if (workloads.Count == 0)
             throw new ArgumentException($"--only '{only}' matches no workload; names: {string.Join(", ", Workloads.All().Select(w => w.Name))}");
 
-        var runner = new BenchRunner { BudgetSeconds = quick ? 0.3 : 1.5, MinReps = quick ? 3 : 5 };
+        if (calls is < 1) throw new ArgumentException($"--calls must be at least 1, got {calls}");
+        var runner = calls is int n
+            ? new BenchRunner { BudgetSeconds = 0, MinReps = n, MaxReps = n }
+            : new BenchRunner { BudgetSeconds = quick ? 0.3 : 1.5, MinReps = quick ? 3 : 5 };
         // Best of five short runs: a busy neighbour on the shared cores only ever lowers a reading.
         double peak = Enumerable.Range(0, 5).Max(_ => Peak.MeasureFmaGflops(threads, TimeSpan.FromSeconds(0.15)));
         string machine = $"{CpuName()}, {Environment.ProcessorCount} cores, {VectorWidth()}, .NET {Environment.Version}";

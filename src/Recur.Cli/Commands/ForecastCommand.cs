@@ -41,6 +41,8 @@ internal static class ForecastCommand
         var testStart = new Option<string?>("--test-start") { Description = "DATE: the test part starts at this date (validation: the last 1/8 before it); overrides --split" };
         var backtest = new Option<int>("--backtest") { Description = "K rolling-origin folds over the test part, scored separately (one fit unless --refit)", DefaultValueFactory = _ => 1 };
         var refit = new Option<bool>("--refit") { Description = "with --backtest K: refit the model at each fold's first origin on all rows before it (K more fits) and score each fold with its own model" };
+        var embedding = new Option<string>("--series-embedding") { Description = $"a learned series embedding for a global model: auto (for 2 … {ForecastOptions.MaxEmbeddedSeries} series), on or off", DefaultValueFactory = _ => "auto" };
+        embedding.AcceptOnlyFromAmong("auto", "on", "off");
         var cell = new Option<string>("--cell") { Description = "recurrent cell", DefaultValueFactory = _ => "gru" };
         cell.AcceptOnlyFromAmong(CellChoice.Names);
         var hidden = new Option<int>("--hidden") { Description = "hidden size", DefaultValueFactory = _ => 32 };
@@ -56,7 +58,7 @@ internal static class ForecastCommand
         var cmd = new Command("forecast", "Fit a forecaster (one global network, the method chosen per series on validation, conformal intervals) and compare it with five baselines on the test part")
         {
             csv, column, seriesId, lookback, horizon, season, features, knownFuture, calendar, dateColumn, dayFirst, delimiter, decimalMark,
-            quantiles, transform, method, split, testStart, backtest, refit, cell, hidden, layers, epochs, lr, batch, seed, plot, save, predictions, json,
+            quantiles, transform, method, split, testStart, backtest, refit, embedding, cell, hidden, layers, epochs, lr, batch, seed, plot, save, predictions, json,
         };
         cmd.SetAction(r => Cli.Guard(() =>
         {
@@ -95,6 +97,7 @@ internal static class ForecastCommand
                 TestStart = r.GetValue(testStart) is { } ts ? ParseDate(ts) : null,
                 Backtest = r.GetValue(backtest),
                 Refit = r.GetValue(refit),
+                SeriesEmbedding = r.GetValue(embedding) switch { "on" => true, "off" => false, _ => null },
             };
             return Run(r.GetValue(csv)!, csvOptions, options, r.GetValue(plot)!, r.GetValue(save), r.GetValue(predictions), r.GetValue(json));
         }));
@@ -221,6 +224,7 @@ internal static class ForecastCommand
                 features = spec.Features,
                 known_future = spec.KnownFuture,
                 cell = spec.Cell,
+                series_embedding = spec.SeriesEmbedding,
                 hidden = spec.Hidden,
                 layers = spec.Layers,
                 anchor = spec.Anchor == ForecastAnchor.Seasonal ? "seasonal" : "last",

@@ -43,6 +43,15 @@ internal sealed partial class ForecastGraph
         // Recur predict fills an input's gaps over the history's rows (all it is given here); the future rows must be given.
         if (features is not null)
             channels.Add(InputRows(Standardise(b.Slice(b.FillColumns(b.Cast(features, OnnxElementType.Float64)), 1, -FeatureRows, long.MaxValue), 0, F), windowRows, 0));
+        if (_s.SeriesEmbedding)
+        {
+            // The series embedding's indicators, after the features as ScaledSeries puts them: row idx of the identity at every window row.
+            int count = _series.Length;
+            var eye = g.Constant([.. Enumerable.Range(0, count * count).Select(k => k / count == k % count ? 1f : 0f)], count, count);
+            var indicator = g.Node("Gather", [eye, _idx], Int("axis", 0));                           // [N, count]
+            var shape = g.Node("Concat", [g.Node("Shape", [relative]), g.Constant([(long)count], 1)], Int("axis", 0));
+            channels.Add(g.Node("Expand", [b.Unsqueeze(b.Unsqueeze(indicator, 1), 1), shape]));      // [N, O, L, count]
+        }
         string? knownScaled = null;
         if (known is not null)
         {

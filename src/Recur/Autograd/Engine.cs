@@ -49,7 +49,7 @@ internal static class Engine
                 bool any = false;
                 foreach (var o in node.Outputs) any |= o.PendingGrad != null;
                 if (any) node.Backward();
-                foreach (var o in node.Outputs) o.PendingGrad = null;
+                foreach (var o in node.Outputs) Release(o);
                 if (!retainGraph) node.Free();
             }
         }
@@ -57,8 +57,15 @@ internal static class Engine
         {
             // A backward that threw part-way must not leave stale pending gradients for the next one.
             foreach (var node in order)
-                foreach (var o in node.Outputs) o.PendingGrad = null;
+                foreach (var o in node.Outputs) Release(o);
         }
+    }
+
+    // A pending gradient is read only by its node's backward: once that has run, the buffer goes back to the pool.
+    private static void Release(Tensor t)
+    {
+        GradPool.Return(t.PendingGrad);
+        t.PendingGrad = null;
     }
 
     /// <summary>Nodes in an order where each comes after every node that feeds it (iterative DFS: graphs can be deep).</summary>
@@ -91,6 +98,14 @@ internal static class Engine
         System.Numerics.Tensors.TensorPrimitives.Add(dst, grad, dst);
     }
 
+    /// <summary>Adds the same value to every element of <paramref name="t"/>'s gradient (the backward of a full sum).</summary>
+    public static void AccumulateScalar(Tensor t, float grad)
+    {
+        if (!t.RequiresGrad) return;
+        var dst = GradBuffer(t);
+        System.Numerics.Tensors.TensorPrimitives.Add(dst, grad, dst);
+    }
+
     /// <summary>The span gradients for <paramref name="t"/> are summed into (allocated as zeros on first use).</summary>
     public static Span<float> GradBuffer(Tensor t)
     {
@@ -99,7 +114,7 @@ internal static class Engine
             t.Grad ??= Tensor.Zeros(t.Shape);
             return t.Grad.Span;
         }
-        t.PendingGrad ??= new float[t.Numel];
+        t.PendingGrad ??= GradPool.Rent(t.Numel);
         return t.PendingGrad;
     }
 }

@@ -170,8 +170,8 @@ internal sealed unsafe class GemmScratch
     float* _a, _b, _x, _y;
     nint _aLen, _bLen, _xLen, _yLen;
 
-    /// <summary>One MR×32 register tile, for partial edge tiles.</summary>
-    public readonly float* Tile = (float*)NativeMemory.AlignedAlloc(GemmKernels.MR * 32 * sizeof(float), 64);
+    /// <summary>One register tile of up to 2·MR×32, for partial edge tiles.</summary>
+    public readonly float* Tile = (float*)NativeMemory.AlignedAlloc(2 * GemmKernels.MR * 32 * sizeof(float), 64);
 
     public float* A(nint len) => len <= _aLen ? _a : Grow(ref _a, ref _aLen, len);
     public float* B(nint len) => len <= _bLen ? _b : Grow(ref _b, ref _bLen, len);

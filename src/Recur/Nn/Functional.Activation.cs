@@ -14,7 +14,7 @@ public static partial class Functional
         var yv = y.Storage;
         return Tensor.Record(y, "LogSoftmaxBackward0", new[] { x }, g =>
         {
-            var gx = new float[x.Numel];
+            var gx = Autograd.GradPool.Rent(x.Numel);
             ForEachSlice(outer, size, inner, (b, stride) =>
             {
                 double gs = 0;
@@ -22,6 +22,7 @@ public static partial class Functional
                 for (int k = 0; k < size; k++) gx[b + k * stride] = g[b + k * stride] - MathF.Exp(yv[b + k * stride]) * (float)gs;
             });
             x.AccumulateGrad(gx);
+            Autograd.GradPool.Return(gx);
         });
     }
 
@@ -35,7 +36,7 @@ public static partial class Functional
         var yv = y.Storage;
         return Tensor.Record(y, "SoftmaxBackward0", new[] { x }, g =>
         {
-            var gx = new float[x.Numel];
+            var gx = Autograd.GradPool.Rent(x.Numel);
             ForEachSlice(outer, size, inner, (b, stride) =>
             {
                 double dot = 0;
@@ -43,6 +44,7 @@ public static partial class Functional
                 for (int k = 0; k < size; k++) gx[b + k * stride] = yv[b + k * stride] * (g[b + k * stride] - (float)dot);
             });
             x.AccumulateGrad(gx);
+            Autograd.GradPool.Return(gx);
         });
     }
 

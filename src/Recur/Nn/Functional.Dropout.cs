@@ -18,9 +18,10 @@ public static partial class Functional
         System.Numerics.Tensors.TensorPrimitives.Multiply(x.ReadOnlySpan, mask, y.Span);
         return Tensor.Record(y, "NativeDropoutBackward0", new[] { x }, g =>
         {
-            var gx = new float[g.Length];
+            var gx = Autograd.GradPool.Rent(g.Length);
             System.Numerics.Tensors.TensorPrimitives.Multiply(g, mask, gx);
             x.AccumulateGrad(gx);
+            Autograd.GradPool.Return(gx);
         });
     }
 }

@@ -32,9 +32,8 @@ public static partial class Functional
         {
             if (x.RequiresGrad)
             {
-                var gx = new float[x.Numel];
-                Gemm.Sgemm(false, false, rows, inF, outF, 1f, g, outF, weight.ReadOnlySpan, inF, 0f, gx, inF);
-                x.AccumulateGrad(gx);
+                // dX += g·W, straight into x's gradient (the same sums as a separate product added after it)
+                Gemm.Sgemm(false, false, rows, inF, outF, 1f, g, outF, weight.ReadOnlySpan, inF, 1f, Engine.GradBuffer(x), inF);
             }
             if (weight.RequiresGrad)
                 Gemm.Sgemm(true, false, outF, inF, rows, 1f, g, outF, x.ReadOnlySpan, inF, 1f, Engine.GradBuffer(weight), inF);

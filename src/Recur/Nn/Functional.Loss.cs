@@ -100,7 +100,7 @@ public static partial class Functional
         }
         return Tensor.Record(y, "NllLossBackward0", new[] { input }, g =>
         {
-            var gx = new float[input.Numel];
+            var gx = Autograd.GradPool.Rent(input.Numel);
             for (int e = 0; e < count; e++)
             {
                 long t = target.Data[e];
@@ -114,6 +114,7 @@ public static partial class Functional
                 }
             }
             input.AccumulateGrad(gx);
+            Autograd.GradPool.Return(gx);
         });
     }
 }

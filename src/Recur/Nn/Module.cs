@@ -137,10 +137,15 @@ public abstract class Module
     /// <summary>Evaluation mode (dropout off).</summary>
     public Module Eval() => Train(false);
 
-    /// <summary>Clears every parameter's gradient (PyTorch's <c>zero_grad(set_to_none=True)</c>).</summary>
-    public void ZeroGrad()
+    /// <summary>
+    /// Clears every parameter's gradient: sets it to null (<paramref name="setToNone"/>, PyTorch's default), or zeroes it in
+    /// place, keeping the buffer for the next backward — PyTorch's <c>zero_grad(set_to_none=False)</c>.
+    /// </summary>
+    public void ZeroGrad(bool setToNone = true)
     {
-        foreach (var p in Parameters()) p.Grad = null;
+        foreach (var p in Parameters())
+            if (setToNone) p.Grad = null;
+            else p.Grad?.Span.Clear();
     }
 
     /// <summary>The class name PyTorch would print (<c>RNN</c>, <c>LSTM</c>, <c>Linear</c>…).</summary>

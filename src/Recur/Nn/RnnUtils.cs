@@ -110,9 +110,10 @@ public static class RnnUtils
         for (int i = 0; i < target.Length; i++) src.Slice(i * w, w).CopyTo(result.Span.Slice(target[i] * w, w));
         return Tensor.Record(result, "PadPackedBackward0", new[] { rows }, g =>
         {
-            var gr = new float[rows.Numel];
+            var gr = Autograd.GradPool.Rent(rows.Numel);
             for (int i = 0; i < target.Length; i++) g.AsSpan(target[i] * w, w).CopyTo(gr.AsSpan(i * w));
             rows.AccumulateGrad(gr);
+            Autograd.GradPool.Return(gr);
         });
     }
 }

@@ -102,10 +102,16 @@ public abstract class Optimizer
     /// <summary>Whether the per-parameter state has a <c>step</c> count (Adam, RMSprop; not SGD).</summary>
     protected abstract bool CountsSteps { get; }
 
-    /// <summary>Clears every parameter's gradient (set to null, PyTorch's default since 2.0).</summary>
-    public void ZeroGrad()
+    /// <summary>
+    /// Clears every parameter's gradient: sets it to null (<paramref name="setToNone"/>, PyTorch's default since 2.0), or
+    /// zeroes it in place, keeping the buffer for the next backward — PyTorch's <c>zero_grad(set_to_none=False)</c>; a
+    /// parameter whose gradient was null stays null.
+    /// </summary>
+    public void ZeroGrad(bool setToNone = true)
     {
-        foreach (var p in Params) p.Grad = null;
+        foreach (var p in Params)
+            if (setToNone) p.Grad = null;
+            else p.Grad?.Span.Clear();
     }
 
     /// <summary>Increments and returns parameter <paramref name="index"/>'s step count (PyTorch's <c>state['step'] += 1</c>).</summary>

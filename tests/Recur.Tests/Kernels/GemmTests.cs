@@ -225,6 +225,33 @@ public sealed class GemmTests(ITestOutputHelper output) : IDisposable
             }
     }
 
+    /// <summary>The 8- and 12-row AVX-512 tiles (and their clamped edge rows), on and off, against the reference:
+    /// every row count 1–30 so each tile mix (12 + 12 + 6, 12 + 8, 7 …) and partial column panel appears.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TallTiles_MatchReference(bool tall)
+    {
+        using var _ = new Switches(width: VectorWidth.Vector512);
+        bool was = GemmKernels.UseTile12;
+        GemmKernels.UseTile12 = tall;
+        try
+        {
+            int seed = 100;
+            foreach (var (transA, transB) in new[] { (false, false), (true, true) })
+                for (int m = 1; m <= 30; m++)
+                    foreach (var (n, k) in new[] { (32, 7), (45, 19) })
+                    {
+                        var (alpha, beta) = Scales[seed % Scales.Length];
+                        Check(new Problem(transA, transB, m, n, k, alpha, beta, Pad: seed % 3, Offset: seed % 2), ++seed, packed: true);
+                    }
+            // Packed A (m > DirectMaxM) with a last panel of 7–11 rows.
+            foreach (int m in new[] { 71, 80, 90 })
+                Check(new Problem(false, true, m, 40, 30, 1f, 0.5f, Pad: 1, Offset: 0), ++seed, packed: true);
+        }
+        finally { GemmKernels.UseTile12 = was; }
+    }
+
     [Fact]
     public void Threaded_IsBitwiseEqualToSingleThreaded()
     {

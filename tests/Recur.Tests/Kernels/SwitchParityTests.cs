@@ -11,12 +11,13 @@ namespace Recur.Tests.Kernels;
 public class SwitchParityTests
 {
     public static IEnumerable<object[]> Switches() =>
-        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256" }.Select(s => new object[] { s });
+        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256", "no-tall-tiles", "no-affine", "one-chunk", "no-transposed-grads" }.Select(s => new object[] { s });
 
     [Theory, MemberData(nameof(Switches))]
     public void GoldenCasesPassWithTheSwitchOff(string which)
     {
         var saved = (KernelOptions.UseSimd, KernelOptions.PackWeights, KernelOptions.HoistInputProjection, KernelOptions.MaxThreads, KernelOptions.Width);
+        var saved2 = (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth);
         try
         {
             switch (which)
@@ -27,6 +28,10 @@ public class SwitchParityTests
                 case "one-thread": KernelOptions.MaxThreads = 1; break;
                 case "vector512": KernelOptions.Width = VectorWidth.Vector512; break; // emulated where the CPU lacks AVX-512
                 case "vector256": KernelOptions.Width = VectorWidth.Vector256; break; // the AVX2 path on an AVX-512 machine
+                case "no-tall-tiles": GemmKernels.UseTile12 = false; break;
+                case "no-affine": Gemm.AffinePackedB = false; break;
+                case "one-chunk": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = long.MaxValue / 4; break; // the input projection in one product
+                case "no-transposed-grads": Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth = 0; break;
             }
             var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden"), "*.json", SearchOption.AllDirectories);
             var failed = files.Select(GoldenRunner.Run).Where(r => r.Status != CaseStatus.Pass)
@@ -36,6 +41,52 @@ public class SwitchParityTests
         finally
         {
             (KernelOptions.UseSimd, KernelOptions.PackWeights, KernelOptions.HoistInputProjection, KernelOptions.MaxThreads, KernelOptions.Width) = saved;
+            (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth) = saved2;
+        }
+    }
+
+    /// <summary>
+    /// The register-tile choice, the fixed column split between threads and the chunking of the input projection
+    /// change where and when sums are formed, never their order: a training step's output and every gradient are
+    /// bitwise the same with each of them off.
+    /// </summary>
+    [Theory]
+    [InlineData("no-tall-tiles")]
+    [InlineData("no-affine")]
+    [InlineData("one-chunk")]
+    [InlineData("small-chunks")]
+    public void LstmStepIsBitwiseTheSameWithTheSwitchOff(string which)
+    {
+        var saved = (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads);
+        try
+        {
+            KernelOptions.MaxThreads = 2;
+            var reference = Step();
+            switch (which)
+            {
+                case "no-tall-tiles": GemmKernels.UseTile12 = false; break;
+                case "no-affine": Gemm.AffinePackedB = false; break;
+                case "one-chunk": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = long.MaxValue / 4; break;
+                case "small-chunks": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = 1; break; // one step per product
+            }
+            var other = Step();
+            Assert.Equal(reference.Length, other.Length);
+            for (int i = 0; i < reference.Length; i++)
+                Assert.True(reference[i].SequenceEqual(other[i]), $"with {which}: tensor {i} differs");
+        }
+        finally
+        {
+            (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads) = saved;
+        }
+
+        // Output and every gradient of one training step of a 2-layer bidirectional LSTM big enough to thread.
+        static float[][] Step()
+        {
+            var lstm = new Recur.Nn.Lstm(40, 96, numLayers: 2, bidirectional: true, rng: new Generator(3));
+            var x = Tensor.Randn(new Generator(4), 30, 20, 40);
+            var (o, _) = lstm.Forward(x);
+            o.Sum().Backward();
+            return new[] { o.ToArray() }.Concat(lstm.Parameters().Select(p => p.Grad!.ToArray())).ToArray();
         }
     }
 }

@@ -3,8 +3,8 @@ using Recur.Nn;
 namespace Recur.Tests.Nn;
 
 /// <summary>
-/// The time-step loops allocate nothing: a call over 2T steps allocates exactly the longer output (and its
-/// gradients) more than a call over T steps (GC.GetAllocatedBytesForCurrentThread), so no object is created per step.
+/// The time-step loops allocate nothing: a call over 2T steps allocates exactly the longer output more than a call
+/// over T steps (GC.GetAllocatedBytesForCurrentThread), so no object is created per step.
 /// </summary>
 public class AllocationTests
 {
@@ -30,20 +30,20 @@ public class AllocationTests
     public void StepLoopsAllocateNothing(string cell, int batch, int hidden)
     {
         var m = Recur.Nn.CellChoice.Create(cell, 4, hidden, batchFirst: false, rng: new Generator(1));
-        var (x1, x2) = (Tensor.Randn(100, batch, 4), Tensor.Randn(200, batch, 4));
+        // Long enough that every pending gradient is big enough for the gradient pool at both lengths.
+        var (x1, x2) = (Tensor.Randn(300, batch, 4), Tensor.Randn(600, batch, 4));
 
         // Working memory comes from a pool; what grows with the sequence is the output itself (one H-wide row per
         // step and batch entry) and two ints of step bookkeeping.
         long perStepFwd = 4L * batch * hidden + 4 + 4;
         long f1 = Bytes(() => { using var _ = GradMode.NoGrad(); m.ForwardState(x1); });
         long f2 = Bytes(() => { using var _ = GradMode.NoGrad(); m.ForwardState(x2); });
-        Assert.InRange(f2 - f1 - 100 * perStepFwd, -256, 256);
+        Assert.InRange(f2 - f1 - 300 * perStepFwd, -256, 256);
 
-        // Training adds the output gradient three times (the sum's, the output view's and the layer rows' pending
-        // gradients); the layer's own backward buffers come from the pool too.
-        long perStepBwd = perStepFwd + 3 * 4L * batch * hidden;
+        // Training adds nothing per step beyond the output: the sum's gradient is added in place, the output's
+        // pending gradients come from the gradient pool and the layer's backward buffers from its workspace pool.
         long b1 = Bytes(() => { m.ZeroGrad(); m.ForwardState(x1).Output.Sum().Backward(); });
         long b2 = Bytes(() => { m.ZeroGrad(); m.ForwardState(x2).Output.Sum().Backward(); });
-        Assert.InRange(b2 - b1 - 100 * perStepBwd, -512, 512);
+        Assert.InRange(b2 - b1 - 300 * perStepFwd, -512, 512);
     }
 }
