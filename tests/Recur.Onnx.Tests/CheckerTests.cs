@@ -41,7 +41,7 @@ public class CheckerTests
             var global = new ForecasterExportTests.Setup(
                 ["ensemble", "holt-winters", "drift", "network", "network+holt-winters", "seasonal naive", "mean", "persistence"],
                 [.. Enumerable.Range(0, 8).Select(i => new[] { Recur.Forecasting.SeriesTransform.None, Recur.Forecasting.SeriesTransform.Log, new Recur.Forecasting.SeriesTransform("boxcox", 0.5) }[i % 3])],
-                Features: 2, Known: 1, Calendar: 2, Cell: "lstm", Anchor: Recur.Forecasting.ForecastAnchor.Seasonal, HwSeasons: [7, 1, 7, 7, 1, 7, 7, 7], Calibration: 6);
+                Features: 2, Known: 1, Calendar: 2, Cell: "lstm", Anchor: Recur.Forecasting.ForecastAnchor.Seasonal, HwSeasons: [7, 1, 7, 7, 1, 7, 7, 7], Calibration: 6, Embedding: true);
             Recur.Forecasting.ModelFile.Save(fcPath, ForecasterExportTests.Build(global));
             files.Add(Path.Combine(dir, "forecast.onnx"));
             Recur.Cli.Commands.ExportCommand.Export(fcPath, files[^1]);

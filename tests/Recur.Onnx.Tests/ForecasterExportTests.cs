@@ -22,9 +22,10 @@ public class ForecasterExportTests
     /// <summary>A model's settings for a test: per series its method, transform and Holt-Winters season.</summary>
     /// <param name="Calibration">The model's <see cref="ForecastSpec.CalibrationWindow"/> (0: static intervals).</param>
     /// <param name="Gaps">Missing values in the histories given to predict and the file (never the last row).</param>
+    /// <param name="Embedding">The series embedding of a global model (<see cref="ForecastSpec.SeriesEmbedding"/>).</param>
     internal sealed record Setup(string[] Methods, SeriesTransform[] Transforms, int Features = 1, int Known = 0, int Calendar = 0,
         string Cell = "gru", ForecastAnchor Anchor = ForecastAnchor.Last, int[]? HwSeasons = null, int Calibration = 0, bool Gaps = false,
-        int Lookback = L, int Horizon = H, int SeasonLength = Season, double[]? Levels = null, int Hidden = 5, int Layers = 2)
+        int Lookback = L, int Horizon = H, int SeasonLength = Season, double[]? Levels = null, int Hidden = 5, int Layers = 2, bool Embedding = false)
     {
         public double[] Quantiles => Levels ?? ForecasterExportTests.Levels;
 
@@ -106,6 +107,7 @@ public class ForecasterExportTests
             Quantiles = Levels,
             Series = series,
             CalibrationWindow = setup.Calibration,
+            SeriesEmbedding = setup.Embedding && setup.Count > 1,
             CalibrationPrior = setup.Calibration > 0 ? H * H / 2.0 : 0,
         };
         var rng = new Generator(seed);
@@ -251,7 +253,7 @@ public class ForecasterExportTests
             ["ensemble", "holt-winters", "drift", "network", "network+holt-winters", "seasonal naive", "mean", "persistence"],
             [SeriesTransform.None, SeriesTransform.Log, BoxCox, SeriesTransform.None, new SeriesTransform("boxcox", 1.3), SeriesTransform.Log, BoxCox, SeriesTransform.None],
             Features: 2, Known: 2, Calendar: 2, Cell: "lstm", Anchor: ForecastAnchor.Seasonal, HwSeasons: [7, 1, 7, 7, 1, 7, 7, 7],
-            Calibration: 14, Gaps: true);
+            Calibration: 14, Gaps: true, Embedding: true);
         var info = CheckAgainstPredict(Build(setup, seed: 5), setup, [20, 41, 66]);
         Assert.Equal(["history: float32[batch, time]", "series: int64[batch]", "features: float32[batch, feature_rows, 2]",
             "known_future: float32[batch, known_rows, 2]", "calendar: float32[batch, calendar_rows, 4]"], info.Inputs.Select(i => i.ToString()));

@@ -45,10 +45,11 @@ internal sealed partial class ForecastGraph
             channels.Add(InputRows(Standardise(b.Slice(b.FillColumns(b.Cast(features, OnnxElementType.Float64)), 1, -FeatureRows, long.MaxValue), 0, F), windowRows, 0));
         if (_s.SeriesEmbedding)
         {
-            // The series embedding's indicators, after the features as ScaledSeries puts them: row idx of the identity at every window row.
+            // The series embedding's indicators, after the features as ScaledSeries puts them: 1 for the row's series, 0 for the
+            // others, at every window row (compared with 0 … S − 1, not read from an S×S identity: S may be large).
             int count = _series.Length;
-            var eye = g.Constant([.. Enumerable.Range(0, count * count).Select(k => k / count == k % count ? 1f : 0f)], count, count);
-            var indicator = g.Node("Gather", [eye, _idx], Int("axis", 0));                           // [N, count]
+            var all = g.Constant([.. Enumerable.Range(0, count).Select(k => (long)k)], count);
+            var indicator = b.Cast(g.Node("Equal", [b.Unsqueeze(_idx, 1), all]), OnnxElementType.Float32);   // [N, count]
             var shape = g.Node("Concat", [g.Node("Shape", [relative]), g.Constant([(long)count], 1)], Int("axis", 0));
             channels.Add(g.Node("Expand", [b.Unsqueeze(b.Unsqueeze(indicator, 1), 1), shape]));      // [N, O, L, count]
         }
