@@ -46,8 +46,8 @@ public sealed record ForecastOptions
     public string Transform { get; init; } = "none";
 
     /// <summary>
-    /// "auto" (the method that wins on validation) or one of <see cref="ForecastMethods.Names"/> for every series, e.g.
-    /// "network" for a model whose forecasts the ONNX export reproduces.
+    /// "auto" (the method that wins on validation) or one of <see cref="ForecastMethods.Names"/> (e.g. "network") for
+    /// every series.
     /// </summary>
     public string Method { get; init; } = "auto";
 
