@@ -61,27 +61,20 @@ internal sealed class GraphBuilder
     }
 
     /// <summary>A float32 initializer (in the top-level graph, visible to every subgraph).</summary>
-    public string Initializer(string hint, ReadOnlySpan<float> data, params long[] dims)
-    {
-        var t = new TensorProto { Name = Fresh(hint), DataType = (int)TensorProto.Types.DataType.Float };
-        t.Dims.AddRange(dims);
-        var bytes = new byte[data.Length * 4];
-        System.Runtime.InteropServices.MemoryMarshal.AsBytes(data).CopyTo(bytes);
-        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("ONNX raw_data is little-endian");
-        t.RawData = ByteString.CopyFrom(bytes);
-        Top.Graph.Initializer.Add(t);
-        return t.Name;
-    }
+    public string Initializer(string hint, ReadOnlySpan<float> data, params long[] dims) =>
+        Raw(hint, TensorProto.Types.DataType.Float, data, dims);
 
     /// <summary>A float64 initializer (pre- and post-processing that must match double arithmetic).</summary>
-    public string Doubles(string hint, ReadOnlySpan<double> data, params long[] dims)
+    public string Doubles(string hint, ReadOnlySpan<double> data, params long[] dims) =>
+        Raw(hint, TensorProto.Types.DataType.Double, data, dims);
+
+    // An initializer stored as raw little-endian bytes in the top-level graph.
+    private string Raw<T>(string hint, TensorProto.Types.DataType type, ReadOnlySpan<T> data, long[] dims) where T : unmanaged
     {
-        var t = new TensorProto { Name = Fresh(hint), DataType = (int)TensorProto.Types.DataType.Double };
-        t.Dims.AddRange(dims);
-        var bytes = new byte[data.Length * 8];
-        System.Runtime.InteropServices.MemoryMarshal.AsBytes(data).CopyTo(bytes);
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("ONNX raw_data is little-endian");
-        t.RawData = ByteString.CopyFrom(bytes);
+        var t = new TensorProto { Name = Fresh(hint), DataType = (int)type };
+        t.Dims.AddRange(dims);
+        t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data));
         Top.Graph.Initializer.Add(t);
         return t.Name;
     }
