@@ -11,13 +11,13 @@ namespace Recur.Tests.Kernels;
 public class SwitchParityTests
 {
     public static IEnumerable<object[]> Switches() =>
-        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256", "no-tall-tiles", "affine", "one-chunk", "no-transposed-grads" }.Select(s => new object[] { s });
+        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256", "no-tall-tiles", "affine", "one-chunk", "no-transposed-grads", "no-batch-split" }.Select(s => new object[] { s });
 
     [Theory, MemberData(nameof(Switches))]
     public void GoldenCasesPassWithTheSwitchOff(string which)
     {
         var saved = (KernelOptions.UseSimd, KernelOptions.PackWeights, KernelOptions.HoistInputProjection, KernelOptions.MaxThreads, KernelOptions.Width);
-        var saved2 = (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth);
+        var saved2 = (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth, Recur.Nn.Recurrent.RecurrentLayer.BatchSplit);
         try
         {
             switch (which)
@@ -32,6 +32,7 @@ public class SwitchParityTests
                 case "affine": Gemm.AffinePackedB = true; break;
                 case "one-chunk": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = long.MaxValue / 4; break; // the input projection in one product
                 case "no-transposed-grads": Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth = 0; break;
+                case "no-batch-split": Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = false; break;
             }
             var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden"), "*.json", SearchOption.AllDirectories);
             var failed = files.Select(GoldenRunner.Run).Where(r => r.Status != CaseStatus.Pass)
@@ -41,7 +42,7 @@ public class SwitchParityTests
         finally
         {
             (KernelOptions.UseSimd, KernelOptions.PackWeights, KernelOptions.HoistInputProjection, KernelOptions.MaxThreads, KernelOptions.Width) = saved;
-            (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth) = saved2;
+            (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth, Recur.Nn.Recurrent.RecurrentLayer.BatchSplit) = saved2;
         }
     }
 
@@ -55,9 +56,11 @@ public class SwitchParityTests
     [InlineData("affine")]
     [InlineData("one-chunk")]
     [InlineData("small-chunks")]
+    [InlineData("no-batch-split")]
     public void LstmStepIsBitwiseTheSameWithTheSwitchOff(string which)
     {
         var saved = (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads);
+        bool split = Recur.Nn.Recurrent.RecurrentLayer.BatchSplit;
         try
         {
             KernelOptions.MaxThreads = 2;
@@ -68,6 +71,7 @@ public class SwitchParityTests
                 case "affine": Gemm.AffinePackedB = true; break;
                 case "one-chunk": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = long.MaxValue / 4; break;
                 case "small-chunks": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = 1; break; // one step per product
+                case "no-batch-split": Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = false; break;
             }
             var other = Step();
             Assert.Equal(reference.Length, other.Length);
@@ -77,16 +81,36 @@ public class SwitchParityTests
         finally
         {
             (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads) = saved;
+            Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = split;
         }
 
-        // Output and every gradient of one training step of a 2-layer bidirectional LSTM big enough to thread.
+        // Output and every gradient of one training step of a 2-layer bidirectional LSTM, a GRU and an LSTM with a
+        // projection, big enough to thread (batch 40: split between two threads by default).
         static float[][] Step()
         {
-            var lstm = new Recur.Nn.Lstm(40, 96, numLayers: 2, bidirectional: true, rng: new Generator(3));
-            var x = Tensor.Randn(new Generator(4), 30, 20, 40);
-            var (o, _) = lstm.Forward(x);
-            o.Sum().Backward();
-            return new[] { o.ToArray() }.Concat(lstm.Parameters().Select(p => p.Grad!.ToArray())).ToArray();
+            var result = new List<float[]>();
+            var x = Tensor.Randn(new Generator(4), 30, 40, 40);
+            var h0 = Tensor.Randn(new Generator(5), 1, 40, 64).RequireGrad();
+            var models = new Recur.Nn.Module[]
+            {
+                new Recur.Nn.Lstm(40, 96, numLayers: 2, bidirectional: true, rng: new Generator(3)),
+                new Recur.Nn.Gru(40, 64, rng: new Generator(6)),
+                new Recur.Nn.Lstm(40, 64, projSize: 24, rng: new Generator(7)),
+            };
+            foreach (var m in models)
+            {
+                var o = m switch
+                {
+                    Recur.Nn.Gru gru => gru.Forward(x, h0).Output,
+                    Recur.Nn.Lstm lstm => lstm.Forward(x).Output,
+                    _ => throw new InvalidOperationException(),
+                };
+                o.Sum().Backward();
+                result.Add(o.ToArray());
+                result.AddRange(m.Parameters().Select(p => p.Grad!.ToArray()));
+            }
+            result.Add(h0.Grad!.ToArray());
+            return result.ToArray();
         }
     }
 }

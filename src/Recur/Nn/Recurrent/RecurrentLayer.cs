@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Numerics.Tensors;
 using Recur.Autograd;
 using Recur.Kernels;
@@ -21,7 +22,7 @@ namespace Recur.Nn.Recurrent;
 /// gradient with one GEMM each: dW_ih = dGxᵀ·X, dW_hh = dGhᵀ·H_prev, dX = dGx·W_ih.
 /// No allocation happens inside the time-step loops.
 /// </remarks>
-internal static class RecurrentLayer
+internal static unsafe class RecurrentLayer
 {
     /// <summary>
     /// x: [rows, in]; h0: [D, N, Hout] or null (zeros); c0: [D, N, H] or null (LSTM only).
@@ -61,8 +62,14 @@ internal static class RecurrentLayer
                 if (c0 is null) cState.Clear();
                 else c0.ReadOnlySpan.Slice(d * g.N * g.H, g.N * g.H).CopyTo(cState);
             }
-            var sweep = new ForwardVisitor { G = g, S = s, W = w, X = x, Ws = ws, Reverse = d == 1, Keep = keep };
-            CellSteps.Dispatch(cell, ref sweep);
+            var sweep = new ForwardVisitor { G = g, S = s, W = w, X = x, Ws = ws, Reverse = d == 1, Keep = keep, B1 = g.N };
+            if (SplitBatch(g))
+            {
+                ProjectAll(g, s, w, x, ws);
+                sweep.Projected = true;
+                RunSplit(g.N, (b0, b1) => { var v = sweep; (v.B0, v.B1) = (b0, b1); CellSteps.Dispatch(v.G.Cell, ref v); });
+            }
+            else CellSteps.Dispatch(cell, ref sweep);
         }
 
         var outT = g.D == 1 ? new Tensor(sweeps[0].Hs, 0, new[] { g.Rows, g.Hout }) : Interleave(g, sweeps, pooled);
@@ -177,21 +184,65 @@ internal static class RecurrentLayer
         public DirectionWeights W;
         public Tensor X;
         public Workspace Ws;
-        public bool Reverse, Keep;
-        public readonly void Visit<TCell>() where TCell : struct, ICellStep => ForwardSweep<TCell>(G, S, W, X, Ws, Reverse, Keep);
+        public bool Reverse, Keep, Projected;
+        public int B0, B1;
+        public readonly void Visit<TCell>() where TCell : struct, ICellStep =>
+            ForwardSweep<TCell>(G, S, W, X, Ws, Reverse, Keep, Projected, B0, B1);
     }
 
-    private static void ForwardSweep<TCell>(Geometry g, Sweep s, DirectionWeights w, Tensor x, Workspace ws, bool reverse, bool keep)
+    /// <summary>Settable for the tuning probe and the parity tests: split long batches between threads (see <see cref="SplitBatch"/>).</summary>
+    internal static bool BatchSplit = true;
+    /// <summary>Fewest batch rows per thread for <see cref="SplitBatch"/>.</summary>
+    internal static int BatchSplitMinRows = 16;
+
+    /// <summary>
+    /// Whether the step loops run on the kernel threads as independent slices of the batch. The sequences of a batch
+    /// never meet inside a layer (row b of every step's product reads only row b of h), so each thread can run the
+    /// whole time loop for its rows with no synchronisation per step — instead of meeting twice per step to split the
+    /// recurrent product by columns and the gate pass by rows. The input projection runs first, over all rows.
+    /// </summary>
+    private static bool SplitBatch(Geometry g) =>
+        BatchSplit && KernelOptions.MaxThreads > 1 && KernelOptions.HoistInputProjection
+        && g.N >= BatchSplitMinRows * KernelOptions.MaxThreads;
+
+    /// <summary>Gx = X·W_ihᵀ + bias for every row of one direction, as one (threaded) product.</summary>
+    private static void ProjectAll(Geometry g, Sweep s, DirectionWeights w, Tensor x, Workspace ws)
+    {
+        var wihT = new StepWeight(w.WeightIh, true, g.In, g.GH);
+        var biasRow = BiasRow(ws, g.GH, w.BiasIh, g.Cell == CellKind.Gru ? null : w.BiasHh);
+        var gx = s.Gx.AsSpan(0, g.Rows * g.GH);
+        FillRows(gx, g.GH, biasRow);
+        wihT.Multiply(g.Rows, x.ReadOnlySpan, g.In, 1f, gx, g.GH);
+        wihT.Release();
+    }
+
+    /// <summary>Runs <paramref name="body"/>(b0, b1) over one slice of the batch per kernel thread, waking them.</summary>
+    private static void RunSplit(int batch, Action<int, int> body)
+    {
+        var handle = GCHandle.Alloc(body);
+        try { ParallelRows.Run(batch, &SplitBody, (void*)GCHandle.ToIntPtr(handle), KernelOptions.MaxThreads, wake: true); }
+        finally { handle.Free(); }
+    }
+
+    private static void SplitBody(void* context, int b0, int b1) =>
+        ((Action<int, int>)GCHandle.FromIntPtr((nint)context).Target!)(b0, b1);
+
+    /// <summary>
+    /// One direction's time loop over batch rows [b0, b1) (all of them unless the batch is split between threads).
+    /// <paramref name="projected"/>: Gx already holds the input projection (else it is made here in chunks).
+    /// </summary>
+    private static void ForwardSweep<TCell>(Geometry g, Sweep s, DirectionWeights w, Tensor x, Workspace ws, bool reverse, bool keep,
+        bool projected, int b0, int b1)
         where TCell : struct, ICellStep
     {
         int H = g.H, Hout = g.Hout, GH = g.GH;
         var whhT = new StepWeight(w.WeightHh, true, Hout, GH);                                  // W_hhᵀ: [Hout, GH]
         var whrT = g.Proj ? new StepWeight(w.WeightHr!, true, H, Hout) : default;              // W_hrᵀ: [H, P]
-        var wihT = new StepWeight(w.WeightIh, true, g.In, GH);                                 // W_ihᵀ: [In, GH]
+        var wihT = projected ? default : new StepWeight(w.WeightIh, true, g.In, GH);          // W_ihᵀ: [In, GH]
         var xs = x.ReadOnlySpan;
         var bhh = w.BiasHh is null ? default : w.BiasHh.ReadOnlySpan;
         // Every row of Gx starts as b_ih (+ b_hh: for RNN/LSTM both biases just add, so fold them in once).
-        var biasRow = BiasRow(ws, GH, w.BiasIh, TCell.SeparateRecurrent ? null : w.BiasHh);
+        var biasRow = projected ? null : BiasRow(ws, GH, w.BiasIh, TCell.SeparateRecurrent ? null : w.BiasHh);
         bool hoist = KernelOptions.HoistInputProjection;
         int chunk = hoist ? ChunkSteps(g) : 1;
 
@@ -199,7 +250,7 @@ internal static class RecurrentLayer
         {
             int t = reverse ? g.T - 1 - step : step;
             int bs = g.BatchSizes[t], r0 = g.RowStart[t];
-            if (step % chunk == 0)
+            if (!projected && step % chunk == 0)
             {
                 // Gx = X·W_ihᵀ + bias for the next `chunk` steps as one product, just before the loop needs them: the
                 // rows are still in cache when the recurrent product and the gate pass read and write them (all steps at
@@ -212,48 +263,51 @@ internal static class RecurrentLayer
                 FillRows(gxRows, GH, biasRow);
                 wihT.Multiply(rows, xs.Slice(a0 * g.In, rows * g.In), g.In, 1f, gxRows, GH);
             }
-            var state = s.HState.AsSpan(0, bs * Hout);
+            // This sweep's active rows of step t: batch rows lo..hi, buffer rows rr.. (state buffers: lo..).
+            int lo = b0, n = Math.Min(b1, bs) - lo, rr = r0 + lo;
+            if (n <= 0) continue;
+            var state = s.HState.AsSpan(lo * Hout, n * Hout);
             var hPrev = state;                    // h_{t−1}: the running state's active rows,
             if (keep)                             // copied aside when a backward will need it
             {
-                hPrev = s.Hprev.AsSpan(r0 * Hout, bs * Hout);
+                hPrev = s.Hprev.AsSpan(rr * Hout, n * Hout);
                 state.CopyTo(hPrev);
             }
-            var gates = s.Gx.AsSpan(r0 * GH, bs * GH);
-            var h = s.Hs.AsSpan(r0 * Hout, bs * Hout);
+            var gates = s.Gx.AsSpan(rr * GH, n * GH);
+            var h = s.Hs.AsSpan(rr * Hout, n * Hout);
 
             // The recurrent product: into the gates, or (GRU) into its own buffer with b_hh.
             Span<float> gh = default;
             if (TCell.SeparateRecurrent)
             {
-                gh = s.GhScratch.AsSpan(0, bs * GH);
+                gh = s.GhScratch.AsSpan(lo * GH, n * GH);
                 bool bias = !bhh.IsEmpty;
-                if (bias) for (int b = 0; b < bs; b++) bhh.CopyTo(gh.Slice(b * GH, GH));
-                whhT.Multiply(bs, hPrev, Hout, bias ? 1f : 0f, gh, GH);
+                if (bias) for (int b = 0; b < n; b++) bhh.CopyTo(gh.Slice(b * GH, GH));
+                whhT.Multiply(n, hPrev, Hout, bias ? 1f : 0f, gh, GH);
             }
-            else whhT.Multiply(bs, hPrev, Hout, 1f, gates, GH);
+            else whhT.Multiply(n, hPrev, Hout, 1f, gates, GH);
 
             Span<float> cPrev = default, c = default;
             if (TCell.HasCellState)
             {
-                var cState = s.CState.AsSpan(0, bs * H);
+                var cState = s.CState.AsSpan(lo * H, n * H);
                 cPrev = c = cState;               // without keep: c updated in place
                 if (keep)
                 {
-                    cPrev = s.Cprev.AsSpan(r0 * H, bs * H);
-                    c = s.Cs.AsSpan(r0 * H, bs * H);
+                    cPrev = s.Cprev.AsSpan(rr * H, n * H);
+                    c = s.Cs.AsSpan(rr * H, n * H);
                     cState.CopyTo(cPrev);
                 }
             }
-            var r = whrT.IsNull ? h : s.R.AsSpan((keep ? r0 : 0) * H, bs * H);
+            var r = whrT.IsNull ? h : s.R.AsSpan((keep ? rr : lo) * H, n * H);
             CellPass.Forward<TCell>(new StepForward
             {
                 Gates = gates, Gh = gh, HPrev = hPrev, H = r, CPrev = cPrev, C = c,
-                Ghn = s.Ghn is null ? default : s.Ghn.AsSpan((keep ? r0 : 0) * H, bs * H),
-                Batch = bs, Hidden = H,
+                Ghn = s.Ghn is null ? default : s.Ghn.AsSpan((keep ? rr : lo) * H, n * H),
+                Batch = n, Hidden = H,
             });
-            if (!whrT.IsNull) whrT.Multiply(bs, r, H, 0f, h, Hout); // h = r·W_hrᵀ
-            if (TCell.HasCellState && keep) c.CopyTo(s.CState.AsSpan(0, bs * H));
+            if (!whrT.IsNull) whrT.Multiply(n, r, H, 0f, h, Hout); // h = r·W_hrᵀ
+            if (TCell.HasCellState && keep) c.CopyTo(s.CState.AsSpan(lo * H, n * H));
             h.CopyTo(state);
         }
         whhT.Release();
@@ -338,8 +392,11 @@ internal static class RecurrentLayer
                 if (gCn is null) dc.Clear();
                 else gCn.AsSpan(d * g.N * g.H, g.N * g.H).CopyTo(dc);
             }
-            var sweep = new BackwardVisitor { G = g, S = s, W = w, D = d, GOut = gOut, DH = dH, DC = dC, DGx = dGx, DGh = dGh, DHall = dHall, DR = dR };
-            CellSteps.Dispatch(g.Cell, ref sweep);
+            var sweep = new BackwardVisitor { G = g, S = s, W = w, D = d, GOut = gOut, DH = dH, DC = dC, DGx = dGx, DGh = dGh, DHall = dHall, DR = dR, B1 = g.N };
+            if (SplitBatch(g))
+                RunSplit(g.N, (b0, b1) => { var v = sweep; (v.B0, v.B1) = (b0, b1); CellSteps.Dispatch(v.G.Cell, ref v); });
+            else
+                CellSteps.Dispatch(g.Cell, ref sweep);
             if (dh0 != null) dh.CopyTo(dh0.AsSpan(d * g.N * g.Hout));
             if (dc0 != null) dC!.AsSpan(0, g.N * g.H).CopyTo(dc0.AsSpan(d * g.N * g.H));
 
@@ -410,8 +467,9 @@ internal static class RecurrentLayer
         public int D;
         public float[]? GOut, DC, DHall, DR;
         public float[] DH, DGx, DGh;
+        public int B0, B1;
         public readonly void Visit<TCell>() where TCell : struct, ICellStep =>
-            BackwardSweep<TCell>(G, S, W, D, GOut, DH, DC, DGx, DGh, DHall, DR);
+            BackwardSweep<TCell>(G, S, W, D, GOut, DH, DC, DGx, DGh, DHall, DR, B0, B1);
     }
 
     /// <summary>
@@ -419,7 +477,7 @@ internal static class RecurrentLayer
     /// d h_n on entry, d h0 on exit; rows of finished sequences keep theirs until their last step comes.
     /// </summary>
     private static void BackwardSweep<TCell>(Geometry g, Sweep s, DirectionWeights w, int d, float[]? gOut,
-        float[] dH, float[]? dC, float[] dGx, float[] dGh, float[]? dHall, float[]? dR) where TCell : struct, ICellStep
+        float[] dH, float[]? dC, float[] dGx, float[] dGh, float[]? dHall, float[]? dR, int b0, int b1) where TCell : struct, ICellStep
     {
         int H = g.H, Hout = g.Hout, GH = g.GH, width = g.D * Hout;
         bool reverse = d == 1;
@@ -430,36 +488,39 @@ internal static class RecurrentLayer
         {
             int t = reverse ? g.T - 1 - step : step;
             int bs = g.BatchSizes[t], r0 = g.RowStart[t];
-            var dh = dH.AsSpan(0, bs * Hout);
+            // This sweep's active rows of step t: batch rows lo.., buffer rows rr.. (running gradients: lo..).
+            int lo = b0, n = Math.Min(b1, bs) - lo, rr = r0 + lo;
+            if (n <= 0) continue;
+            var dh = dH.AsSpan(lo * Hout, n * Hout);
             if (gOut != null && width == Hout) // one direction: the step's output rows are one block
-                TensorPrimitives.Add(dh, gOut.AsSpan(r0 * Hout, bs * Hout), dh);
+                TensorPrimitives.Add(dh, gOut.AsSpan(rr * Hout, n * Hout), dh);
             else if (gOut != null)
-                for (int b = 0; b < bs; b++)
+                for (int b = 0; b < n; b++)
                 {
                     var row = dh.Slice(b * Hout, Hout);
-                    TensorPrimitives.Add(row, gOut.AsSpan((r0 + b) * width + d * Hout, Hout), row);
+                    TensorPrimitives.Add(row, gOut.AsSpan((rr + b) * width + d * Hout, Hout), row);
                 }
             Span<float> dCell = dh;
             if (!whr.IsNull)
             {
-                dh.CopyTo(dHall.AsSpan(r0 * Hout));
-                dCell = dR.AsSpan(0, bs * H);
-                whr.Multiply(bs, dh, Hout, 0f, dCell, H); // d(o·tanh c) = dh·W_hr
+                dh.CopyTo(dHall.AsSpan(rr * Hout));
+                dCell = dR.AsSpan(lo * H, n * H);
+                whr.Multiply(n, dh, Hout, 0f, dCell, H); // d(o·tanh c) = dh·W_hr
             }
-            var dg = dGx.AsSpan(r0 * GH, bs * GH);
-            var dgh = TCell.SeparateRecurrent ? dGh.AsSpan(r0 * GH, bs * GH) : dg;
+            var dg = dGx.AsSpan(rr * GH, n * GH);
+            var dgh = TCell.SeparateRecurrent ? dGh.AsSpan(rr * GH, n * GH) : dg;
             CellPass.Backward<TCell>(new StepBackward
             {
-                Gates = s.Gx.AsSpan(r0 * GH, bs * GH),
-                HPrev = s.Hprev.AsSpan(r0 * Hout, bs * Hout),
-                C = s.Cs is null ? default : s.Cs.AsSpan(r0 * H, bs * H),
-                CPrev = s.Cprev is null ? default : s.Cprev.AsSpan(r0 * H, bs * H),
-                Ghn = s.Ghn is null ? default : s.Ghn.AsSpan(r0 * H, bs * H),
-                DH = dCell, DC = dC is null ? default : dC.AsSpan(0, bs * H), DGates = dg, DGh = dgh,
-                Batch = bs, Hidden = H,
+                Gates = s.Gx.AsSpan(rr * GH, n * GH),
+                HPrev = s.Hprev.AsSpan(rr * Hout, n * Hout),
+                C = s.Cs is null ? default : s.Cs.AsSpan(rr * H, n * H),
+                CPrev = s.Cprev is null ? default : s.Cprev.AsSpan(rr * H, n * H),
+                Ghn = s.Ghn is null ? default : s.Ghn.AsSpan(rr * H, n * H),
+                DH = dCell, DC = dC is null ? default : dC.AsSpan(lo * H, n * H), DGates = dg, DGh = dgh,
+                Batch = n, Hidden = H,
             });
             // dh_{t−1} = dGh·W_hh, added to the cell's direct part where it has one (GRU: dh·z)
-            whh.Multiply(bs, dgh, GH, TCell.SeparateRecurrent ? 1f : 0f, dh, Hout);
+            whh.Multiply(n, dgh, GH, TCell.SeparateRecurrent ? 1f : 0f, dh, Hout);
         }
         whh.Release();
         whr.Release();
