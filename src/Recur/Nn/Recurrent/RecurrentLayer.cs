@@ -167,7 +167,7 @@ internal static unsafe class RecurrentLayer
                 }
                 if (g.Proj) R = ws.Rent(stepRows * g.H);
             }
-            if (g.Cell == CellKind.Gru)
+            if (CellSteps.SeparateRecurrent(g.Cell))
             {
                 Ghn = ws.Rent(stepRows * g.H);
                 GhScratch = ws.Rent(g.N * g.GH);
@@ -209,12 +209,22 @@ internal static unsafe class RecurrentLayer
     private static void ProjectAll(Geometry g, Sweep s, DirectionWeights w, Tensor x, Workspace ws)
     {
         var wihT = new StepWeight(w.WeightIh, true, g.In, g.GH);
-        var biasRow = BiasRow(ws, g.GH, w.BiasIh, g.Cell == CellKind.Gru ? null : w.BiasHh);
-        var gx = s.Gx.AsSpan(0, g.Rows * g.GH);
-        FillRows(gx, g.GH, biasRow);
-        wihT.Multiply(g.Rows, x.ReadOnlySpan, g.In, 1f, gx, g.GH);
+        Project(g, s, x.ReadOnlySpan, wihT, ProjectionBias(g, w, ws), 0, g.Rows);
         wihT.Release();
     }
+
+    /// <summary>Gx rows [a0, a0 + rows) = X rows · W_ihᵀ + <paramref name="biasRow"/>.   x: [rows, In] → Gx: [rows, GH]</summary>
+    private static void Project(Geometry g, Sweep s, ReadOnlySpan<float> xs, StepWeight wihT, float[]? biasRow, int a0, int rows)
+    {
+        var gxRows = s.Gx.AsSpan(a0 * g.GH, rows * g.GH);
+        FillRows(gxRows, g.GH, biasRow);
+        wihT.Multiply(rows, xs.Slice(a0 * g.In, rows * g.In), g.In, 1f, gxRows, g.GH);
+    }
+
+    /// <summary>What every row of Gx starts as: b_ih, plus b_hh where the cell adds both biases to the same sum (RNN,
+    /// LSTM: folded in once); a cell with a separate recurrent sum (GRU) adds b_hh there instead.</summary>
+    private static float[]? ProjectionBias(Geometry g, DirectionWeights w, Workspace ws) =>
+        BiasRow(ws, g.GH, w.BiasIh, CellSteps.SeparateRecurrent(g.Cell) ? null : w.BiasHh);
 
     /// <summary>Runs <paramref name="body"/>(b0, b1) over one slice of the batch per kernel thread, waking them.</summary>
     private static void RunSplit(int batch, Action<int, int> body)
@@ -241,8 +251,7 @@ internal static unsafe class RecurrentLayer
         var wihT = projected ? default : new StepWeight(w.WeightIh, true, g.In, GH);          // W_ihᵀ: [In, GH]
         var xs = x.ReadOnlySpan;
         var bhh = w.BiasHh is null ? default : w.BiasHh.ReadOnlySpan;
-        // Every row of Gx starts as b_ih (+ b_hh: for RNN/LSTM both biases just add, so fold them in once).
-        var biasRow = projected ? null : BiasRow(ws, GH, w.BiasIh, TCell.SeparateRecurrent ? null : w.BiasHh);
+        var biasRow = projected ? null : ProjectionBias(g, w, ws);
         bool hoist = KernelOptions.HoistInputProjection;
         int chunk = hoist ? ChunkSteps(g) : 1;
 
@@ -258,10 +267,7 @@ internal static unsafe class RecurrentLayer
                 // the same whatever the chunking, so results are bitwise those of one big product.
                 int t0 = reverse ? Math.Max(0, t - chunk + 1) : t, t1 = reverse ? t + 1 : Math.Min(g.T, t + chunk);
                 if (!hoist) (t0, t1) = (t, t + 1);
-                int a0 = g.RowStart[t0], rows = g.RowStart[t1] - a0;
-                var gxRows = s.Gx.AsSpan(a0 * GH, rows * GH);
-                FillRows(gxRows, GH, biasRow);
-                wihT.Multiply(rows, xs.Slice(a0 * g.In, rows * g.In), g.In, 1f, gxRows, GH);
+                Project(g, s, xs, wihT, biasRow, g.RowStart[t0], g.RowStart[t1] - g.RowStart[t0]);
             }
             // This sweep's active rows of step t: batch rows lo..hi, buffer rows rr.. (state buffers: lo..).
             int lo = b0, n = Math.Min(b1, bs) - lo, rr = r0 + lo;
@@ -372,7 +378,7 @@ internal static unsafe class RecurrentLayer
         float[]? dh0 = h0 is { RequiresGrad: true } ? ws.Rent(h0.Numel) : null;
         float[]? dc0 = c0 is { RequiresGrad: true } ? ws.Rent(c0.Numel) : null;
         var dGx = ws.Rent(g.Rows * g.GH);
-        var dGh = g.Cell == CellKind.Gru ? ws.Rent(g.Rows * g.GH) : dGx; // RNN/LSTM: the same gradient reaches both biases
+        var dGh = CellSteps.SeparateRecurrent(g.Cell) ? ws.Rent(g.Rows * g.GH) : dGx; // RNN/LSTM: the same gradient reaches both biases
         var dHall = g.Proj ? ws.Rent(g.Rows * g.Hout) : null;
         var dH = ws.Rent(g.N * g.Hout);
         var dC = g.Cell == CellKind.Lstm ? ws.Rent(g.N * g.H) : null;

@@ -103,7 +103,9 @@ internal static class CellSteps
     {
         public int Gates;
         public string Name;
-        public void Visit<TCell>() where TCell : struct, ICellStep => (Gates, Name) = (TCell.GateCount, TCell.NodeName);
+        public bool Separate;
+        public void Visit<TCell>() where TCell : struct, ICellStep =>
+            (Gates, Name, Separate) = (TCell.GateCount, TCell.NodeName, TCell.SeparateRecurrent);
     }
 
     /// <summary>How many gate blocks of hidden_size rows the weights stack.</summary>
@@ -112,6 +114,14 @@ internal static class CellSteps
         var f = new Facts();
         Dispatch(cell, ref f);
         return f.Gates;
+    }
+
+    /// <summary><see cref="ICellStep.SeparateRecurrent"/> of the cell kind.</summary>
+    public static bool SeparateRecurrent(CellKind cell)
+    {
+        var f = new Facts();
+        Dispatch(cell, ref f);
+        return f.Separate;
     }
 
     /// <summary>The autograd node's name.</summary>
