@@ -41,15 +41,6 @@ public static unsafe class Gemm
     internal static long ThreadWakeFlops = 8_000_000;
 
     /// <summary>
-    /// Products with a pre-packed B split their columns the same way between the same threads every call
-    /// (<see cref="GemmJob.Affine"/>), so each core's share of a recurrent weight could stay in its L2. Off: measured
-    /// slower than claiming pieces in turn (64×2048×512 × 100 steps at 2 threads, min of 30 interleaved runs:
-    /// 198 against 220 GFLOP/s) — W_hh's half is 2 MiB, a whole Xeon L2, and fixed halves cannot rebalance when a
-    /// core is busy. Kept as a switch for machines with larger L2s.
-    /// </summary>
-    internal static bool AffinePackedB = false;
-
-    /// <summary>
     /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C. op(A) is A (stored m×k, row stride lda) or, when
     /// <paramref name="transA"/>, Aᵀ (A stored k×m); the same for B. When beta == 0, C is not read (NaN there does
     /// not leak); when alpha == 0 or k == 0, A and B are not read.
@@ -208,13 +199,6 @@ public static unsafe class Gemm
         bool wide = (job.SplitRows ? job.PackB : job.PackA) || rowStreaming;
         int units = ((job.SplitRows ? job.M : job.N) + job.Unit - 1) / job.Unit;
         job.Pieces = Math.Min(units, wide ? threads : 4 * threads);
-        // A pre-packed B is a recurrent weight, multiplied again at every time step: optionally give each thread the
-        // same columns every time (see AffinePackedB).
-        if (job.Packed != null && !job.SplitRows && AffinePackedB)
-        {
-            job.Affine = true;
-            job.Pieces = Math.Min(units, threads);
-        }
         GemmThreads.Run(ref job, threads, work >= ThreadWakeFlops);
     }
 

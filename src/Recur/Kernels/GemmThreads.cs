@@ -26,8 +26,6 @@ internal unsafe struct GemmJob
     /// <summary>How the work is cut for threads: along rows or columns of C, in pieces of whole <see cref="Unit"/>s.</summary>
     public bool SplitRows;
     public int Unit, Pieces;
-    /// <summary>One piece per thread, piece i always on thread i (the caller is 0), instead of claimed in turn.</summary>
-    public bool Affine;
     /// <summary>For <see cref="ParallelRows"/>: the row-range body and its context.</summary>
     public delegate*<void*, int, int, void> RowBody;
     public void* Context;
@@ -49,12 +47,10 @@ internal static unsafe class GemmThreads
     const int SpinMicroseconds = 50, MaxWorkers = 64; // one bit each in Run's mask
     static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
 
-    sealed class Worker(int piece)
+    sealed class Worker
     {
         public readonly SemaphoreSlim Wake = new(0), Done = new(0); // no allocation per wait
         public int State, Asleep;
-        /// <summary>The piece this worker runs in an <see cref="GemmJob.Affine"/> job.</summary>
-        public readonly int Piece = piece;
     }
 
     static Worker[] s_workers = [];
@@ -99,44 +95,28 @@ internal static unsafe class GemmThreads
                 worker.Wake.Release();
             signalled |= 1UL << w;
         }
-        if (job.Affine)
-        {
-            // Piece w + 1 belongs to worker w: the caller runs it only for a worker not signalled or not yet started.
-            RunPiece(0);
-            for (int w = 0; w < threads - 1; w++)
-                if ((signalled >> w & 1) == 0 || Interlocked.CompareExchange(ref workers[w].State, Idle, Signalled) == Signalled)
-                    RunPiece(w + 1);
-                else
-                    workers[w].Done.Wait();
-        }
-        else
-        {
-            RunPieces();
-            for (int w = 0; w < threads - 1; w++)
-                // Not started yet: cancel it instead of waiting for its core. Started: wait for it to finish.
-                if ((signalled >> w & 1) != 0 && Interlocked.CompareExchange(ref workers[w].State, Idle, Signalled) != Signalled)
-                    workers[w].Done.Wait();
-        }
+        RunPieces();
+        for (int w = 0; w < threads - 1; w++)
+            // Not started yet: cancel it instead of waiting for its core. Started: wait for it to finish.
+            if ((signalled >> w & 1) != 0 && Interlocked.CompareExchange(ref workers[w].State, Idle, Signalled) != Signalled)
+                workers[w].Done.Wait();
         s_lastEnd = Stopwatch.GetTimestamp();
         Volatile.Write(ref s_busy, 0);
     }
 
     static void RunPieces()
     {
-        for (int piece; (piece = Interlocked.Increment(ref s_next) - 1) < s_job.Pieces;)
-            RunPiece(piece);
-    }
-
-    static void RunPiece(int piece)
-    {
         ref GemmJob job = ref s_job;
-        int total = job.SplitRows ? job.M : job.N, units = (total + job.Unit - 1) / job.Unit;
-        int from = Math.Min(total, (int)((long)units * piece / job.Pieces) * job.Unit);
-        int to = Math.Min(total, (int)((long)units * (piece + 1) / job.Pieces) * job.Unit);
-        if (job.SplitRows)
-            job.Body(ref job, from, to, 0, job.N);
-        else
-            job.Body(ref job, 0, job.M, from, to);
+        for (int piece; (piece = Interlocked.Increment(ref s_next) - 1) < job.Pieces;)
+        {
+            int total = job.SplitRows ? job.M : job.N, units = (total + job.Unit - 1) / job.Unit;
+            int from = Math.Min(total, (int)((long)units * piece / job.Pieces) * job.Unit);
+            int to = Math.Min(total, (int)((long)units * (piece + 1) / job.Pieces) * job.Unit);
+            if (job.SplitRows)
+                job.Body(ref job, from, to, 0, job.N);
+            else
+                job.Body(ref job, 0, job.M, from, to);
+        }
     }
 
     // Called only while holding s_busy, so one thread at a time grows the pool.
@@ -148,7 +128,7 @@ internal static unsafe class GemmThreads
         Array.Copy(s_workers, workers, s_workers.Length);
         for (int i = s_workers.Length; i < count; i++)
         {
-            workers[i] = new Worker(i + 1);
+            workers[i] = new Worker();
             new Thread(Loop) { IsBackground = true, Name = $"Recur GEMM worker {i + 1}" }.Start(workers[i]);
         }
         return s_workers = workers;
@@ -172,10 +152,7 @@ internal static unsafe class GemmThreads
             // Cancelled (the caller finished without us), or a stale wake-up: nothing to do.
             if (Interlocked.CompareExchange(ref self.State, Running, Signalled) != Signalled)
                 continue;
-            if (s_job.Affine)
-                RunPiece(self.Piece);
-            else
-                RunPieces();
+            RunPieces();
             Volatile.Write(ref self.State, Idle);
             self.Done.Release();
         }

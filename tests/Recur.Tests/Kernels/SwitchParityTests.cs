@@ -11,13 +11,13 @@ namespace Recur.Tests.Kernels;
 public class SwitchParityTests
 {
     public static IEnumerable<object[]> Switches() =>
-        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256", "no-tall-tiles", "affine", "one-chunk", "no-transposed-grads", "no-batch-split" }.Select(s => new object[] { s });
+        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256", "no-tall-tiles", "one-chunk", "no-transposed-grads", "no-batch-split" }.Select(s => new object[] { s });
 
     [Theory, MemberData(nameof(Switches))]
     public void GoldenCasesPassWithTheSwitchOff(string which)
     {
         var saved = (KernelOptions.UseSimd, KernelOptions.PackWeights, KernelOptions.HoistInputProjection, KernelOptions.MaxThreads, KernelOptions.Width);
-        var saved2 = (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth, Recur.Nn.Recurrent.RecurrentLayer.BatchSplit);
+        var saved2 = (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth, Recur.Nn.Recurrent.RecurrentLayer.BatchSplit);
         try
         {
             switch (which)
@@ -29,7 +29,6 @@ public class SwitchParityTests
                 case "vector512": KernelOptions.Width = VectorWidth.Vector512; break; // emulated where the CPU lacks AVX-512
                 case "vector256": KernelOptions.Width = VectorWidth.Vector256; break; // the AVX2 path on an AVX-512 machine
                 case "no-tall-tiles": GemmKernels.UseTile12 = false; break;
-                case "affine": Gemm.AffinePackedB = true; break;
                 case "one-chunk": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = long.MaxValue / 4; break; // the input projection in one product
                 case "no-transposed-grads": Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth = 0; break;
                 case "no-batch-split": Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = false; break;
@@ -42,24 +41,23 @@ public class SwitchParityTests
         finally
         {
             (KernelOptions.UseSimd, KernelOptions.PackWeights, KernelOptions.HoistInputProjection, KernelOptions.MaxThreads, KernelOptions.Width) = saved;
-            (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth, Recur.Nn.Recurrent.RecurrentLayer.BatchSplit) = saved2;
+            (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth, Recur.Nn.Recurrent.RecurrentLayer.BatchSplit) = saved2;
         }
     }
 
     /// <summary>
-    /// The register-tile choice, a fixed column split between threads and the chunking of the input projection
+    /// The register-tile choice, the batch split between threads and the chunking of the input projection
     /// change where and when sums are formed, never their order: a training step's output and every gradient are
     /// bitwise the same with each of them off.
     /// </summary>
     [Theory]
     [InlineData("no-tall-tiles")]
-    [InlineData("affine")]
     [InlineData("one-chunk")]
     [InlineData("small-chunks")]
     [InlineData("no-batch-split")]
     public void LstmStepIsBitwiseTheSameWithTheSwitchOff(string which)
     {
-        var saved = (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads);
+        var saved = (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads);
         bool split = Recur.Nn.Recurrent.RecurrentLayer.BatchSplit;
         try
         {
@@ -68,7 +66,6 @@ public class SwitchParityTests
             switch (which)
             {
                 case "no-tall-tiles": GemmKernels.UseTile12 = false; break;
-                case "affine": Gemm.AffinePackedB = true; break;
                 case "one-chunk": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = long.MaxValue / 4; break;
                 case "small-chunks": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = 1; break; // one step per product
                 case "no-batch-split": Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = false; break;
@@ -80,7 +77,7 @@ public class SwitchParityTests
         }
         finally
         {
-            (GemmKernels.UseTile12, Gemm.AffinePackedB, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads) = saved;
+            (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads) = saved;
             Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = split;
         }
 
