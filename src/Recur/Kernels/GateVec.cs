@@ -18,7 +18,6 @@ internal interface IGateVec<TVec> where TVec : unmanaged
     static abstract TVec Add(TVec a, TVec b);
     static abstract TVec Sub(TVec a, TVec b);
     static abstract TVec Mul(TVec a, TVec b);
-    static abstract TVec Div(TVec a, TVec b);
     /// <summary>1/d to about 1 ulp: the hardware estimate refined by one Newton step, r·(2 − d·r). A divide costs
     /// 10–16 cycles per vector on these CPUs and σ and tanh need one each; this is three FMA-port operations.</summary>
     static abstract TVec Rcp(TVec d);
@@ -42,7 +41,6 @@ internal readonly struct GateVec256 : IGateVec<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Sub(Vector256<float> a, Vector256<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Mul(Vector256<float> a, Vector256<float> b) => a * b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Div(Vector256<float> a, Vector256<float> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Relu(Vector256<float> x) => Vector256.MaxNative(Vector256<float>.Zero, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> WherePositive(Vector256<float> h, Vector256<float> d) =>
@@ -84,7 +82,6 @@ internal readonly struct GateVec512 : IGateVec<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Sub(Vector512<float> a, Vector512<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Mul(Vector512<float> a, Vector512<float> b) => a * b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Div(Vector512<float> a, Vector512<float> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Relu(Vector512<float> x) => Vector512.MaxNative(Vector512<float>.Zero, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> WherePositive(Vector512<float> h, Vector512<float> d) =>

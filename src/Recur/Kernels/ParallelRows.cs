@@ -16,8 +16,8 @@ internal static unsafe class ParallelRows
         Run(rows, body, context, pieces: 0, wake: false);
 
     /// <summary>
-    /// As the overload above, in <paramref name="pieces"/> pieces (0: two per
-    /// thread), waking sleeping workers when <paramref name="wake"/> (for long bodies, worth the 15–25 µs).
+    /// As the overload above, in <paramref name="pieces"/> pieces (0: two per thread), waking sleeping workers when
+    /// <paramref name="wake"/> (for long bodies, worth the 15–25 µs).
     /// </summary>
     public static void Run(int rows, delegate*<void*, int, int, void> body, void* context, int pieces, bool wake)
     {
