@@ -414,23 +414,22 @@ internal static unsafe class RecurrentLayer
                 Gemm.Sgemm(false, false, g.Rows, g.In, g.GH, 1f, dGx, g.GH, w.WeightIh.ReadOnlySpan, g.In, 1f, dx, g.In);
             if (w.WeightHh.RequiresGrad)   // dW_hh += dGhᵀ·H_prev
                 WeightGrad(g, dGh, s.Hprev, g.Hout, Engine.GradBuffer(w.WeightHh), ws);
+            // Bias gradients: Σ_rows dG (onesᵀ·dG), one pass per distinct gradient — RNN/LSTM's dGh is dGx, so the two
+            // biases share one sum.
             bool bih = w.BiasIh is { RequiresGrad: true }, bhh = w.BiasHh is { RequiresGrad: true };
-            if (bih && bhh && ReferenceEquals(dGh, dGx))
+            var sum = bih || bhh ? ws.Rent(g.GH).AsSpan(0, g.GH) : default;
+            if (bih)
             {
-                // RNN/LSTM: both biases get the same Σ_rows dG — one pass over dG (rows × GH) instead of two.
-                var sum = ws.Rent(g.GH).AsSpan(0, g.GH);
                 Gemm.Sgemm(false, false, 1, g.GH, g.Rows, 1f, ones, g.Rows, dGx, g.GH, 0f, sum, g.GH);
-                var gih = Engine.GradBuffer(w.BiasIh!);
-                TensorPrimitives.Add(gih, sum, gih);
-                var ghh = Engine.GradBuffer(w.BiasHh!);
-                TensorPrimitives.Add(ghh, sum, ghh);
+                var gb = Engine.GradBuffer(w.BiasIh!);
+                TensorPrimitives.Add(gb, sum, gb);
             }
-            else
+            if (bhh)
             {
-                if (bih)
-                    Gemm.Sgemm(false, false, 1, g.GH, g.Rows, 1f, ones, g.Rows, dGx, g.GH, 1f, Engine.GradBuffer(w.BiasIh!), g.GH);
-                if (bhh)
-                    Gemm.Sgemm(false, false, 1, g.GH, g.Rows, 1f, ones, g.Rows, dGh, g.GH, 1f, Engine.GradBuffer(w.BiasHh!), g.GH);
+                if (!bih || !ReferenceEquals(dGh, dGx))
+                    Gemm.Sgemm(false, false, 1, g.GH, g.Rows, 1f, ones, g.Rows, dGh, g.GH, 0f, sum, g.GH);
+                var gb = Engine.GradBuffer(w.BiasHh!);
+                TensorPrimitives.Add(gb, sum, gb);
             }
             if (w.WeightHr is { RequiresGrad: true }) // dW_hr += dHᵀ·R
                 Gemm.Sgemm(true, false, g.Hout, g.H, g.Rows, 1f, dHall, g.Hout, s.R, g.H, 1f, Engine.GradBuffer(w.WeightHr), g.H);
