@@ -18,8 +18,8 @@ internal interface IGateVec<TVec> where TVec : unmanaged
     static abstract TVec Add(TVec a, TVec b);
     static abstract TVec Sub(TVec a, TVec b);
     static abstract TVec Mul(TVec a, TVec b);
-    /// <summary>1/d to about 1 ulp: the hardware estimate refined by one Newton step, r·(2 − d·r). A divide costs
-    /// 10–16 cycles per vector on these CPUs and σ and tanh need one each; this is three FMA-port operations.</summary>
+    /// <summary>1/d to about 1 ulp: the hardware estimate refined by one Newton step, r·(2 − d·r) — three pipelined
+    /// operations instead of a vector divide, which σ and tanh each needed and which does not pipeline.</summary>
     static abstract TVec Rcp(TVec d);
     /// <summary>max(0, x); NaN stays NaN.</summary>
     static abstract TVec Relu(TVec x);
