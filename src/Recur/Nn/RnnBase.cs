@@ -122,6 +122,9 @@ public abstract class RnnBase : Module
         return (o, new RnnState(h, c));
     }
 
+    /// <summary>batch_first without transposed copies around the stack (settable for the parity tests).</summary>
+    internal static bool NativeBatchFirst = true;
+
     // ---- forward over a padded tensor ---------------------------------------------------------------
 
     /// <summary>Runs every layer over a padded input; hx / cx in the h0 layout or null (zeros).</summary>
@@ -145,22 +148,25 @@ public abstract class RnnBase : Module
         if (input.Size(-1) != InputSize)
             throw new ArgumentException($"input.size(-1) must be equal to input_size. Expected {InputSize}, got {input.Size(-1)}");
 
-        var x = batched ? (BatchFirst ? input.Transpose(0, 1) : input) : input.Unsqueeze(1); // [T, N, F]
+        // batch_first: the layers read and write [N, T, ·] rows themselves (no transposed copies as autograd ops),
+        // unless the switch for the parity tests asks for the transposes.
+        bool batchFirst = batched && BatchFirst, native = batchFirst && NativeBatchFirst;
+        var x = !batched ? input.Unsqueeze(1) : batchFirst && !native ? input.Transpose(0, 1) : input; // [T, N, F] or [N, T, F]
         if (!batched)
         {
             hx = hx?.Unsqueeze(1);
             cx = cx?.Unsqueeze(1);
         }
-        int T = x.Size(0), N = x.Size(1);
+        int T = x.Size(native ? 1 : 0), N = x.Size(native ? 0 : 1);
         if (T == 0) throw new ArgumentException($"{TypeName}: Expected sequence length to be larger than 0, got input of shape {Shapes.Format(input.Shape)}");
         CheckHidden(hx, N, OutputHiddenSize, "hidden", batched);
         CheckHidden(cx, N, HiddenSize, "hidden[1]", batched);
         if (N == 0) return EmptyBatch(input, hx, cx, T);
 
         var batchSizes = Enumerable.Repeat(N, T).ToArray();
-        var (rows, hN, cN) = Run(x.View(T * N, InputSize), batchSizes, hx, cx);
-        var output = rows.View(T, N, NumDirections * OutputHiddenSize);
-        if (batched && BatchFirst) output = output.Transpose(0, 1);
+        var (rows, hN, cN) = Run(x.View(T * N, InputSize), batchSizes, hx, cx, native);
+        var output = native ? rows.View(N, T, NumDirections * OutputHiddenSize) : rows.View(T, N, NumDirections * OutputHiddenSize);
+        if (batchFirst && !native) output = output.Transpose(0, 1);
         if (!batched)
         {
             output = output.Squeeze(1);
@@ -221,7 +227,11 @@ public abstract class RnnBase : Module
     // ---- the stack ------------------------------------------------------------------------------------
 
     /// <summary>x: [rows, input_size] packed rows → (last layer's rows, h_n, c_n), dropout between layers in training.</summary>
-    private (Tensor Rows, Tensor HN, Tensor? CN) Run(Tensor x, int[] batchSizes, Tensor? hx, Tensor? cx)
+    /// <summary>
+    /// Runs the stack over time-major rows, or with <paramref name="batchFirst"/> over batch-major rows (equal batch
+    /// sizes): the first layer reads them and the last writes them in that order; the layers between stay time-major.
+    /// </summary>
+    private (Tensor Rows, Tensor HN, Tensor? CN) Run(Tensor x, int[] batchSizes, Tensor? hx, Tensor? cx, bool batchFirst = false)
     {
         int D = NumDirections;
         var hs = new List<Tensor>(NumLayers);
@@ -235,7 +245,8 @@ public abstract class RnnBase : Module
             var h0 = hx?.Narrow(0, layer * D, D);
             var c0 = cx?.Narrow(0, layer * D, D);
             bool last = layer == NumLayers - 1;
-            var (rows, hN, cN) = RecurrentLayer.Forward(Cell, x, batchSizes, h0, c0, _weights[layer], HiddenSize, pooledOutput: pool && !last);
+            var order = new RowOrder(batchFirst && layer == 0, batchFirst && last);
+            var (rows, hN, cN) = RecurrentLayer.Forward(Cell, x, batchSizes, h0, c0, _weights[layer], HiddenSize, pooledOutput: pool && !last, order);
             if (pooled != null) RecurrentLayer.ReturnPooled(pooled);
             pooled = pool && !last ? rows : null;
             hs.Add(hN);

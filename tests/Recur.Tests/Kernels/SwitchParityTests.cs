@@ -11,13 +11,14 @@ namespace Recur.Tests.Kernels;
 public class SwitchParityTests
 {
     public static IEnumerable<object[]> Switches() =>
-        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256", "no-tall-tiles", "one-chunk", "no-transposed-grads", "no-batch-split" }.Select(s => new object[] { s });
+        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256", "no-tall-tiles", "one-chunk", "no-transposed-grads", "no-batch-split", "transposed-batch-first" }.Select(s => new object[] { s });
 
     [Theory, MemberData(nameof(Switches))]
     public void GoldenCasesPassWithTheSwitchOff(string which)
     {
         var saved = (KernelOptions.UseSimd, KernelOptions.PackWeights, KernelOptions.HoistInputProjection, KernelOptions.MaxThreads, KernelOptions.Width);
         var saved2 = (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth, Recur.Nn.Recurrent.RecurrentLayer.BatchSplit);
+        bool nativeBatchFirst = Recur.Nn.RnnBase.NativeBatchFirst;
         try
         {
             switch (which)
@@ -32,6 +33,7 @@ public class SwitchParityTests
                 case "one-chunk": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = long.MaxValue / 4; break; // the input projection in one product
                 case "no-transposed-grads": Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth = 0; break;
                 case "no-batch-split": Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = false; break;
+                case "transposed-batch-first": Recur.Nn.RnnBase.NativeBatchFirst = false; break;
             }
             var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden"), "*.json", SearchOption.AllDirectories);
             var failed = files.Select(GoldenRunner.Run).Where(r => r.Status != CaseStatus.Pass)
@@ -42,6 +44,7 @@ public class SwitchParityTests
         {
             (KernelOptions.UseSimd, KernelOptions.PackWeights, KernelOptions.HoistInputProjection, KernelOptions.MaxThreads, KernelOptions.Width) = saved;
             (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth, Recur.Nn.Recurrent.RecurrentLayer.BatchSplit) = saved2;
+            Recur.Nn.RnnBase.NativeBatchFirst = nativeBatchFirst;
         }
     }
 
@@ -107,6 +110,59 @@ public class SwitchParityTests
                 result.AddRange(m.Parameters().Select(p => p.Grad!.ToArray()));
             }
             result.Add(h0.Grad!.ToArray());
+            return result.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// batch_first read and written by the layers themselves is the same arithmetic as transposed copies around a
+    /// time-major stack: outputs and every gradient (input, h0, c0, parameters) bitwise equal, with an output gradient
+    /// that differs per element so a row in the wrong place would show. One and two threads (the batch split).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void BatchFirstIsBitwiseTheSameAsTransposing(int threads)
+    {
+        var saved = (KernelOptions.MaxThreads, Recur.Nn.RnnBase.NativeBatchFirst);
+        try
+        {
+            KernelOptions.MaxThreads = threads;
+            Recur.Nn.RnnBase.NativeBatchFirst = false;
+            var reference = Step();
+            Recur.Nn.RnnBase.NativeBatchFirst = true;
+            var native = Step();
+            Assert.Equal(reference.Length, native.Length);
+            for (int i = 0; i < reference.Length; i++)
+                Assert.True(reference[i].SequenceEqual(native[i]), $"tensor {i} differs");
+        }
+        finally
+        {
+            (KernelOptions.MaxThreads, Recur.Nn.RnnBase.NativeBatchFirst) = saved;
+        }
+
+        static float[][] Step()
+        {
+            var result = new List<float[]>();
+            var models = new Recur.Nn.RnnBase[]
+            {
+                new Recur.Nn.Lstm(12, 40, numLayers: 2, batchFirst: true, bidirectional: true, rng: new Generator(3)),
+                new Recur.Nn.Gru(12, 33, batchFirst: true, rng: new Generator(6)),
+                new Recur.Nn.Lstm(12, 40, projSize: 7, batchFirst: true, rng: new Generator(7)),
+                new Recur.Nn.Rnn(12, 20, numLayers: 3, batchFirst: true, rng: new Generator(8)),
+            };
+            foreach (var m in models)
+            {
+                var x = Tensor.Randn(new Generator(4), 36, 9, 12).RequireGrad();   // [batch, seq, input]
+                var h0 = Tensor.Randn(new Generator(5), m.NumLayers * (m.Bidirectional ? 2 : 1), 36, m.OutputHiddenSize).RequireGrad();
+                var (o, state) = m.ForwardState(x, new Recur.Nn.RnnState(h0, m is Recur.Nn.Lstm ? Tensor.Randn(new Generator(9), h0.Shape[0], 36, m.HiddenSize).RequireGrad() : null));
+                var weight = Tensor.Randn(new Generator(10), o.Shape);
+                ((o * weight).Sum() + state.H.Sum()).Backward();
+                result.Add(o.ToArray());
+                result.Add(x.Grad!.ToArray());
+                result.Add(h0.Grad!.ToArray());
+                result.AddRange(m.Parameters().Select(p => p.Grad!.ToArray()));
+            }
             return result.ToArray();
         }
     }

@@ -27,6 +27,7 @@ internal static unsafe class RecurrentLayer
     /// <summary>
     /// x: [rows, in]; h0: [D, N, Hout] or null (zeros); c0: [D, N, H] or null (LSTM only).
     /// Returns out: [rows, D·Hout] (forward | reverse halves), hN: [D, N, Hout], cN: [D, N, H] (LSTM) or null.
+    /// The rows of x and out are time-major unless <paramref name="order"/> says batch-major.
     /// </summary>
     /// <remarks>
     /// <paramref name="pooledOutput"/>: without a backward to come, <c>out</c> may live in a buffer rented from
@@ -36,9 +37,11 @@ internal static unsafe class RecurrentLayer
     /// </remarks>
     public static (Tensor Out, Tensor HN, Tensor? CN) Forward(
         CellKind cell, Tensor x, int[] batchSizes, Tensor? h0, Tensor? c0, DirectionWeights[] dirs, int hidden,
-        bool pooledOutput = false)
+        bool pooledOutput = false, RowOrder order = default)
     {
         var g = new Geometry(cell, x, batchSizes, dirs, hidden);
+        if ((order.InputBatchMajor || order.OutputBatchMajor) && Array.Exists(batchSizes, b => b != batchSizes[0]))
+            throw new InvalidOperationException("Batch-major rows need the same batch at every step.");
         var inputs = new List<Tensor>(4 + 5 * dirs.Length) { x };
         if (h0 != null) inputs.Add(h0);
         if (c0 != null) inputs.Add(c0);
@@ -49,9 +52,16 @@ internal static unsafe class RecurrentLayer
         var ws = new Workspace();
         var sweeps = new Sweep[g.D];
         bool pooled = pooledOutput && !keep;
+        var xRows = x;                    // time-major: a copy from the workspace when x is batch-major
+        if (order.InputBatchMajor)
+        {
+            var buf = ws.Rent(g.Rows * g.In);
+            RowOrder.ToTimeMajor(x.ReadOnlySpan, buf, g.T, g.N, g.In);
+            xRows = new Tensor(buf, 0, new[] { g.Rows, g.In });
+        }
         for (int d = 0; d < g.D; d++)
         {
-            var s = sweeps[d] = new Sweep(g, ws, keep, ownOutput: g.D == 1, pooled);
+            var s = sweeps[d] = new Sweep(g, ws, keep, ownOutput: g.D == 1 && !order.OutputBatchMajor, pooled);
             var w = dirs[d];
             var hState = s.HState.AsSpan(0, g.N * g.Hout);
             if (h0 is null) hState.Clear();
@@ -62,17 +72,18 @@ internal static unsafe class RecurrentLayer
                 if (c0 is null) cState.Clear();
                 else c0.ReadOnlySpan.Slice(d * g.N * g.H, g.N * g.H).CopyTo(cState);
             }
-            var sweep = new ForwardVisitor { G = g, S = s, W = w, X = x, Ws = ws, Reverse = d == 1, Keep = keep, B1 = g.N };
+            var sweep = new ForwardVisitor { G = g, S = s, W = w, X = xRows, Ws = ws, Reverse = d == 1, Keep = keep, B1 = g.N };
             if (SplitBatch(g))
             {
-                ProjectAll(g, s, w, x, ws);
+                ProjectAll(g, s, w, xRows, ws);
                 sweep.Projected = true;
                 RunSplit(g.N, (b0, b1) => { var v = sweep; (v.B0, v.B1) = (b0, b1); CellSteps.Dispatch(v.G.Cell, ref v); });
             }
             else CellSteps.Dispatch(cell, ref sweep);
         }
 
-        var outT = g.D == 1 ? new Tensor(sweeps[0].Hs, 0, new[] { g.Rows, g.Hout }) : Interleave(g, sweeps, pooled);
+        var outT = g.D == 1 && !order.OutputBatchMajor ? new Tensor(sweeps[0].Hs, 0, new[] { g.Rows, g.Hout })
+            : Interleave(g, sweeps, pooled, order.OutputBatchMajor);
         var hN = Tensor.Zeros(g.D, g.N, g.Hout);
         var cN = cell == CellKind.Lstm ? Tensor.Zeros(g.D, g.N, g.H) : null;
         for (int d = 0; d < g.D; d++)
@@ -92,7 +103,7 @@ internal static unsafe class RecurrentLayer
         {
             // The engine refuses a freed node first; this guard keeps the returned buffers from ever being read.
             if (freed) throw new InvalidOperationException(Autograd.Engine.FreedGraphMessage);
-            Backward(g, x, h0, c0, dirs, sweeps, ws, outT.PendingGrad, hN.PendingGrad, cN?.PendingGrad);
+            Backward(g, x, xRows, order, h0, c0, dirs, sweeps, ws, outT.PendingGrad, hN.PendingGrad, cN?.PendingGrad);
         },
         // The workspace goes back to the pool when the engine frees the node (after a backward without retain_graph).
         release: () => { freed = true; ws.Release(); });
@@ -321,13 +332,18 @@ internal static unsafe class RecurrentLayer
         wihT.Release();
     }
 
-    private static Tensor Interleave(Geometry g, Sweep[] sweeps, bool pooled)
+    /// <summary>The output rows [rows, D·Hout] from each direction's h rows (forward | reverse halves), time-major or
+    /// batch-major (row t·N + b of a direction goes to row b·T + t).</summary>
+    private static Tensor Interleave(Geometry g, Sweep[] sweeps, bool pooled, bool batchMajor)
     {
         int width = g.D * g.Hout;
         var o = pooled ? ArrayPool<float>.Shared.Rent(Math.Max(1, g.Rows * width)) : GC.AllocateUninitializedArray<float>(g.Rows * width);
         for (int d = 0; d < g.D; d++)
             for (int r = 0; r < g.Rows; r++)
-                sweeps[d].Hs.AsSpan(r * g.Hout, g.Hout).CopyTo(o.AsSpan(r * width + d * g.Hout));
+            {
+                int dst = batchMajor ? r % g.N * g.T + r / g.N : r;
+                sweeps[d].Hs.AsSpan(r * g.Hout, g.Hout).CopyTo(o.AsSpan(dst * width + d * g.Hout));
+            }
         return new Tensor(o, 0, new[] { g.Rows, width });
     }
 
@@ -371,9 +387,17 @@ internal static unsafe class RecurrentLayer
 
     // ---- backward -----------------------------------------------------------------------------------
 
-    private static void Backward(Geometry g, Tensor x, Tensor? h0, Tensor? c0, DirectionWeights[] dirs, Sweep[] sweeps, Workspace ws,
-        float[]? gOut, float[]? gHn, float[]? gCn)
+    /// <summary>BPTT for every direction. x: the input as given (its gradient is accumulated in its order); xRows: the
+    /// same rows time-major (x itself unless <paramref name="order"/> says batch-major).</summary>
+    private static void Backward(Geometry g, Tensor x, Tensor xRows, RowOrder order, Tensor? h0, Tensor? c0, DirectionWeights[] dirs,
+        Sweep[] sweeps, Workspace ws, float[]? gOut, float[]? gHn, float[]? gCn)
     {
+        if (gOut != null && order.OutputBatchMajor)
+        {
+            var timeMajor = ws.Rent(g.Rows * g.D * g.Hout);
+            RowOrder.ToTimeMajor(gOut, timeMajor, g.T, g.N, g.D * g.Hout);
+            gOut = timeMajor;
+        }
         float[]? dx = x.RequiresGrad ? ws.RentZeroed(x.Numel) : null;
         float[]? dh0 = h0 is { RequiresGrad: true } ? ws.Rent(h0.Numel) : null;
         float[]? dc0 = c0 is { RequiresGrad: true } ? ws.Rent(c0.Numel) : null;
@@ -407,7 +431,7 @@ internal static unsafe class RecurrentLayer
             if (dc0 != null) dC!.AsSpan(0, g.N * g.H).CopyTo(dc0.AsSpan(d * g.N * g.H));
 
             // Whole-sequence weight gradients, one GEMM each (bias: Σ_rows dG = onesᵀ·dG).
-            var xs = x.ReadOnlySpan;
+            var xs = xRows.ReadOnlySpan;
             if (w.WeightIh.RequiresGrad)   // dW_ih += dGxᵀ·X
                 WeightGrad(g, dGx, xs, g.In, Engine.GradBuffer(w.WeightIh), ws);
             if (dx != null)                // dX += dGx·W_ih
@@ -433,6 +457,12 @@ internal static unsafe class RecurrentLayer
             }
             if (w.WeightHr is { RequiresGrad: true }) // dW_hr += dHᵀ·R
                 Gemm.Sgemm(true, false, g.Hout, g.H, g.Rows, 1f, dHall, g.Hout, s.R, g.H, 1f, Engine.GradBuffer(w.WeightHr), g.H);
+        }
+        if (dx != null && order.InputBatchMajor)
+        {
+            var batchMajor = ws.Rent(x.Numel);
+            RowOrder.ToBatchMajor(dx, batchMajor, g.T, g.N, g.In);
+            dx = batchMajor;
         }
         if (dx != null) x.AccumulateGrad(dx.AsSpan(0, x.Numel));
         if (dh0 != null) h0!.AccumulateGrad(dh0.AsSpan(0, h0.Numel));
