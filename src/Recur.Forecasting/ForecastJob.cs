@@ -125,12 +125,27 @@ public static class ForecastJob
         };
         spec = spec with { Anchor = ChooseAnchor(data, splits, spec, notes) };
 
-        // One network on every series' samples.
-        var scaled = data.Series.Select((s, i) => ScaledSeries.From(spec, states[i], s.Filled(), [.. s.Inputs.Select(Fill)], s.Dates)).ToArray();
-        var model = Forecaster.Create(spec, new Generator(o.Seed));
-        var train = ForecastBatch.Concat([.. data.Series.Select((s, i) => ForecastBatch.Cut(spec, scaled[i], splits[s.Name].Origins(SeriesPart.Train, lookback, horizon), true))]);
-        var validation = ForecastBatch.Concat([.. data.Series.Select((s, i) => ForecastBatch.Cut(spec, scaled[i], splits[s.Name].Origins(SeriesPart.Validation, lookback, horizon), true))]);
-        var summary = ForecastTrainer.Train(model, train, validation, o.Training, new Generator(o.Seed ^ 0x5EED), progress);
+        // One network on every series' samples: anchored on persistence or seasonal naive ("network" and its ensembles) and,
+        // for --method auto or hybrid, a second one anchored on Holt-Winters (the hybrid); validation keeps one of them.
+        (Forecaster Model, TrainingSummary Summary)? Train(ForecastSpec sp)
+        {
+            var scaled = data.Series.Select((s, i) => ScaledSeries.From(sp, states[i], s.Filled(), [.. s.Inputs.Select(Fill)], s.Dates)).ToArray();
+            // The hybrid's training origins start where Holt-Winters' recursion has a forecast.
+            int From(int i) => sp.Anchor == ForecastAnchor.HoltWinters ? ForecastBatch.HoltWintersStart(states[i]) : 0;
+            var train = ForecastBatch.Concat([.. data.Series.Select((s, i) => ForecastBatch.Cut(sp, scaled[i],
+                [.. splits[s.Name].Origins(SeriesPart.Train, lookback, horizon).Where(t => t >= From(i))], true))]);
+            if (train.Count == 0) return null;
+            var validation = ForecastBatch.Concat([.. data.Series.Select((s, i) => ForecastBatch.Cut(sp, scaled[i], splits[s.Name].Origins(SeriesPart.Validation, lookback, horizon), true))]);
+            var m = Forecaster.Create(sp, new Generator(o.Seed));
+            return (m, ForecastTrainer.Train(m, train, validation, o.Training, new Generator(o.Seed ^ 0x5EED), progress));
+        }
+        bool forcedHybrid = ForecastMethods.IsHybrid(o.Method);
+        var plain = forcedHybrid ? null : Train(spec);
+        var hybrid = o.Method == "auto" || forcedHybrid ? Train(spec with { Anchor = ForecastAnchor.HoltWinters }) : null;
+        if (forcedHybrid && hybrid is null)
+            throw new InvalidDataException($"{data.Source}: --method hybrid has no training origin after Holt-Winters' start (season {season}): use a longer series or a smaller --season");
+        if (hybrid is not null && plain is not null)
+            notes.Add(FormattableString.Invariant($"hybrid network (Holt-Winters anchor) trained beside the network: best validation loss {hybrid.Value.Summary.BestValidationLoss:0.####} against {plain.Value.Summary.BestValidationLoss:0.####}"));
 
         // The method that wins on validation (error in MASE units, so series weigh alike): per series for one series, and
         // one for all series of a global model, where a short validation part per series would make the choice noisy.
@@ -144,12 +159,23 @@ public static class ForecastJob
         for (int i = 0; i < states.Count; i++)
         {
             var (s, split, y, z, inputs) = prepared[i];
-            errors[i] = MethodErrors(model, states[i], s, y, z, inputs, split.Origins(SeriesPart.Validation, lookback, horizon), season, horizon,
-                ForecastMetrics.MaseScale(s.Values, split.TrainEnd, season));
+            var origins = split.Origins(SeriesPart.Validation, lookback, horizon);
+            double scale = ForecastMetrics.MaseScale(s.Values, split.TrainEnd, season);
+            // Every method the trained networks allow; the rest cannot be chosen.
+            errors[i] = ForecastMethods.Names.ToDictionary(m => m, _ => double.PositiveInfinity);
+            foreach (var (trained, methods) in new[] { (plain, ForecastMethods.Names.Where(m => !ForecastMethods.IsHybrid(m))), (hybrid, ["hybrid"]) })
+                if (trained is { } t)
+                    foreach (var (m, e) in MethodErrors(t.Model, states[i], s, y, z, inputs, origins, season, horizon, scale, [.. methods]))
+                        errors[i][m] = e;
         }
         string Best(IEnumerable<Dictionary<string, double>> e) =>
             ForecastMethods.Names.MinBy(m => e.Average(x => x[m]))!;
         string shared = Best(errors);
+        // The network kept: the hybrid when it is the method (chosen or forced), else the one anchored on persistence or seasonal naive.
+        string kept = o.Method != "auto" ? o.Method : shared;
+        if (o.Method == "auto" && states.Count == 1) kept = Best([errors[0]]);
+        var (model, summary) = ForecastMethods.IsHybrid(kept) ? hybrid!.Value : plain ?? hybrid!.Value;
+        spec = model.Spec;
         if (states.Count > 1)
             notes.Add($"method for every series: {shared} (mean validation MASE: {string.Join(", ", ForecastMethods.Names.Select(m => $"{m} {errors.Average(x => x[m]):0.###}"))})");
 
@@ -274,14 +300,14 @@ public static class ForecastJob
         return new ForecastEvaluation(results, spec.Quantiles, H);
     }
 
-    // Validation MASE of every method at origins, by model (whose state is the series').
+    // Validation MASE of each of methods at origins, by model (whose state is the series').
     private static Dictionary<string, double> MethodErrors(Forecaster model, SeriesState state, TimeSeries s, double[] y, double[] z, double[][] inputs,
-        int[] origins, int season, int horizon, double scale)
+        int[] origins, int season, int horizon, double scale, string[] methods)
     {
         double[]? network = null;
         double[] Network() => network ??= model.ForecastTransformed(state, z, y, inputs, s.Dates, origins, "network");
         var errors = new Dictionary<string, double>();
-        foreach (var method in ForecastMethods.Names)
+        foreach (var method in methods)
         {
             // A copy: "network" returns the cached network forecasts, which the combinations read after it in transformed units.
             var f = (double[])ForecastMethods.Forecast(method, z, state, season, origins, horizon, Network).Clone();
