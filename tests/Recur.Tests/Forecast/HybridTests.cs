@@ -81,4 +81,31 @@ public class HybridTests
         var e = Assert.Throws<InvalidDataException>(() => Forecaster.Load(path));
         Assert.Contains("method hybrid does not go with anchor last", e.Message);
     }
+
+    [Fact]
+    public void TransformAutoKeepsTheSimplestTransformUnlessAnotherIsClearlyBetterOnValidation()
+    {
+        using var dir = new TempDirectory();
+        // A multiplicative monthly-like series: growth times a season, with multiplicative noise.
+        var rng = new Random(3);
+        var lines = new List<string> { "date,y" };
+        for (int i = 0; i < 150; i++)
+            lines.Add(FormattableString.Invariant($"{new DateTime(2000, 1, 1).AddDays(i):yyyy-MM-dd},{50 * Math.Exp(0.01 * i) * (1 + 0.3 * Math.Sin(2 * Math.PI * i / 7)) * Math.Exp(0.05 * (rng.NextDouble() - 0.5)):0.###}"));
+        string csv = dir.Write("mult.csv", string.Join("\n", lines) + "\n");
+        ForecastOptions Options(string transform) => new()
+        {
+            Lookback = 14, Horizon = 3, Season = 7, Hidden = 4, Transform = transform, Method = "holt-winters",
+            Training = new TrainingOptions { Epochs = 1 },
+        };
+        var forced = new[] { "none", "log", "boxcox" }.ToDictionary(t => t, t => TestModels.Fit(csv, Options(t)).ValidationMase);
+        var auto = TestModels.Fit(csv, Options("auto"));
+        // The rule: walk none → log → Box-Cox, taking the next only when it is more than 2 % lower.
+        string expected = "none";
+        foreach (var t in new[] { "log", "boxcox" })
+            if (forced[t] < forced[expected] * (1 - ForecastJob.TransformMargin)) expected = t;
+        Assert.Equal(expected, auto.Model.Spec.Series[0].Transform.Kind);
+        Assert.Equal(forced[expected], auto.ValidationMase, 12);
+        Assert.NotEqual("none", expected);   // the multiplicative series needs a transform
+        Assert.Contains(auto.Notes, n => n.StartsWith("transform auto: validation MASE of the method chosen under each: none ", StringComparison.Ordinal));
+    }
 }
