@@ -72,23 +72,14 @@ internal static unsafe class RecurrentLayer
                 if (c0 is null) cState.Clear();
                 else c0.ReadOnlySpan.Slice(d * g.N * g.H, g.N * g.H).CopyTo(cState);
             }
-            var weights = new SweepWeights(g, w, ws);
-            var sweep = new ForwardVisitor { G = g, S = s, Wt = weights, X = xRows, Reverse = d == 1, Keep = keep, B1 = g.N, Step1 = g.T };
+            var sweep = new ForwardVisitor { G = g, S = s, W = w, X = xRows, Ws = ws, Reverse = d == 1, Keep = keep, B1 = g.N };
             if (SplitBatch(g))
             {
-                // Chunks of steps: the input projection of a chunk as one threaded product over all its rows, then each
-                // thread runs the chunk's steps for its slice of the batch (the chunk's gate rows still in cache).
+                ProjectAll(g, s, w, xRows, ws);
                 sweep.Projected = true;
-                for (int k0 = 0, chunk = ChunkSteps(g); k0 < g.T; k0 += chunk)
-                {
-                    int k1 = Math.Min(g.T, k0 + chunk), t0 = d == 1 ? g.T - k1 : k0, t1 = d == 1 ? g.T - k0 : k1;
-                    Project(g, s, xRows.ReadOnlySpan, weights.IhT, weights.Bias, g.RowStart[t0], g.RowStart[t1] - g.RowStart[t0]);
-                    (sweep.Step0, sweep.Step1) = (k0, k1);
-                    RunSplit(g.N, (b0, b1) => { var v = sweep; (v.B0, v.B1) = (b0, b1); CellSteps.Dispatch(v.G.Cell, ref v); });
-                }
+                RunSplit(g.N, (b0, b1) => { var v = sweep; (v.B0, v.B1) = (b0, b1); CellSteps.Dispatch(v.G.Cell, ref v); });
             }
             else CellSteps.Dispatch(cell, ref sweep);
-            weights.Release();
         }
 
         var outT = g.D == 1 && !order.OutputBatchMajor ? new Tensor(sweeps[0].Hs, 0, new[] { g.Rows, g.Hout })
@@ -201,39 +192,13 @@ internal static unsafe class RecurrentLayer
     {
         public Geometry G;
         public Sweep S;
-        public SweepWeights Wt;
+        public DirectionWeights W;
         public Tensor X;
+        public Workspace Ws;
         public bool Reverse, Keep, Projected;
-        public int B0, B1, Step0, Step1;
+        public int B0, B1;
         public readonly void Visit<TCell>() where TCell : struct, ICellStep =>
-            ForwardSweep<TCell>(G, S, Wt, X, Reverse, Keep, Projected, B0, B1, Step0, Step1);
-    }
-
-    /// <summary>
-    /// One direction's weights as the forward's products use them, packed once per call by the calling thread and
-    /// only read after that (the batch split's threads share them).
-    /// </summary>
-    private readonly struct SweepWeights
-    {
-        public readonly StepWeight HhT, HrT, IhT;   // W_hhᵀ: [Hout, GH], W_hrᵀ: [H, P], W_ihᵀ: [In, GH]
-        public readonly ReadOnlyMemory<float> BiasHh; // b_hh (empty without bias)
-        public readonly float[]? Bias;              // what every row of Gx starts as (see ProjectionBias)
-
-        public SweepWeights(Geometry g, DirectionWeights w, Workspace ws)
-        {
-            HhT = new StepWeight(w.WeightHh, true, g.Hout, g.GH);
-            HrT = g.Proj ? new StepWeight(w.WeightHr!, true, g.H, g.Hout) : default;
-            IhT = new StepWeight(w.WeightIh, true, g.In, g.GH);
-            BiasHh = w.BiasHh is null ? default : w.BiasHh.Storage.AsMemory(w.BiasHh.Offset, w.BiasHh.Numel);
-            Bias = ProjectionBias(g, w, ws);
-        }
-
-        public void Release()
-        {
-            HhT.Release();
-            HrT.Release();
-            IhT.Release();
-        }
+            ForwardSweep<TCell>(G, S, W, X, Ws, Reverse, Keep, Projected, B0, B1);
     }
 
     /// <summary>Settable for the tuning probe and the parity tests: split long batches between threads (see <see cref="SplitBatch"/>).</summary>
@@ -250,6 +215,14 @@ internal static unsafe class RecurrentLayer
     private static bool SplitBatch(Geometry g) =>
         BatchSplit && KernelOptions.MaxThreads > 1 && KernelOptions.HoistInputProjection
         && g.N >= BatchSplitMinRows * KernelOptions.MaxThreads;
+
+    /// <summary>Gx = X·W_ihᵀ + bias for every row of one direction, as one (threaded) product.</summary>
+    private static void ProjectAll(Geometry g, Sweep s, DirectionWeights w, Tensor x, Workspace ws)
+    {
+        var wihT = new StepWeight(w.WeightIh, true, g.In, g.GH);
+        Project(g, s, x.ReadOnlySpan, wihT, ProjectionBias(g, w, ws), 0, g.Rows);
+        wihT.Release();
+    }
 
     /// <summary>Gx rows [a0, a0 + rows) = X rows · W_ihᵀ + <paramref name="biasRow"/>.   x: [rows, In] → Gx: [rows, GH]</summary>
     private static void Project(Geometry g, Sweep s, ReadOnlySpan<float> xs, StepWeight wihT, float[]? biasRow, int a0, int rows)
@@ -276,27 +249,28 @@ internal static unsafe class RecurrentLayer
         ((Action<int, int>)GCHandle.FromIntPtr((nint)context).Target!)(b0, b1);
 
     /// <summary>
-    /// One direction's time loop, steps [step0, step1) in loop order, over batch rows [b0, b1) (all of them unless the
-    /// batch is split between threads). <paramref name="projected"/>: Gx already holds the input projection of these
-    /// steps (else it is made here in chunks).
+    /// One direction's time loop over batch rows [b0, b1) (all of them unless the batch is split between threads).
+    /// <paramref name="projected"/>: Gx already holds the input projection (else it is made here in chunks).
     /// </summary>
-    private static void ForwardSweep<TCell>(Geometry g, Sweep s, SweepWeights wt, Tensor x, bool reverse, bool keep,
-        bool projected, int b0, int b1, int step0, int step1)
+    private static void ForwardSweep<TCell>(Geometry g, Sweep s, DirectionWeights w, Tensor x, Workspace ws, bool reverse, bool keep,
+        bool projected, int b0, int b1)
         where TCell : struct, ICellStep
     {
         int H = g.H, Hout = g.Hout, GH = g.GH;
-        var (whhT, whrT, wihT) = (wt.HhT, wt.HrT, wt.IhT);
+        var whhT = new StepWeight(w.WeightHh, true, Hout, GH);                                  // W_hhᵀ: [Hout, GH]
+        var whrT = g.Proj ? new StepWeight(w.WeightHr!, true, H, Hout) : default;              // W_hrᵀ: [H, P]
+        var wihT = projected ? default : new StepWeight(w.WeightIh, true, g.In, GH);          // W_ihᵀ: [In, GH]
         var xs = x.ReadOnlySpan;
-        var bhh = wt.BiasHh.Span;
-        var biasRow = wt.Bias;
+        var bhh = w.BiasHh is null ? default : w.BiasHh.ReadOnlySpan;
+        var biasRow = projected ? null : ProjectionBias(g, w, ws);
         bool hoist = KernelOptions.HoistInputProjection;
         int chunk = hoist ? ChunkSteps(g) : 1;
 
-        for (int step = step0; step < step1; step++)
+        for (int step = 0; step < g.T; step++)
         {
             int t = reverse ? g.T - 1 - step : step;
             int bs = g.BatchSizes[t], r0 = g.RowStart[t];
-            if (!projected && (step - step0) % chunk == 0)
+            if (!projected && step % chunk == 0)
             {
                 // Gx = X·W_ihᵀ + bias for the next `chunk` steps as one product, just before the loop needs them: the
                 // rows are still in cache when the recurrent product and the gate pass read and write them (all steps at
@@ -353,6 +327,9 @@ internal static unsafe class RecurrentLayer
             if (TCell.HasCellState && keep) c.CopyTo(s.CState.AsSpan(lo * H, n * H));
             h.CopyTo(state);
         }
+        whhT.Release();
+        whrT.Release();
+        wihT.Release();
     }
 
     /// <summary>The output rows [rows, D·Hout] from each direction's h rows (forward | reverse halves), time-major or
