@@ -89,6 +89,8 @@ def inverse(series, z):
 def main(model_path, csv_path):
     state, meta = read_safetensors(model_path)
     assert meta["format_version"] == "2", "this script reads format_version 2"
+    # The hybrid's anchor and window come from Holt-Winters' recursion, which this script does not reimplement.
+    assert meta["anchor"] in ("last", "seasonal"), "this script reads networks anchored on persistence or seasonal naive, not the hybrid (anchor holt-winters)"
     series = json.loads(meta["series"])[0]
     assert not json.loads(meta["known_future"]), "known-future columns are not handled here"
     L, H, S = int(meta["lookback"]), int(meta["horizon"]), int(meta["season"])

@@ -4,11 +4,12 @@ namespace Recur.Forecasting;
 /// Model inputs for a set of forecast origins, as flat row-major arrays (all in scaled units).
 /// For origin t, with z the scaled target, L the lookback, H the horizon, S the season:
 /// <code>
-/// Inputs[i, j, 0]   = z[t−L+j] − z[t−1]          j = 0..L−1  (the window relative to its last value)
+/// Inputs[i, j, 0]   = z[t−L+j] − z[t−1]          j = 0..L−1  (the window relative to its last value; with the Holt-Winters
+///                     anchor instead its one-step error at row t−L+j, divided by the scale: the hybrid reads how it has erred)
 /// Inputs[i, j, 1+c] = channel c at row t−L+j      (features, known-future inputs, then calendar sin/cos)
 /// Window[i, j]      = Inputs[i, j, 0]             j = 0..L−1
 /// Window[i, L+k·H+h] = known channel k at row t+h  (the known-future inputs and the calendar at the forecast steps)
-/// Anchors[i, h]     = z[t−1]  or  z[t+h−kS], k = ⌊h/S⌋+1   (persistence or seasonal naive)
+/// Anchors[i, h]     = z[t−1]  or  z[t+h−kS], k = ⌊h/S⌋+1  or  (HW[t+h | t−1] − mean)/std   (persistence, seasonal naive or Holt-Winters)
 /// Targets[i, h]     = z[t+h] − Anchors[i, h]      (only when every t+h is inside the series)
 /// </code>
 /// Only rows before t are read for the inputs and anchors, so t may be the series' length (a forecast past its end).
@@ -77,6 +78,22 @@ public sealed class ForecastBatch
                 throw new ArgumentException($"origin {t} needs the known-future inputs up to row {t + H - 1}, but they end at row {known - 1}");
         }
 
+        // The Holt-Winters anchor: the series' fit run over its transformed values, scaled as the target is (the filter
+        // reads only rows before each origin; an origin before its start has no forecast, so cut those out first).
+        double[]? smoothed = null, errors = null;
+        if (spec.Anchor == ForecastAnchor.HoltWinters)
+        {
+            var (state, transformed) = series.Smoothing
+                ?? throw new ArgumentException("the Holt-Winters anchor needs the series' state (ScaledSeries.From)");
+            int start = HoltWintersStart(state);
+            foreach (int t in origins)
+                if (t < start) throw new ArgumentException($"origin {t} is before Holt-Winters' start {start} (the anchor has no forecast there)");
+            smoothed = state.HoltWinters.Forecast(transformed, origins, H);
+            for (int k = 0; k < smoothed.Length; k++) smoothed[k] = state.Scaler.Transform(smoothed[k]);
+            errors = state.HoltWinters.OneStepErrors(transformed);
+            for (int k = 0; k < errors.Length; k++) errors[k] /= state.Scaler.Std;
+        }
+
         var inputs = new float[checked(origins.Length * L * width)];
         var window = new float[checked(origins.Length * W)];
         var anchors = new float[origins.Length * H];
@@ -88,7 +105,7 @@ public sealed class ForecastBatch
             for (int j = 0; j < L; j++)
             {
                 int row = t - L + j, at = (i * L + j) * width;
-                float relative = (float)(z[row] - last);
+                float relative = (float)(errors is not null ? errors[row] : z[row] - last);
                 inputs[at] = relative;
                 window[i * W + j] = relative;
                 for (int c = 0; c < series.Channels.Length; c++)
@@ -99,13 +116,16 @@ public sealed class ForecastBatch
                     window[i * W + L + k * H + h] = (float)series.Channels[firstKnown + k][t + h];
             for (int h = 0; h < H; h++)
             {
-                double anchor = spec.Anchor == ForecastAnchor.Seasonal ? z[t + h - (h / S + 1) * S] : last;
+                double anchor = smoothed is not null ? smoothed[i * H + h] : spec.Anchor == ForecastAnchor.Seasonal ? z[t + h - (h / S + 1) * S] : last;
                 anchors[i * H + h] = (float)anchor;
                 if (targets is not null) targets[i * H + h] = (float)(z[t + h] - anchor);
             }
         }
         return new ForecastBatch(origins, L, H, width, W, inputs, window, anchors, targets);
     }
+
+    /// <summary>The first origin a Holt-Winters anchor can forecast from: its recursion starts after one season (or one step).</summary>
+    public static int HoltWintersStart(SeriesState state) => state.HoltWinters.Season > 1 ? state.HoltWinters.Season : 1;
 
     /// <summary>The samples of several batches of one spec, in order (a global model's samples over many series).</summary>
     /// <exception cref="ArgumentException">No batches, or batches of different shapes.</exception>

@@ -21,8 +21,38 @@ public static class ForecastJob
         return result with { Evaluation = refit, Notes = [.. notes] };
     }
 
-    // The fit on the split splitOf gives each series; the test part is only read by the evaluation.
+    /// <summary>
+    /// How much lower the validation MASE of the chosen method under a transform with more fitted parameters (none, then log,
+    /// then Box-Cox) must be for <c>--transform auto</c> to take it: 2 %. Box-Cox's λ is one more number fitted on the training
+    /// part, and a near-tie on a dozen validation origins is no evidence for it (docs/FORECASTING.md, "The transform choice").
+    /// </summary>
+    public const double TransformMargin = 0.02;
+
+    // The fit on the split splitOf gives each series; the test part is only read by the evaluation. --transform auto fits the
+    // whole model (networks, method choice, intervals) under no transform, log and Box-Cox, and keeps the simplest whose chosen
+    // method's validation MASE is not beaten by more than TransformMargin by a more complex one.
     private static ForecastResult Fit(SeriesSet data, ForecastOptions o, Action<EpochReport>? progress, Func<TimeSeries, ForecastSplit> splitOf, bool evaluate = true)
+    {
+        if (o.Transform != "auto") return Fit(data, o, progress, splitOf, evaluate, null);
+        if (!data.Series.Any(s => s.Filled().All(v => v > 0)))
+            return Fit(data, o, progress, splitOf, evaluate, "none");
+        ForecastResult? best = null;
+        var scores = new List<string>();
+        foreach (var candidate in new[] { "none", "log", "boxcox" })
+        {
+            var fit = Fit(data, o, progress, splitOf, evaluate: false, candidate);
+            scores.Add(FormattableString.Invariant($"{candidate} {fit.ValidationMase:0.###}"));
+            if (best is null || fit.ValidationMase < best.ValidationMase * (1 - TransformMargin)) best = fit;
+        }
+        var kinds = best!.Model.Spec.Series.Select(x => x.Transform.Kind).Distinct().ToArray();
+        var notes = best.Notes.Append($"transform auto: validation MASE of the method chosen under each: {string.Join(", ", scores)}; kept {(kinds.Length == 1 ? kinds[0] : "a transform per series")} " +
+            $"(a transform with more fitted parameters must be {TransformMargin:0%} lower)").ToList();
+        var evaluation = evaluate ? Evaluate(best.Model, data, s => best.Splits[s.Name], o.Backtest) : best.Evaluation;
+        return best with { Evaluation = evaluation, Notes = notes };
+    }
+
+    // One fit; candidate (under --transform auto): the transform of every series whose values are all positive (none for the others).
+    private static ForecastResult Fit(SeriesSet data, ForecastOptions o, Action<EpochReport>? progress, Func<TimeSeries, ForecastSplit> splitOf, bool evaluate, string? candidate)
     {
         var notes = new List<string>(data.Notes);
         var frequency = data.Step is null ? SeriesFrequency.Undated
@@ -77,7 +107,7 @@ public static class ForecastJob
         {
             var split = splits[s.Name];
             var y = s.Filled();
-            var transform = ChooseTransform(s, y, split, o.Transform, season, lookback, horizon, notes);
+            var transform = ChooseTransform(s, y, split, candidate is null ? o.Transform : y.All(v => v > 0) ? candidate : "none", notes);
             var z = transform.Forward(y);
             CheckScalable(data.Source, s.Name, z, split);
             var inputs = s.Inputs.Select(Fill).ToArray();
@@ -125,12 +155,27 @@ public static class ForecastJob
         };
         spec = spec with { Anchor = ChooseAnchor(data, splits, spec, notes) };
 
-        // One network on every series' samples.
-        var scaled = data.Series.Select((s, i) => ScaledSeries.From(spec, states[i], s.Filled(), [.. s.Inputs.Select(Fill)], s.Dates)).ToArray();
-        var model = Forecaster.Create(spec, new Generator(o.Seed));
-        var train = ForecastBatch.Concat([.. data.Series.Select((s, i) => ForecastBatch.Cut(spec, scaled[i], splits[s.Name].Origins(SeriesPart.Train, lookback, horizon), true))]);
-        var validation = ForecastBatch.Concat([.. data.Series.Select((s, i) => ForecastBatch.Cut(spec, scaled[i], splits[s.Name].Origins(SeriesPart.Validation, lookback, horizon), true))]);
-        var summary = ForecastTrainer.Train(model, train, validation, o.Training, new Generator(o.Seed ^ 0x5EED), progress);
+        // One network on every series' samples: anchored on persistence or seasonal naive ("network" and its ensembles) and,
+        // for --method auto or hybrid, a second one anchored on Holt-Winters (the hybrid); validation keeps one of them.
+        (Forecaster Model, TrainingSummary Summary)? Train(ForecastSpec sp)
+        {
+            var scaled = data.Series.Select((s, i) => ScaledSeries.From(sp, states[i], s.Filled(), [.. s.Inputs.Select(Fill)], s.Dates)).ToArray();
+            // The hybrid's training origins start where Holt-Winters' recursion has a forecast.
+            int From(int i) => sp.Anchor == ForecastAnchor.HoltWinters ? ForecastBatch.HoltWintersStart(states[i]) : 0;
+            var train = ForecastBatch.Concat([.. data.Series.Select((s, i) => ForecastBatch.Cut(sp, scaled[i],
+                [.. splits[s.Name].Origins(SeriesPart.Train, lookback, horizon).Where(t => t >= From(i))], true))]);
+            if (train.Count == 0) return null;
+            var validation = ForecastBatch.Concat([.. data.Series.Select((s, i) => ForecastBatch.Cut(sp, scaled[i], splits[s.Name].Origins(SeriesPart.Validation, lookback, horizon), true))]);
+            var m = Forecaster.Create(sp, new Generator(o.Seed));
+            return (m, ForecastTrainer.Train(m, train, validation, o.Training, new Generator(o.Seed ^ 0x5EED), progress));
+        }
+        bool forcedHybrid = ForecastMethods.IsHybrid(o.Method);
+        var plain = forcedHybrid ? null : Train(spec);
+        var hybrid = o.Method == "auto" || forcedHybrid ? Train(spec with { Anchor = ForecastAnchor.HoltWinters }) : null;
+        if (forcedHybrid && hybrid is null)
+            throw new InvalidDataException($"{data.Source}: --method hybrid has no training origin after Holt-Winters' start (season {season}): use a longer series or a smaller --season");
+        if (hybrid is not null && plain is not null)
+            notes.Add(FormattableString.Invariant($"hybrid network (Holt-Winters anchor) trained beside the network: best validation loss {hybrid.Value.Summary.BestValidationLoss:0.####} against {plain.Value.Summary.BestValidationLoss:0.####}"));
 
         // The method that wins on validation (error in MASE units, so series weigh alike): per series for one series, and
         // one for all series of a global model, where a short validation part per series would make the choice noisy.
@@ -144,12 +189,23 @@ public static class ForecastJob
         for (int i = 0; i < states.Count; i++)
         {
             var (s, split, y, z, inputs) = prepared[i];
-            errors[i] = MethodErrors(model, states[i], s, y, z, inputs, split.Origins(SeriesPart.Validation, lookback, horizon), season, horizon,
-                ForecastMetrics.MaseScale(s.Values, split.TrainEnd, season));
+            var origins = split.Origins(SeriesPart.Validation, lookback, horizon);
+            double scale = ForecastMetrics.MaseScale(s.Values, split.TrainEnd, season);
+            // Every method the trained networks allow; the rest cannot be chosen.
+            errors[i] = ForecastMethods.Names.ToDictionary(m => m, _ => double.PositiveInfinity);
+            foreach (var (trained, methods) in new[] { (plain, ForecastMethods.Names.Where(m => !ForecastMethods.IsHybrid(m))), (hybrid, ["hybrid"]) })
+                if (trained is { } t)
+                    foreach (var (m, e) in MethodErrors(t.Model, states[i], s, y, z, inputs, origins, season, horizon, scale, [.. methods]))
+                        errors[i][m] = e;
         }
         string Best(IEnumerable<Dictionary<string, double>> e) =>
             ForecastMethods.Names.MinBy(m => e.Average(x => x[m]))!;
         string shared = Best(errors);
+        // The network kept: the hybrid when it is the method (chosen or forced), else the one anchored on persistence or seasonal naive.
+        string kept = o.Method != "auto" ? o.Method : shared;
+        if (o.Method == "auto" && states.Count == 1) kept = Best([errors[0]]);
+        var (model, summary) = ForecastMethods.IsHybrid(kept) ? hybrid!.Value : plain ?? hybrid!.Value;
+        spec = model.Spec;
         if (states.Count > 1)
             notes.Add($"method for every series: {shared} (mean validation MASE: {string.Join(", ", ForecastMethods.Names.Select(m => $"{m} {errors.Average(x => x[m]):0.###}"))})");
 
@@ -198,7 +254,10 @@ public static class ForecastJob
         int calibrationRows = splits.Values.Min(p => p.ValidationCount + p.TestCount);
         model.Spec = spec with { Series = [.. states], CalibrationWindow = Math.Max(horizon, Math.Min(calibrationRows / 2, 4 * horizon)), CalibrationPrior = horizon * horizon / 2.0 };
         var evaluation = evaluate ? Evaluate(model, data, s => splits[s.Name], o.Backtest) : new ForecastEvaluation([], levels, horizon);
-        return new ForecastResult(model, summary, evaluation, notes, splits);
+        return new ForecastResult(model, summary, evaluation, notes, splits)
+        {
+            ValidationMase = states.Select((st, i) => errors[i][st.Method]).Average(),
+        };
     }
 
     /// <summary>Scores <paramref name="model"/> and the baselines on the test part of every series; see <see cref="Forecaster.Evaluate"/>.</summary>
@@ -274,14 +333,14 @@ public static class ForecastJob
         return new ForecastEvaluation(results, spec.Quantiles, H);
     }
 
-    // Validation MASE of every method at origins, by model (whose state is the series').
+    // Validation MASE of each of methods at origins, by model (whose state is the series').
     private static Dictionary<string, double> MethodErrors(Forecaster model, SeriesState state, TimeSeries s, double[] y, double[] z, double[][] inputs,
-        int[] origins, int season, int horizon, double scale)
+        int[] origins, int season, int horizon, double scale, string[] methods)
     {
         double[]? network = null;
         double[] Network() => network ??= model.ForecastTransformed(state, z, y, inputs, s.Dates, origins, "network");
         var errors = new Dictionary<string, double>();
-        foreach (var method in ForecastMethods.Names)
+        foreach (var method in methods)
         {
             // A copy: "network" returns the cached network forecasts, which the combinations read after it in transformed units.
             var f = (double[])ForecastMethods.Forecast(method, z, state, season, origins, horizon, Network).Clone();
@@ -383,13 +442,11 @@ public static class ForecastJob
         return ForecastSplit.FromFractions(s.Length, o.TrainFraction, o.ValidationFraction);
     }
 
-    private static SeriesTransform ChooseTransform(TimeSeries s, double[] y, ForecastSplit split, string asked, int season, int lookback, int horizon, List<string> notes)
+    private static SeriesTransform ChooseTransform(TimeSeries s, double[] y, ForecastSplit split, string asked, List<string> notes)
     {
         bool positive = y.All(v => v > 0);
         switch (asked)
         {
-            case "none":
-                return SeriesTransform.None;
             case "log" or "boxcox" when !positive:
                 throw new ArgumentException($"--transform {asked} needs positive values, and series {Excerpt.Of(s.Name)} has {y.Min()}");
             case "log":
@@ -398,27 +455,10 @@ public static class ForecastJob
                 var fitted = SeriesTransform.FitBoxCox(y.AsSpan(0, split.TrainEnd));
                 notes.Add($"series {Excerpt.Of(s.Name)}: Box-Cox λ {fitted.Lambda:0.##} (training part)");
                 return fitted;
+            default:
+                if (!positive && asked == "auto") notes.Add($"series {Excerpt.Of(s.Name)}: transform none (values not all positive)");
+                return SeriesTransform.None;
         }
-        if (!positive)
-        {
-            notes.Add($"series {Excerpt.Of(s.Name)}: transform none (values not all positive)");
-            return SeriesTransform.None;
-        }
-        // auto: the transform under which Holt-Winters fitted on the training part forecasts validation best (MAE, original units).
-        var origins = split.Origins(SeriesPart.Validation, Math.Max(lookback, season), horizon);
-        var candidates = new[] { SeriesTransform.None, SeriesTransform.Log, SeriesTransform.FitBoxCox(y.AsSpan(0, split.TrainEnd)) };
-        SeriesTransform best = SeriesTransform.None;
-        double bestMae = double.PositiveInfinity;
-        foreach (var t in candidates)
-        {
-            var z = t.Forward(y);
-            var f = HoltWinters.Fit(z.AsSpan(0, split.TrainEnd), season).Forecast(z, origins, horizon);
-            double mae = 0;
-            for (int k = 0; k < f.Length; k++) mae += Math.Abs(t.Inverse(f[k]) - y[origins[k / horizon] + k % horizon]);
-            if (mae < bestMae) (best, bestMae) = (t, mae);
-        }
-        notes.Add($"series {Excerpt.Of(s.Name)}: transform {best.Kind}{(best.Kind == "boxcox" ? $" (λ {best.Lambda:0.##})" : "")} (auto: Holt-Winters on validation)");
-        return best;
     }
 
     private static void CheckScalable(string source, string name, double[] z, ForecastSplit split)

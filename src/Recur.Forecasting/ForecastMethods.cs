@@ -9,16 +9,20 @@ public static class ForecastMethods
 {
     /// <summary>
     /// network; the five baselines (persistence, seasonal naive, mean, drift, holt-winters); network+holt-winters (their
-    /// mean); ensemble (the mean of network, holt-winters and seasonal naive).
+    /// mean); ensemble (the mean of network, holt-winters and seasonal naive); hybrid (a network trained on the correction
+    /// to Holt-Winters: <see cref="ForecastAnchor.HoltWinters"/>).
     /// </summary>
     public static readonly IReadOnlyList<string> Names =
-        ["network", "persistence", "seasonal naive", "mean", "drift", "holt-winters", "network+holt-winters", "ensemble"];
+        ["network", "persistence", "seasonal naive", "mean", "drift", "holt-winters", "network+holt-winters", "ensemble", "hybrid"];
+
+    /// <summary>Whether <paramref name="method"/> reads a network anchored on Holt-Winters (the hybrid) rather than on persistence or seasonal naive.</summary>
+    public static bool IsHybrid(string method) => method == "hybrid";
 
     /// <summary>The baselines reported beside the model.</summary>
     public static readonly IReadOnlyList<string> Baselines = ["persistence", "seasonal naive", "mean", "drift", "holt-winters"];
 
     /// <summary>Whether <paramref name="method"/> reads the network.</summary>
-    public static bool UsesNetwork(string method) => method is "network" or "network+holt-winters" or "ensemble";
+    public static bool UsesNetwork(string method) => method is "network" or "network+holt-winters" or "ensemble" or "hybrid";
 
     /// <summary>
     /// Forecasts row-major [origins, horizon] in transformed units by <paramref name="method"/>; <paramref name="network"/>
@@ -36,7 +40,7 @@ public static class ForecastMethods
         }
         return method switch
         {
-            "network" => network(),
+            "network" or "hybrid" => network(),
             "persistence" => Forecasting.Baselines.Persistence(z, origins, horizon),
             "seasonal naive" => Forecasting.Baselines.SeasonalNaive(z, origins, horizon, season),
             "mean" => Forecasting.Baselines.Constant(state.TrainMean, origins.Length, horizon),

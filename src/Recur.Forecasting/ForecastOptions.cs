@@ -42,7 +42,10 @@ public sealed record ForecastOptions
     /// <summary>Quantile levels to forecast, each in (0, 1).</summary>
     public double[] Quantiles { get; init; } = [0.1, 0.5, 0.9];
 
-    /// <summary>none, log, boxcox (λ fitted on the training part) or auto (chosen on validation).</summary>
+    /// <summary>
+    /// none, log, boxcox (λ fitted on the training part) or auto: the whole model fitted under each, the simplest kept unless a
+    /// transform with more fitted parameters lowers the chosen method's validation MASE by more than <see cref="ForecastJob.TransformMargin"/>.
+    /// </summary>
     public string Transform { get; init; } = "none";
 
     /// <summary>

@@ -7,7 +7,11 @@ namespace Recur.Forecasting;
 /// <param name="Notes">Choices made from the data (season, horizon, transform, method per series, …), one line each.</param>
 /// <param name="Splits">The split of each series, by name.</param>
 public sealed record ForecastResult(Forecaster Model, TrainingSummary Training, ForecastEvaluation Evaluation,
-    IReadOnlyList<string> Notes, IReadOnlyDictionary<string, ForecastSplit> Splits);
+    IReadOnlyList<string> Notes, IReadOnlyDictionary<string, ForecastSplit> Splits)
+{
+    /// <summary>The validation MASE of each series' chosen method, averaged over the series (what <c>--transform auto</c> compares).</summary>
+    public double ValidationMase { get; init; } = double.NaN;
+}
 
 /// <summary>Forecasts of one series from several origins, in its own units.</summary>
 /// <param name="Origins">Origins (row of the first forecast value).</param>

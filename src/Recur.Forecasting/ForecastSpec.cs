@@ -8,6 +8,12 @@ public enum ForecastAnchor
 
     /// <summary>Seasonal naive: ŷ[t+h] = y[t+h−kS] + correction (only when the season fits in the lookback).</summary>
     Seasonal,
+
+    /// <summary>
+    /// Damped Holt-Winters (the series' own fit): ŷ[t+h] = HW[t+h | t−1] + correction — the hybrid (the ES-RNN idea): the
+    /// network learns only the correction to exponential smoothing, so with nothing to learn it forecasts Holt-Winters.
+    /// </summary>
+    HoltWinters,
 }
 
 /// <summary>
@@ -96,8 +102,13 @@ public sealed record ForecastSpec
     /// <summary>Steps before an origin whose volatility scales its interval (<see cref="ConformalIntervals.Volatility"/>).</summary>
     public int VolatilityWindow => Math.Max(2, Math.Min(Lookback, 28));
 
-    /// <summary>Rows a file needs for one forecast: the lookback (the seasonal anchor lies inside it).</summary>
-    public int RowsNeeded => Lookback;
+    /// <summary>
+    /// Rows a file needs for one forecast: the lookback (the seasonal anchor lies inside it), and with the Holt-Winters anchor
+    /// the two seasons its start reads.
+    /// </summary>
+    public int RowsNeeded => Anchor == ForecastAnchor.HoltWinters
+        ? Math.Max(Lookback, Series.Max(s => s.HoltWinters.Season > 1 ? 2 * s.HoltWinters.Season : 2))
+        : Lookback;
 
     /// <summary>The state of series <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">The model was not trained on such a series.</exception>

@@ -65,7 +65,7 @@ public static class ModelFile
         ["lookback"] = Int(s.Lookback),
         ["horizon"] = Int(s.Horizon),
         ["season"] = Int(s.Season),
-        ["anchor"] = s.Anchor == ForecastAnchor.Seasonal ? "seasonal" : "last",
+        ["anchor"] = s.Anchor switch { ForecastAnchor.Seasonal => "seasonal", ForecastAnchor.HoltWinters => "holt-winters", _ => "last" },
         ["value_column"] = s.ValueColumn ?? "",
         ["series_id_column"] = s.SeriesIdColumn ?? "",
         ["features"] = JsonSerializer.Serialize(s.Features),
@@ -156,7 +156,8 @@ public static class ModelFile
         {
             "last" => ForecastAnchor.Last,
             "seasonal" => ForecastAnchor.Seasonal,
-            var a => throw Invalid(path, $"metadata 'anchor' is {Excerpt.Of(a)}, expected 'last' or 'seasonal'"),
+            "holt-winters" => ForecastAnchor.HoltWinters,
+            var a => throw Invalid(path, $"metadata 'anchor' is {Excerpt.Of(a)}, expected 'last', 'seasonal' or 'holt-winters'"),
         };
         if (anchor == ForecastAnchor.Seasonal && season > lookback)
             throw Invalid(path, $"a seasonal anchor needs season ≤ lookback, got season {season} and lookback {lookback}");
@@ -201,6 +202,10 @@ public static class ModelFile
         var series = seriesDtos.Select(d => ReadSeries(path, d, features.Length + known.Length, quantiles.Length, horizon)).ToArray();
         if (series.Select(s => s.Name).Distinct().Count() != series.Length)
             throw Invalid(path, "metadata 'series' names a series twice");
+        // The hybrid is the network anchored on Holt-Winters, the other network methods read one anchored on persistence or seasonal naive.
+        foreach (var st in series)
+            if (ForecastMethods.UsesNetwork(st.Method) && ForecastMethods.IsHybrid(st.Method) != (anchor == ForecastAnchor.HoltWinters))
+                throw Invalid(path, $"series {Excerpt.Of(st.Name)}: method {st.Method} does not go with anchor {Get("anchor")} (hybrid needs 'holt-winters', the other network methods 'last' or 'seasonal')");
         if (embedding && inputSize != 1 + features.Length + series.Length + known.Length + 2 * calendar.Length)
             throw Invalid(path, $"input_size {inputSize} disagrees with 1 + {features.Length} features + {series.Length} series indicators + {known.Length} known-future + 2·{calendar.Length} calendar cycles");
         // Optional (added after format_version 2 was first written): files without them keep static intervals.

@@ -9,6 +9,12 @@ namespace Recur.Forecasting;
 /// <param name="Channels">Input channels, each at least as long as the target.</param>
 public sealed record ScaledSeries(double[] Target, double[][] Channels)
 {
+    /// <summary>
+    /// The series' state and its transformed, unscaled values, kept when the network's anchor is Holt-Winters
+    /// (<see cref="ForecastAnchor.HoltWinters"/>): the anchor is the state's Holt-Winters forecast of these values, scaled.
+    /// </summary>
+    public (SeriesState State, double[] Transformed)? Smoothing { get; init; }
+
     /// <summary>Rows of the target.</summary>
     public int Length => Target.Length;
 
@@ -21,8 +27,9 @@ public sealed record ScaledSeries(double[] Target, double[][] Channels)
     {
         if (inputs.Count != spec.Features.Length + spec.KnownFuture.Length)
             throw new ArgumentException($"expected {spec.Features.Length + spec.KnownFuture.Length} input columns, got {inputs.Count}");
+        var transformed = state.Transform.Forward(values);
         var target = new double[values.Length];
-        for (int i = 0; i < values.Length; i++) target[i] = state.Scaler.Transform(state.Transform.Forward(values[i]));
+        for (int i = 0; i < values.Length; i++) target[i] = state.Scaler.Transform(transformed[i]);
         var channels = new List<double[]>();
         for (int f = 0; f < spec.Features.Length; f++)
             channels.Add(state.InputScalers[f].Transform(inputs[f]));
@@ -48,6 +55,6 @@ public sealed record ScaledSeries(double[] Target, double[][] Channels)
         }
         foreach (var c in channels)
             if (c.Length < target.Length) throw new ArgumentException($"an input channel has {c.Length} rows, the target {target.Length}");
-        return new ScaledSeries(target, [.. channels]);
+        return new ScaledSeries(target, [.. channels]) { Smoothing = spec.Anchor == ForecastAnchor.HoltWinters ? (state, transformed) : null };
     }
 }

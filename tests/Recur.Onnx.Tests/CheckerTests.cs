@@ -48,6 +48,10 @@ public class CheckerTests
             Recur.Forecasting.ModelFile.Save(fcPath, ForecasterExportTests.Build(new ForecasterExportTests.Setup(["network"], [Recur.Forecasting.SeriesTransform.None])));
             files.Add(Path.Combine(dir, "forecast-network.onnx"));
             Recur.Cli.Commands.ExportCommand.Export(fcPath, files[^1]);
+            Recur.Forecasting.ModelFile.Save(fcPath, ForecasterExportTests.Build(new ForecasterExportTests.Setup(["hybrid", "hybrid"],
+                [Recur.Forecasting.SeriesTransform.None, Recur.Forecasting.SeriesTransform.Log], Anchor: Recur.Forecasting.ForecastAnchor.HoltWinters, HwSeasons: [7, 1])));
+            files.Add(Path.Combine(dir, "forecast-hybrid.onnx"));
+            Recur.Cli.Commands.ExportCommand.Export(fcPath, files[^1]);
             Save("traced", new TracingTests.Tagger(), new OnnxExportOptions { InputShape = new OnnxDim[] { OnnxDim.Batch, OnnxDim.Seq }, OpsetVersion = 13 });
 
             string tool = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../tools/check_onnx.py"));

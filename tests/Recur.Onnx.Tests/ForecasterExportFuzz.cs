@@ -8,7 +8,7 @@ namespace Recur.Onnx.Tests;
 
 /// <summary>
 /// Random forecasters through <c>recur export</c>: any cell, 1–2 layers, lookback 2–16, horizon 1–10, season 1–9 (a seasonal
-/// anchor when it fits the lookback), 0–2 feature, known-future and calendar columns, 1–3 series (a series embedding or not) each with any method, any
+/// anchor when it fits the lookback, the Holt-Winters one with a hybrid series), 0–2 feature, known-future and calendar columns, 1–3 series (a series embedding or not) each with any method, any
 /// transform (log, Box-Cox with λ of either sign) and a Holt-Winters season of S or 1, quantile levels from none to a lone
 /// median, intervals static or recalibrated over 1–12 rows, histories with or without gaps, at one or two lengths from the
 /// shortest recur predict reads. Property: the file in ONNX Runtime gives recur predict's forecast and quantiles within
@@ -39,9 +39,12 @@ public class ForecasterExportFuzz(ITestOutputHelper output)
             var (features, known, calendar, levels, calibration, gaps, count) = b;
             var (methods, transforms, noSeason, extra, embedding) = c;
             var names = methods.Take(count).Select(m => ForecastMethods.Names[m]).ToArray();
+            // One network per model: with a hybrid series every network method is the hybrid (its Holt-Winters anchor).
+            bool hybrid = names.Any(ForecastMethods.IsHybrid);
+            if (hybrid) names = [.. names.Select(n => ForecastMethods.UsesNetwork(n) ? "hybrid" : n)];
             var hw = Enumerable.Range(0, count).Select(i => noSeason[i] ? 1 : season).ToArray();
             var setup = new Setup(names, [.. transforms.Take(count).Select(t => Transforms[t])], features, known, calendar, Cells[cell],
-                seasonal && season <= lookback ? ForecastAnchor.Seasonal : ForecastAnchor.Last, hw, calibration, gaps,
+                hybrid ? ForecastAnchor.HoltWinters : seasonal && season <= lookback ? ForecastAnchor.Seasonal : ForecastAnchor.Last, hw, calibration, gaps,
                 lookback, horizon, season, LevelSets[levels], hidden, layers, embedding);
             // The shortest history recur predict forecasts every series of from: the lookback, a season for seasonal naive,
             // two (of the series' Holt-Winters season, or two rows) for Holt-Winters, two rows for drift.
@@ -53,6 +56,8 @@ public class ForecasterExportFuzz(ITestOutputHelper output)
                 "drift" => 2,
                 _ => 1,
             });
+            // The hybrid reads every series' Holt-Winters start (ForecastSpec.RowsNeeded).
+            if (hybrid) shortest = Math.Max(shortest, hw.Max(m => Math.Max(2 * m, 2)));
             shortest = Math.Max(Math.Max(shortest, lookback), 3);
             return new Case(setup, [.. extra.Select(e => shortest + e).Distinct()]);
         });

@@ -238,7 +238,8 @@ public class ForecasterExportTests
         // Vary the rest with the method: cell, anchor, known-future and calendar inputs; intervals recalibrated on recent
         // residuals (as fitted models do) except with the log transform; gaps in the histories with the Box-Cox one.
         var setup = new Setup([method], [t], Features: k % 2, Known: k % 3 == 0 ? 1 : 0, Calendar: k % 2 == 0 ? 1 : 0,
-            Cell: new[] { "gru", "lstm", "rnn" }[k % 3], Anchor: k % 2 == 0 ? ForecastAnchor.Seasonal : ForecastAnchor.Last,
+            Cell: new[] { "gru", "lstm", "rnn" }[k % 3],
+            Anchor: ForecastMethods.IsHybrid(method) ? ForecastAnchor.HoltWinters : k % 2 == 0 ? ForecastAnchor.Seasonal : ForecastAnchor.Last,
             Calibration: transform == "log" ? 0 : 10, Gaps: transform == "boxcox");
         var info = CheckAgainstPredict(Build(setup), setup, [L + 3, 30, 77]);
         Assert.Equal("history: float32[batch, time]", info.Inputs[0].ToString());
@@ -257,6 +258,19 @@ public class ForecasterExportTests
         var info = CheckAgainstPredict(Build(setup, seed: 5), setup, [20, 41, 66]);
         Assert.Equal(["history: float32[batch, time]", "series: int64[batch]", "features: float32[batch, feature_rows, 2]",
             "known_future: float32[batch, known_rows, 2]", "calendar: float32[batch, calendar_rows, 4]"], info.Inputs.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void AGlobalHybridModelMatchesRecurPredict()
+    {
+        // The hybrid's network reads each series' Holt-Winters one-step errors and adds its forecast: series with and without a
+        // season (m = 1) in one batch, beside baselines, every transform, gaps, recalibrated intervals.
+        var setup = new Setup(["hybrid", "hybrid", "holt-winters", "mean", "hybrid"],
+            [SeriesTransform.None, SeriesTransform.Log, BoxCox, SeriesTransform.None, new SeriesTransform("boxcox", 1.3)],
+            Features: 1, Known: 1, Calendar: 1, Cell: "gru", Anchor: ForecastAnchor.HoltWinters, HwSeasons: [7, 1, 7, 7, 1],
+            Calibration: 8, Gaps: true, Embedding: true);
+        var info = CheckAgainstPredict(Build(setup, seed: 8), setup, [20, 47]);
+        Assert.Equal("forecast: float32[batch, 9]", info.Outputs[0].ToString());
     }
 
     [Fact]

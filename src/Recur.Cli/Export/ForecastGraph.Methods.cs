@@ -21,7 +21,10 @@ internal sealed partial class ForecastGraph
         var futureRows = Rows([.. Enumerable.Range(0, H).Select(h => (long)h)]);                      // [O, H] (after the history for the last origin)
         var lastScaled = b.Unsqueeze(Last(scaled), 2);                                                 // [N, O, 1]
         var window = g.Node("Gather", [scaled, windowRows], Int("axis", 1));                          // [N, O, L]
-        var relative = b.Cast(g.Node("Sub", [window, lastScaled]), OnnxElementType.Float32);
+        // The hybrid reads Holt-Winters' one-step errors over the window (scaled), the others the window relative to its last value.
+        var relative = b.Cast(_s.Anchor == ForecastAnchor.HoltWinters
+            ? g.Node("Div", [PerSeason(m => HoltWintersErrors(m, windowRows)), b.Unsqueeze(_std, 2)])
+            : g.Node("Sub", [window, lastScaled]), OnnxElementType.Float32);
 
         // An input column's rows, for history rows r (which may run H past the history): the input's row r − (T + ahead − rows).
         string InputRows(string x, string rows, int ahead)
@@ -79,13 +82,38 @@ internal sealed partial class ForecastGraph
         var correction = g.Trace(_model.Net, signature, [flatX, flatWindow])[0];                      // [N·O, H] float32
         correction = g.Node("Reshape", [correction, g.Constant([-1L, _origins, H], 3)]);
 
-        var anchor = _s.Anchor == ForecastAnchor.Seasonal
-            ? g.Node("Gather", [scaled, Rows(SeasonalOffsets(), clampToHistory: true)], Int("axis", 1))
-            : lastScaled;
+        var anchor = _s.Anchor switch
+        {
+            ForecastAnchor.Seasonal => g.Node("Gather", [scaled, Rows(SeasonalOffsets(), clampToHistory: true)], Int("axis", 1)),
+            ForecastAnchor.HoltWinters => g.Node("Div", [g.Node("Sub", [SmoothedAnchor(), b.Unsqueeze(_mean, 2)]), b.Unsqueeze(_std, 2)]),
+            _ => lastScaled,
+        };
         var f = g.Node("Add", [correction, b.Cast(anchor, OnnxElementType.Float32)]);
         var std = b.Unsqueeze(_std, 2);
         var mean = b.Unsqueeze(_mean, 2);
         return g.Node("Add", [g.Node("Mul", [b.Cast(f, OnnxElementType.Float64), std]), mean]);
+    }
+
+    /// <summary>
+    /// The hybrid's anchor [N, O, H] in transformed units: each row's series' Holt-Winters forecast, one recursion per
+    /// effective season among the series (a short series drops its season), chosen per row.
+    /// </summary>
+    private string SmoothedAnchor() => PerSeason(HoltWintersForecast);
+
+    /// <summary>
+    /// <paramref name="block"/> [N, O, k] of each row's series' Holt-Winters season: built per effective season among the series
+    /// (a short series drops its season) and chosen per row.
+    /// </summary>
+    private string PerSeason(Func<int, string> block)
+    {
+        var seasons = _series.Select(x => x.HoltWinters.Season).ToArray();
+        var distinct = seasons.Distinct().Order().ToArray();
+        string result = block(distinct[^1]);
+        if (distinct.Length == 1) return result;
+        var season = _b.Unsqueeze(_b.Unsqueeze(Table([.. seasons.Select(m => (double)m)]), 1), 2);   // [N, 1, 1]
+        for (int k = distinct.Length - 2; k >= 0; k--)
+            result = _g.Node("Where", [_g.Node("Equal", [season, _g.Constant([(double)distinct[k]])]), block(distinct[k]), result]);
+        return result;
     }
 
     /// <summary>z[t − 1] + (h + 1)·(z[t − 1] − z[0])/(t − 1) (<see cref="Baselines.Drift"/>).</summary>
@@ -100,13 +128,19 @@ internal sealed partial class ForecastGraph
         return g.Node("Add", [last, g.Node("Mul", [steps, slope])]);
     }
 
+    // Holt-Winters' recursion per season, built once and read by the forecast block, the hybrid's anchor and its window.
+    private readonly Dictionary<int, (string Level, string Trend, string? Terms, string Phi, int Kept)> _holtWinters = [];
+
     /// <summary>
-    /// Holt-Winters with season <paramref name="m"/> (<see cref="HoltWinters"/>): the start from the first seasons, the recursion
-    /// over the rest of the history as a Scan (state: level, trend, the last m seasonal terms; each step's state is also an output,
-    /// so every origin reads its own), the damped forecast ŷ_h = ℓ + (φ + … + φ^(h+1))·b + s[h mod m].
+    /// Holt-Winters' states with season <paramref name="m"/> (<see cref="HoltWinters"/>): the start from the first seasons, the
+    /// recursion over the rest of the history as a Scan (state: level, trend, the last m seasonal terms; each step's state is
+    /// also an output). Level and Trend [N, 1 + steps]: the start state (after row m − 1, or row 0 without a season), then after
+    /// each later row, so the forecast from origin t reads index t − m; Terms [N, 1 + steps, kept] the first kept of the last m
+    /// seasonal terms likewise (null without a season).
     /// </summary>
-    private string HoltWintersForecast(int m)
+    private (string Level, string Trend, string? Terms, string Phi, int Kept) HoltWintersStates(int m)
     {
+        if (_holtWinters.TryGetValue(m, out var cached)) return cached;
         var g = _g;
         var b = _b;
         var fits = _series.Select(x => x.HoltWinters).ToArray();
@@ -162,20 +196,54 @@ internal sealed partial class ForecastGraph
         string[] state = seasonal is null ? [level, trend] : [level, trend, seasonal];
         var outs = g.Node("Scan", [.. state, rest], 2 * state.Length, Graph("body", body), Int("num_scan_inputs", 1),
             Ints("scan_input_axes", 1), Ints("scan_output_axes", [.. state.Select(_ => 1L)]));
+        string Along(string start, string steps) => g.Node("Concat", [b.Unsqueeze(start, 1), steps], Int("axis", 1));
+        var result = (Along(level, outs[state.Length]), Along(trend, outs[state.Length + 1]),
+            seasonal is null ? null : g.Node("Concat", [b.Unsqueeze(b.Slice(seasonal, 1, 0, kept), 1), outs[state.Length + 2]], Int("axis", 1)),
+            phi, kept);
+        _holtWinters[m] = result;
+        return result;
+    }
 
-        // States after rows m − 1 (the start) … T − 1; origin t reads the one after row t − 1, at index t − m.
+    /// <summary>
+    /// Holt-Winters with season <paramref name="m"/> (<see cref="HoltWinters"/>) at every origin: the damped forecast
+    /// ŷ_h = ℓ + (φ + … + φ^(h+1))·b + s[h mod m] from the states after row t − 1, [N, O, H].
+    /// </summary>
+    private string HoltWintersForecast(int m)
+    {
+        var g = _g;
+        var b = _b;
+        var (levels, trends, terms, phi, kept) = HoltWintersStates(m);
         var at = g.Node("Max", [g.Node("Sub", [_t, g.Constant([(long)m])]), g.Constant([0L])]);      // [O]
-        string Along(string start, string steps) => g.Node("Gather", [g.Node("Concat", [b.Unsqueeze(start, 1), steps], Int("axis", 1)), at], Int("axis", 1));
-        var l0 = b.Unsqueeze(Along(level, outs[state.Length]), 2);                                     // [N, O, 1]
-        var b0 = b.Unsqueeze(Along(trend, outs[state.Length + 1]), 2);
+        var l0 = b.Unsqueeze(g.Node("Gather", [levels, at], Int("axis", 1)), 2);                       // [N, O, 1]
+        var b0 = b.Unsqueeze(g.Node("Gather", [trends, at], Int("axis", 1)), 2);
         var powers = g.Node("Pow", [b.Unsqueeze(phi, 1), g.Constant([.. Enumerable.Range(1, H).Select(h => (double)h)], H)]);   // [N, H]
         var damping = b.Unsqueeze(g.Node("CumSum", [powers, g.Constant([1L])]), 1);                  // [N, 1, H]
         var forecast = g.Node("Add", [l0, g.Node("Mul", [damping, b0])]);                             // [N, O, H]
-        if (seasonal is not null)
+        if (terms is not null)
         {
-            var terms = g.Node("Gather", [g.Node("Concat", [b.Unsqueeze(b.Slice(seasonal, 1, 0, kept), 1), outs[state.Length + 2]], Int("axis", 1)), at], Int("axis", 1));   // [N, O, kept]
-            forecast = g.Node("Add", [forecast, g.Node("Gather", [terms, g.Constant([.. Enumerable.Range(0, H).Select(h => (long)(h % m))], H)], Int("axis", 2))]);
+            var at3 = g.Node("Gather", [terms, at], Int("axis", 1));                                  // [N, O, kept]
+            forecast = g.Node("Add", [forecast, g.Node("Gather", [at3, g.Constant([.. Enumerable.Range(0, H).Select(h => (long)(h % m))], H)], Int("axis", 2))]);
         }
         return forecast;
+    }
+
+    /// <summary>
+    /// Holt-Winters' one-step errors z[r] − ŷ_{r|r−1} at history rows <paramref name="rows"/> [O, L], 0 before the recursion's
+    /// start (<see cref="HoltWinters.OneStepErrors"/>): [N, O, L].
+    /// </summary>
+    private string HoltWintersErrors(int m, string rows)
+    {
+        var g = _g;
+        var b = _b;
+        var (levels, trends, terms, phi, _) = HoltWintersStates(m);
+        var at = g.Node("Max", [g.Node("Sub", [rows, g.Constant([(long)m])]), g.Constant([0L])]);    // [O, L]
+        var l0 = g.Node("Gather", [levels, at], Int("axis", 1));                                       // [N, O, L]
+        var b0 = g.Node("Gather", [trends, at], Int("axis", 1));
+        var fit = g.Node("Add", [l0, g.Node("Mul", [b.Unsqueeze(b.Unsqueeze(phi, 1), 2), b0])]);
+        if (terms is not null)
+            fit = g.Node("Add", [fit, b.Squeeze(b.Slice(g.Node("Gather", [terms, at], Int("axis", 1)), 3, 0, 1), 3)]);
+        var error = g.Node("Sub", [g.Node("Gather", [_z, rows], Int("axis", 1)), fit]);
+        var started = g.Node("GreaterOrEqual", [rows, g.Constant([(long)(m > 1 ? m : 1)])]);           // [O, L]
+        return g.Node("Where", [started, error, g.Constant([0.0])]);
     }
 }

@@ -60,6 +60,7 @@ internal sealed partial class ForecastGraph
             SeasonalNaive => S,
             Drift => 2,
             >= FirstHoltWinters => _seasons[b - FirstHoltWinters] > 1 ? 2 * _seasons[b - FirstHoltWinters] : 2,
+            Network when _s.Anchor == ForecastAnchor.HoltWinters => _s.RowsNeeded,
             _ => 1,
         }));
     }
@@ -72,7 +73,7 @@ internal sealed partial class ForecastGraph
         var w = new double[blocks];
         switch (method)
         {
-            case "network": w[Network] = 1; break;
+            case "network" or "hybrid": w[Network] = 1; break;
             case "persistence": w[Persistence] = 1; break;
             case "seasonal naive": w[SeasonalNaive] = 1; break;
             case "mean": w[Mean] = 1; break;

@@ -132,6 +132,20 @@ public sealed record HoltWinters(int Season, double Alpha, double Beta, double G
         return forecasts;
     }
 
+    /// <summary>
+    /// The one-step errors e_t = y_t − ŷ_{t|t−1} of the recursion over <paramref name="y"/> (0 before its start): what the
+    /// hybrid network reads instead of the window itself, so it learns the correction from how Holt-Winters has been erring.
+    /// </summary>
+    public double[] OneStepErrors(ReadOnlySpan<double> y)
+    {
+        var s = Filter(y);
+        int m = Season;
+        var e = new double[y.Length];
+        for (int t = s.Start; t < y.Length; t++)
+            e[t] = y[t] - (s.Level[t - 1] + Phi * s.Trend[t - 1] + (m > 1 ? s.Seasonal[t - m] : 0));
+        return e;
+    }
+
     // Unconstrained u ↦ parameters: α = σ(u0), β = σ(u1), γ = (1 − α)·σ(u2), φ = 0.8 + 0.18·σ(u3).
     private static HoltWinters FromFree(int m, double[] u)
     {
