@@ -152,6 +152,7 @@ public static class ForecastJob
             DateFormat = data.DateFormat,
             Quantiles = levels,
             Series = [.. states],
+            LearnedQuantiles = o.Intervals == "learned" && levels.Length > 0,
         };
         spec = spec with { Anchor = ChooseAnchor(data, splits, spec, notes) };
 
@@ -247,6 +248,13 @@ public static class ForecastJob
             ? ConformalIntervals.PooledOffsets(validationResiduals, trainingResiduals, horizon, levels)
             : [.. validationResiduals.Select((v, i) => ConformalIntervals.Offsets(v, trainingResiduals[i], horizon, levels))];
         for (int i = 0; i < states.Count; i++) states[i] = states[i] with { Offsets = allOffsets[i] };
+        if (spec.LearnedQuantiles)
+        {
+            // Conformal offsets are still kept for every series: a baseline method has no quantile head.
+            var conformal = states.Where(st => !ForecastMethods.UsesNetwork(st.Method)).Select(st => st.Name).ToArray();
+            notes.Add(conformal.Length == 0 ? "intervals: learned (the network's quantile head)"
+                : $"intervals: learned for the network's methods; conformal for {Excerpt.List(conformal)} (a baseline method has no quantile head)");
+        }
         // Intervals are rescaled by the residuals of the last 4·H steps before each origin (at most half the validation + test
         // rows, so a predict on the training file reads out-of-sample residuals only; a longer window lagged a drifting error
         // scale: 69 % against 76 % coverage on hourly seattle-temps), with the static offsets weighing as H/2 steps of residuals (measured on the eval tool's cases over four generator seeds:
@@ -498,6 +506,8 @@ public static class ForecastJob
         Positive("--backtest", o.Backtest);
         if (o.Refit && o.Backtest < 2) throw new ArgumentException($"--refit needs --backtest K with K ≥ 2 folds, got --backtest {o.Backtest}");
         if (o.Training.Epochs < 0) throw new ArgumentException($"--epochs must be non-negative, got {o.Training.Epochs}");
+        if (!ForecastOptions.IntervalKinds.Contains(o.Intervals))
+            throw new ArgumentException($"--intervals must be one of {string.Join(", ", ForecastOptions.IntervalKinds)}, got {Excerpt.Of(o.Intervals)}");
         if (!SeriesTransform.Names.Contains(o.Transform))
             throw new ArgumentException($"--transform must be one of {string.Join(", ", SeriesTransform.Names)}, got {Excerpt.Of(o.Transform)}");
         foreach (double q in o.Quantiles)

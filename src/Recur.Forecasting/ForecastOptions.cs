@@ -43,6 +43,16 @@ public sealed record ForecastOptions
     public double[] Quantiles { get; init; } = [0.1, 0.5, 0.9];
 
     /// <summary>
+    /// How quantiles are made: "conformal" (offsets from held-out residuals, <see cref="ConformalIntervals"/>, for any method) or
+    /// "learned" (the network's own quantile outputs trained by the pinball loss, <see cref="QuantileHeads"/>, for the series whose
+    /// method reads the network; conformal for the others). See docs/FORECASTING.md for the measurement behind the default.
+    /// </summary>
+    public string Intervals { get; init; } = "conformal";
+
+    /// <summary>The values <see cref="Intervals"/> takes.</summary>
+    public static readonly IReadOnlyList<string> IntervalKinds = ["conformal", "learned"];
+
+    /// <summary>
     /// none, log, boxcox (λ fitted on the training part) or auto: the whole model fitted under each, the simplest kept unless a
     /// transform with more fitted parameters lowers the chosen method's validation MASE by more than <see cref="ForecastJob.TransformMargin"/>.
     /// </summary>

@@ -90,6 +90,13 @@ public sealed record ForecastSpec
     /// </summary>
     public bool SeriesEmbedding { get; init; }
 
+    /// <summary>
+    /// Whether the network has learned quantile outputs (<see cref="ForecastNet.Quantile"/>, <c>--intervals learned</c>): a series
+    /// whose method reads the network takes its quantiles from them; the others keep the conformal offsets. False in model files
+    /// written before it was added.
+    /// </summary>
+    public bool LearnedQuantiles { get; init; }
+
     /// <summary>Indicator channels of the series embedding: one per series, or 0 without it.</summary>
     public int SeriesChannels => SeriesEmbedding ? Series.Length : 0;
 

@@ -46,6 +46,7 @@ public static class ModelFile
     {
         var meta = Settings(s);
         if (s.SeriesEmbedding) meta["series_embedding"] = "true";
+        if (s.LearnedQuantiles) meta["intervals"] = "learned";
         if (s.CalibrationWindow > 0)
         {
             meta["calibration_window"] = Int(s.CalibrationWindow);
@@ -99,7 +100,8 @@ public static class ModelFile
         var file = Safetensors.Load(path);
         var spec = ReadSpec(path, file.Metadata);
 
-        var expected = ForecastNet.ExpectedShapes(spec.Cell, spec.InputSize, spec.Hidden, spec.Layers, spec.WindowWidth, spec.Horizon);
+        var expected = ForecastNet.ExpectedShapes(spec.Cell, spec.InputSize, spec.Hidden, spec.Layers, spec.WindowWidth, spec.Horizon,
+            spec.LearnedQuantiles ? spec.Quantiles.Length : 0);
         var byName = file.Tensors.ToDictionary(t => t.Name);
         foreach (var (name, shape) in expected)
         {
@@ -218,8 +220,15 @@ public static class ModelFile
                 || !double.IsFinite(calibrationPrior) || calibrationPrior < 0 || calibrationPrior > 1e12)
                 throw Invalid(path, $"metadata 'calibration_prior' is {(prior is null ? "missing" : Excerpt.Of(prior))}, expected a non-negative number");
         }
+        // Optional: "learned" when the network has the quantile head (quantile.weight, quantile.bias); absent means conformal.
+        bool learned = meta.TryGetValue("intervals", out var intervals) && intervals == "learned";
+        if (intervals is not null and not "learned" and not "conformal")
+            throw Invalid(path, $"metadata 'intervals' is {Excerpt.Of(intervals)}, expected learned or conformal");
+        if (learned && quantiles.Length == 0)
+            throw Invalid(path, "metadata 'intervals' is learned but 'quantiles' lists no level");
         return new ForecastSpec
         {
+            LearnedQuantiles = learned,
             SeriesEmbedding = embedding,
             CalibrationWindow = calibrationWindow,
             CalibrationPrior = calibrationPrior,

@@ -33,6 +33,8 @@ internal static class ForecastCommand
         var delimiter = new Option<string?>("--delimiter") { Description = "field separator (default: detected: ',', ';' or tab)" };
         var decimalMark = new Option<string?>("--decimal") { Description = "decimal mark '.' or ',' (default: ',' for ';'-separated files written with decimal commas)" };
         var quantiles = new Option<string>("--quantiles") { Description = "quantile levels in (0, 1), comma-separated", DefaultValueFactory = _ => "0.1,0.5,0.9" };
+        var intervals = new Option<string>("--intervals") { Description = "conformal (offsets from held-out residuals, any method) or learned (the network's quantile head trained by the pinball loss; conformal where a baseline method is chosen)", DefaultValueFactory = _ => new ForecastOptions().Intervals };
+        intervals.AcceptOnlyFromAmong([.. ForecastOptions.IntervalKinds]);
         var transform = new Option<string>("--transform") { Description = "none, log, boxcox (λ fitted on the training part) or auto (the model fitted under each, the simplest kept unless a more complex one is 2 % better on validation)", DefaultValueFactory = _ => "none" };
         transform.AcceptOnlyFromAmong([.. SeriesTransform.Names]);
         var method = new Option<string>("--method") { Description = "auto (the method that wins on validation) or one method for every series: network, persistence, seasonal naive, mean, drift, holt-winters, network+holt-winters, ensemble, hybrid (a network that learns the correction to Holt-Winters)", DefaultValueFactory = _ => "auto" };
@@ -58,7 +60,7 @@ internal static class ForecastCommand
         var cmd = new Command("forecast", "Fit a forecaster (one global network, the method chosen per series on validation, conformal intervals) and compare it with five baselines on the test part")
         {
             csv, column, seriesId, lookback, horizon, season, features, knownFuture, calendar, dateColumn, dayFirst, delimiter, decimalMark,
-            quantiles, transform, method, split, testStart, backtest, refit, embedding, cell, hidden, layers, epochs, lr, batch, seed, plot, save, predictions, json,
+            quantiles, intervals, transform, method, split, testStart, backtest, refit, embedding, cell, hidden, layers, epochs, lr, batch, seed, plot, save, predictions, json,
         };
         cmd.SetAction(r => Cli.Guard(() =>
         {
@@ -91,6 +93,7 @@ internal static class ForecastCommand
                 Training = training,
                 Quantiles = Numbers("--quantiles", r.GetValue(quantiles)!),
                 Transform = r.GetValue(transform)!,
+                Intervals = r.GetValue(intervals)!,
                 Method = r.GetValue(method)!,
                 TrainFraction = fractions[0],
                 ValidationFraction = fractions[1],

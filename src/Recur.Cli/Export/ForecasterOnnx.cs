@@ -29,6 +29,9 @@ internal static class ForecasterOnnx
     public static OnnxModelInfo Save(Forecaster model, string path)
     {
         var s = model.Spec;
+        if (s.LearnedQuantiles)
+            throw new NotSupportedException("this model's quantiles come from the network's learned quantile head (recur forecast --intervals learned), " +
+                                            "which the ONNX graph does not carry: refit with --intervals conformal to export it");
         var graph = new ForecastGraph(model);
         var g = graph.Build();
         var names = s.Series.Select(x => x.Name).ToArray();
