@@ -254,6 +254,23 @@ public static class ForecastJob
             var conformal = states.Where(st => !ForecastMethods.UsesNetwork(st.Method)).Select(st => st.Name).ToArray();
             notes.Add(conformal.Length == 0 ? "intervals: learned (the network's quantile head)"
                 : $"intervals: learned for the network's methods; conformal for {Excerpt.List(conformal)} (a baseline method has no quantile head)");
+            // The head is trained on the training origins, where the network's errors are smallest: its spread is rescaled by the
+            // factor that minimises the validation pinball loss (pooled over the series of a global model, as the conformal quantiles).
+            var scaled = new List<(double[] R, double[][] Spread)>();
+            var learnedSeries = new List<int>();
+            for (int i = 0; i < states.Count; i++)
+            {
+                if (!model.LearnsQuantiles(states[i].Method)) continue;
+                var (s, split, y, z, inputs) = prepared[i];
+                scaled.Add(model.LearnedResiduals(states[i], z, y, inputs, s.Dates, split.Origins(SeriesPart.Validation, lookback, horizon), states[i].Method, s.Values));
+                learnedSeries.Add(i);
+            }
+            if (scaled.Count > 0)
+            {
+                double factor = QuantileHeads.ValidationScale(scaled, horizon, levels);
+                foreach (int i in learnedSeries) states[i] = states[i] with { QuantileScale = factor };
+                notes.Add(FormattableString.Invariant($"learned quantiles: spread × {factor:0.###} (validation pinball)"));
+            }
         }
         // Intervals are rescaled by the residuals of the last 4·H steps before each origin (at most half the validation + test
         // rows, so a predict on the training file reads out-of-sample residuals only; a longer window lagged a drifting error

@@ -152,4 +152,10 @@ public sealed record SeriesState
     /// <c>Offsets[k][h]·volatility</c> is added to the scaled point forecast for level k, step h.
     /// </summary>
     public required double[][] Offsets { get; init; }
+
+    /// <summary>
+    /// With learned quantiles (<see cref="ForecastSpec.LearnedQuantiles"/>): the factor the network's quantile spread is multiplied
+    /// by, fitted on the validation residuals (the pinball-optimal scale, <see cref="QuantileHeads.ValidationScale"/>); 1 otherwise.
+    /// </summary>
+    public double QuantileScale { get; init; } = 1;
 }

@@ -104,13 +104,15 @@ public sealed class Forecaster
         var quantiles = new double[Spec.Quantiles.Length][];
         if (LearnsQuantiles(method))
         {
-            // The network's own quantiles, as offsets from its point, added to the method's point (the same for "network").
+            // The network's own quantiles, as offsets from its point, added to the method's point (the same for "network"),
+            // scaled by the series' validation factor and, per origin, by the recent residuals' factor.
             var spread = NetworkQuantileOffsets(state, values, inputs, dates, origins);
+            var learnedFactor = LearnedFactors(state, z, values, inputs, dates, origins, method, actual ?? values, calibrateFrom);
             for (int k = 0; k < quantiles.Length; k++)
             {
                 quantiles[k] = new double[transformed.Length];
                 for (int i = 0; i < transformed.Length; i++)
-                    quantiles[k][i] = state.Transform.Inverse(transformed[i] + state.Scaler.Std * spread[k][i]);
+                    quantiles[k][i] = state.Transform.Inverse(transformed[i] + state.Scaler.Std * state.QuantileScale * learnedFactor[i / H] * spread[k][i]);
             }
             return new SeriesForecast(origins, H, point, quantiles);
         }
@@ -157,6 +159,43 @@ public sealed class Forecaster
         }
         Net.Train(training);
         return result;
+    }
+
+    /// <summary>
+    /// The residuals of <paramref name="method"/> at <paramref name="origins"/> in scaled units ((actual − forecast)/std, NaN where
+    /// <paramref name="actual"/> is missing or past its end), row-major [origins, H], beside the network's learned spread there
+    /// (<see cref="NetworkQuantileOffsets"/>): what a learned interval's scale is calibrated on.
+    /// </summary>
+    internal (double[] Residuals, double[][] Spread) LearnedResiduals(SeriesState state, double[] z, double[] values, IReadOnlyList<double[]> inputs,
+        IReadOnlyList<DateTime>? dates, int[] origins, string method, double[] actual)
+    {
+        int H = Spec.Horizon;
+        var f = ForecastTransformed(state, z, values, inputs, dates, origins, method);
+        var residuals = new double[f.Length];
+        for (int k = 0; k < f.Length; k++)
+        {
+            int target = origins[k / H] + k % H;
+            residuals[k] = target < actual.Length && !double.IsNaN(actual[target])
+                ? (state.Transform.Forward(actual[target]) - f[k]) / state.Scaler.Std
+                : double.NaN;
+        }
+        return (residuals, NetworkQuantileOffsets(state, values, inputs, dates, origins));
+    }
+
+    // The learned interval's factor at each origin from the recent residuals (1 without a calibration window): the same rolling
+    // recalibration as the conformal offsets', with the network's spread at each residual's origin as its offset.
+    private double[] LearnedFactors(SeriesState state, double[] z, double[] values, IReadOnlyList<double[]> inputs, IReadOnlyList<DateTime>? dates,
+        int[] origins, string method, double[] actual, int calibrateFrom)
+    {
+        int H = Spec.Horizon, window = Spec.CalibrationWindow;
+        if (window <= 0 || calibrateFrom < 0 || origins.Length == 0) return [.. origins.Select(_ => 1.0)];
+        int from = Math.Max(Math.Max(calibrateFrom, Math.Max(Spec.Lookback, Spec.Season)), origins.Min() - window - H + 1);
+        int to = Math.Min(origins.Max() - 1, Math.Min(actual.Length, values.Length) - 1);
+        if (to < from) return [.. origins.Select(_ => 1.0)];
+        var past = Enumerable.Range(from, to - from + 1).ToArray();
+        var (residuals, spread) = LearnedResiduals(state, z, values, inputs, dates, past, method, actual);
+        double scale = state.QuantileScale;
+        return ConformalIntervals.RecentScaleBy(origins, past, residuals, H, window, (j, k, h) => scale * spread[k][j * H + h], Spec.Quantiles, Spec.CalibrationPrior);
     }
 
     // The interval factor of each origin from the recent residuals (1 without a calibration window).

@@ -63,6 +63,27 @@ public static class QuantileHeads
     }
 
     /// <summary>
+    /// The factor c that minimises the pinball loss of the scaled learned quantiles point + c·spread over the residuals of
+    /// <paramref name="parts"/> (each: residuals row-major [origins, H] in scaled units, NaN where missing, and the spread per
+    /// level, [levels][origins·H]), pooled; levels widened by (n + 1)/n for the n targets (split conformal's finite-sample
+    /// correction), levels within 0.1 of the median left out; in [1/10, 10], 1 without residuals
+    /// (<see cref="ConformalIntervals.RecentScaleBy"/>
+    /// over all of them at once).
+    /// </summary>
+    public static double ValidationScale(IReadOnlyList<(double[] Residuals, double[][] Spread)> parts, int horizon, double[] levels)
+    {
+        // The parts one after another, each forecast at its own consecutive pseudo-origins, all inside one window.
+        var residuals = parts.SelectMany(p => p.Residuals).ToArray();
+        int origins = residuals.Length / horizon;
+        var at = new (int Part, int Origin)[origins];
+        for (int p = 0, j = 0; p < parts.Count; p++)
+            for (int i = 0; i < parts[p].Residuals.Length / horizon; i++) at[j++] = (p, i);
+        int end = origins + horizon;
+        return ConformalIntervals.RecentScaleBy([end], [.. Enumerable.Range(0, origins)], residuals, horizon, end + 1,
+            (j, k, h) => parts[at[j].Part].Spread[k][at[j].Origin * horizon + h], levels, prior: 0)[0];
+    }
+
+    /// <summary>
     /// Biases that start the head at the empirical quantiles of <paramref name="residuals"/> (row-major [samples, H], the
     /// targets minus the point forecast before training, scaled units): per step h, the median's shift and the softplus⁻¹ of the
     /// gaps between neighbouring levels' residual quantiles (at least 1e-3). Laid out as the head's bias [Q·H] (level-major).
