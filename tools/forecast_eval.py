@@ -8,7 +8,9 @@ coverage and the mean pinball loss against the seasonal-naive-quantile baseline,
 
 Pure Python (no numpy), seeded: the same files every run. --gen-seed N writes another set of series (42 is the
 set docs/FORECASTING.md reports; 1, 2, 3 are its robustness checks), --only/--skip pick cases by name, and
---extra "--seed=1 ..." passes options to every recur forecast run.
+--extra "--seed=1 ..." passes options to every recur forecast run. --variants also counts the pinball wins with the
+intervals reshaped (centred on the point, symmetric, 15 % narrower or wider): docs/FORECASTING.md, "Pinball against the
+seasonal-naive-quantile baseline".
 """
 import argparse, csv, json, math, os, random, subprocess, sys, datetime as dt
 
@@ -72,6 +74,14 @@ def make(out, seed=42):
 
 def pinball(tau, y, q): return max(tau * (y - q), (tau - 1) * (y - q))
 
+# Reshaped intervals for --variants: each maps (point, q0.1, q0.5, q0.9) to new q0.1, q0.5, q0.9.
+VARIANTS = {
+    "centred": lambda p, lo, me, hi: (lo + p - me, p, hi + p - me),
+    "symmetric": lambda p, lo, me, hi: (p - (hi - lo) / 2, p, p + (hi - lo) / 2),
+    "narrower 15%": lambda p, lo, me, hi: (me - 0.85 * (me - lo), me, me + 0.85 * (hi - me)),
+    "wider 15%": lambda p, lo, me, hi: (me - 1.15 * (me - lo), me, me + 1.15 * (hi - me)),
+}
+
 def check(pred_path):
     by = {}
     with open(pred_path) as f:
@@ -80,11 +90,15 @@ def check(pred_path):
         assert r.fieldnames[:6] == ["series", "origin", "step", "date", "actual", "point"], r.fieldnames
         for row in r:
             if row["actual"] == "": continue
-            s = by.setdefault(row["series"], {"n": 0, "in": 0, "pin": 0.0, "abs": 0.0})
+            s = by.setdefault(row["series"], {"n": 0, "in": 0, "pin": 0.0, "abs": 0.0, "variants": {v: [0.0, 0] for v in VARIANTS}})
             y = float(row["actual"]); s["n"] += 1; s["abs"] += abs(float(row["point"]) - y)
             lo, hi = float(row["q0.1"]), float(row["q0.9"])
             s["in"] += lo <= y <= hi
             s["pin"] += sum(pinball(float(l[1:]), y, float(row[l])) for l in ("q0.1", "q0.5", "q0.9")) / 3
+            for v, f in VARIANTS.items():
+                a, b, c = f(float(row["point"]), lo, float(row["q0.5"]), hi)
+                s["variants"][v][0] += (pinball(0.1, y, a) + pinball(0.5, y, b) + pinball(0.9, y, c)) / 3
+                s["variants"][v][1] += a <= y <= c
     return by
 
 def main():
@@ -97,7 +111,10 @@ def main():
     ap.add_argument("--skip", default=None, help="leave out the cases whose name contains this")
     ap.add_argument("--gen-seed", type=int, default=42, help="seed of the synthetic series (42: the files of docs/FORECASTING.md)")
     ap.add_argument("--extra", default="", help="extra recur forecast arguments for every case, space-separated")
+    ap.add_argument("--variants", action="store_true", help="also count, per reshaping of the intervals (centred on the point, "
+                    "symmetric about it, 15 %% narrower or wider), the series whose pinball beats the seasonal-naive-quantile baseline")
     a = ap.parse_args()
+    tally = {v: [0, 0, 0] for v in ["as forecast", *VARIANTS]}  # wins, series, outside the coverage band
     os.makedirs(a.out, exist_ok=True)
     cases = make(a.out, a.gen_seed)
     cases.insert(0, ("seattle temp_max", os.path.abspath(a.seattle), ["--column", "temp_max", "--lookback", "60", "--horizon", "7", "--season", "365"]))
@@ -120,6 +137,9 @@ def main():
             fs = file_scores[s["name"]]
             cov = fs["in"] / fs["n"]; pin = fs["pin"] / fs["n"]
             sn_pin = sum(x["seasonal_naive"] for x in s["pinball"]) / len(s["pinball"])
+            band = (0.72, 0.88) if s["origins"] >= 100 else (0.65, 0.93)
+            for v, (vp, vin) in [("as forecast", (fs["pin"], fs["in"])), *fs["variants"].items()]:
+                tally[v][0] += vp / fs["n"] < sn_pin; tally[v][1] += 1; tally[v][2] += not band[0] <= vin / fs["n"] <= band[1]
             ok = "✓" if s["model"]["mase"] < b[best]["mase"] and s["model"]["rmse"] < b[best_rmse]["rmse"] else "✗"
             print(f"| {name} | {s['name']} | {s['model']['mase']:.3f} {ok} | {best} ({b[best]['mase']:.3f}) | {s['model']['rmse']:.3f} | {best_rmse} ({b[best_rmse]['rmse']:.3f}) | "
                   f"{cov:.1%} ({s['origins']} origins) | {pin:.3f} / {sn_pin:.3f} | {s['method']} |")
@@ -131,6 +151,9 @@ def main():
             print(f"| {name} | **mean** | {j['mean_mase']:.3f} | best per-series baseline {best_per:.3f} | | | "
                   f"{min(covs):.1%}–{max(covs):.1%} (all {pooled:.1%}) | lower on {wins} of {len(j['series'])} | |")
         sys.stdout.flush()
+    if a.variants:
+        for v, (wins, n, out) in tally.items():
+            print(f"intervals {v}: pinball below the seasonal-naive-quantile baseline on {wins} of {n} series, {out} outside their coverage band")
 
 if __name__ == "__main__":
     main()

@@ -194,7 +194,9 @@ public static class ForecastJob
             double scale = ForecastMetrics.MaseScale(s.Values, split.TrainEnd, season);
             // Every method the trained networks allow; the rest cannot be chosen.
             errors[i] = ForecastMethods.Names.ToDictionary(m => m, _ => double.PositiveInfinity);
-            foreach (var (trained, methods) in new[] { (plain, ForecastMethods.Names.Where(m => !ForecastMethods.IsHybrid(m))), (hybrid, ["hybrid"]) })
+            // The baselines need no network: with the hybrid alone (--method hybrid) they are scored through its model.
+            var hybridMethods = plain is null ? ForecastMethods.Names.Where(m => !ForecastMethods.UsesNetwork(m)).Append("hybrid") : ["hybrid"];
+            foreach (var (trained, methods) in new[] { (plain, ForecastMethods.Names.Where(m => !ForecastMethods.IsHybrid(m))), (hybrid, hybridMethods) })
                 if (trained is { } t)
                     foreach (var (m, e) in MethodErrors(t.Model, states[i], s, y, z, inputs, origins, season, horizon, scale, [.. methods]))
                         errors[i][m] = e;
@@ -208,7 +210,7 @@ public static class ForecastJob
         var (model, summary) = ForecastMethods.IsHybrid(kept) ? hybrid!.Value : plain ?? hybrid!.Value;
         spec = model.Spec;
         if (states.Count > 1)
-            notes.Add($"method for every series: {shared} (mean validation MASE: {string.Join(", ", ForecastMethods.Names.Select(m => $"{m} {errors.Average(x => x[m]):0.###}"))})");
+            notes.Add($"method for every series: {shared} (mean validation MASE: {string.Join(", ", ForecastMethods.Names.Where(m => errors.All(x => double.IsFinite(x[m]))).Select(m => $"{m} {errors.Average(x => x[m]):0.###}"))})");
 
         var validationResiduals = new double[states.Count][];
         var trainingResiduals = new double[states.Count][];
@@ -217,7 +219,7 @@ public static class ForecastJob
             var (s, split, y, z, inputs) = prepared[i];
             string best = o.Method != "auto" ? o.Method : states.Count > 1 ? shared : Best([errors[i]]);
             if (states.Count == 1)
-                notes.Add($"method {best}{(o.Method != "auto" ? " (--method)" : "")} (validation MASE: {string.Join(", ", ForecastMethods.Names.Select(m => $"{m} {errors[i][m]:0.###}"))})");
+                notes.Add($"method {best}{(o.Method != "auto" ? " (--method)" : "")} (validation MASE: {string.Join(", ", ForecastMethods.Names.Where(m => double.IsFinite(errors[i][m])).Select(m => $"{m} {errors[i][m]:0.###}"))})");
 
             // Residuals in scaled units on the validation origins and on the training part's origins (in-sample there, so the
             // scale per step is the larger of the two parts').

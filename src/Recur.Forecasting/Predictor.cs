@@ -46,7 +46,8 @@ public static class Predictor
             var state = spec.For(s.Name);
             int n = Array.FindLastIndex(s.Values, v => !double.IsNaN(v)) + 1;
             if (n < spec.RowsNeeded)
-                throw new InvalidDataException($"{data.Source}: series {Excerpt.Of(s.Name)}: {n} rows are too few: the model reads the last {spec.Lookback} (its lookback)");
+                throw new InvalidDataException($"{data.Source}: series {Excerpt.Of(s.Name)}: {n} rows are too few: the model reads the last {spec.RowsNeeded} " +
+                    (spec.RowsNeeded > spec.Lookback ? "(two seasons for the hybrid's Holt-Winters start)" : "(its lookback)"));
             if (spec.Calendar.Length > 0 && s.Dates is null)
                 throw new InvalidDataException($"{data.Source}: the model uses calendar inputs ({string.Join(", ", spec.Calendar)}) but the file has no date column");
             var y = s.Take(n).Filled();
