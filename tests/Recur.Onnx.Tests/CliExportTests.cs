@@ -6,7 +6,7 @@ using Recur.Text;
 
 namespace Recur.Onnx.Tests;
 
-/// <summary><c>recur export</c> of the char-LM, of files it does not read and of forecasters it refuses (the others: <see cref="ForecasterExportTests"/>).</summary>
+/// <summary><c>recur export</c> of the char-LM and of files it does not read (forecasters: <see cref="ForecasterExportTests"/>).</summary>
 public class CliExportTests
 {
     private static string Temp(string name) => Path.Combine(Path.GetTempPath(), $"recur-onnx-{Guid.NewGuid():N}-{name}");
@@ -57,35 +57,6 @@ public class CliExportTests
                 (h, c) = (r["h_n"].Data, r["c_n"].Data);
             }
             Ort.AssertClose("streamed logits", whole["logits"].Data, whole["logits"].Shape, (steps.ToArray(), new[] { 1, 11, vocab.Count }));
-        }
-        finally
-        {
-            File.Delete(path);
-            File.Delete(onnx);
-        }
-    }
-
-    [Fact]
-    public void AForecasterWithLearnedQuantilesIsRefusedClearly()
-    {
-        string path = Temp("learned.safetensors"), onnx = Temp("learned.onnx");
-        try
-        {
-            var state = new SeriesState
-            {
-                Name = "y", Transform = SeriesTransform.None, Scaler = new StandardScaler(0, 1), InputScalers = [], TrainMean = 0,
-                HoltWinters = new HoltWinters(1, 0.5, 0.1, 0, 0.9), Method = "network", Offsets = [new double[2], new double[2]],
-            };
-            var spec = new ForecastSpec
-            {
-                Features = [], Cell = "gru", Hidden = 3, Layers = 1, Lookback = 4, Horizon = 2, Season = 1, Anchor = ForecastAnchor.Last,
-                Calendar = [], DateFormat = "", Quantiles = [0.1, 0.9], Series = [state], LearnedQuantiles = true,
-            };
-            Forecaster.Create(spec, new Generator(3)).Save(path);
-            var e = Assert.Throws<NotSupportedException>(() => ExportCommand.Export(path, onnx));
-            Assert.Contains("--intervals learned", e.Message);
-            Assert.Contains("--intervals conformal", e.Message);
-            Assert.False(File.Exists(onnx));
         }
         finally
         {

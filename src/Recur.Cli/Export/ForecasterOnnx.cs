@@ -29,9 +29,6 @@ internal static class ForecasterOnnx
     public static OnnxModelInfo Save(Forecaster model, string path)
     {
         var s = model.Spec;
-        if (s.LearnedQuantiles)
-            throw new NotSupportedException("this model's quantiles come from the network's learned quantile head (recur forecast --intervals learned), " +
-                                            "which the ONNX graph does not carry: refit with --intervals conformal to export it");
         var graph = new ForecastGraph(model);
         var g = graph.Build();
         var names = s.Series.Select(x => x.Name).ToArray();
@@ -56,6 +53,7 @@ internal static class ForecasterOnnx
                 ["feature_rows"] = Text(graph.FeatureRows),
                 ["known_rows"] = Text(graph.FeatureRows + s.Horizon),
                 ["calibration_window"] = Text(s.CalibrationWindow),
+                ["intervals"] = s.LearnedQuantiles ? "learned" : "conformal",
             },
         });
     }
