@@ -144,14 +144,18 @@ public class LearnedQuantileTests
     }
 
     [Fact]
-    public void ConformalFilesHaveNoHeadAndBadIntervalOptionsAreRefused()
+    public void ConformalModelsHaveNoHeadLearnedIsTheDefaultAndBadIntervalOptionsAreRefused()
     {
         using var dir = new TempDirectory();
         string csv = dir.Write("daily.csv", SyntheticSeries.Daily(120));
-        var model = TestModels.Fit(csv).Model;
+        var model = TestModels.Fit(csv, new ForecastOptions
+        {
+            Lookback = 10, Horizon = 2, Season = 7, Hidden = 4, Intervals = "conformal", Training = new TrainingOptions { Epochs = 1 },
+        }).Model;
         Assert.False(model.Spec.LearnedQuantiles);
         Assert.Null(model.Net.Quantile);
         Assert.DoesNotContain("intervals", ModelFile.Metadata(model.Spec).Keys);
+        Assert.Equal("learned", new ForecastOptions().Intervals);
         var e = Assert.Throws<ArgumentException>(() => TestModels.Fit(csv, new ForecastOptions { Intervals = "bogus", Lookback = 10, Horizon = 2, Season = 7 }));
         Assert.Contains("--intervals", e.Message);
     }
