@@ -242,6 +242,7 @@ internal static class ForecastCommand
                     name = s.Name,
                     method = s.Method,
                     transform = spec.For(s.Name).Transform.Kind,
+                    intervals = result.Model.LearnsQuantiles(spec.For(s.Name).Method) ? "learned" : "conformal",
                     origins = s.Forecast.Origins.Length,
                     model = Scores(s.Model),
                     baselines = s.Baselines.ToDictionary(b => b.Key, b => Scores(b.Value)),

@@ -144,6 +144,29 @@ public class LearnedQuantileTests
     }
 
     [Fact]
+    public void TheCommandLineChoosesTheIntervalsAndSaysWhichEachSeriesGot()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("daily.csv", SyntheticSeries.Daily(150));
+        foreach (var (asked, method) in new[] { ((string?)null, "network"), ("conformal", "network"), ("learned", "drift") })
+        {
+            string model = Path.Combine(dir.Path, $"m-{asked}-{method}.safetensors");
+            string[] args = ["forecast", "--csv", csv, "--column", "y", "--lookback", "10", "--horizon", "2", "--season", "7", "--hidden", "4",
+                "--epochs", "1", "--method", method, "--plot", Path.Combine(dir.Path, "p.png"), "--save", model, "--json",
+                .. asked is null ? Array.Empty<string>() : ["--intervals", asked]];
+            var run = CliRunner.Run(args);
+            Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
+            using var json = System.Text.Json.JsonDocument.Parse(run.LastLine);
+            // The default is learned; a baseline method keeps conformal intervals under it.
+            string expected = asked == "conformal" || method == "drift" ? "conformal" : "learned";
+            Assert.Equal(expected, json.RootElement.GetProperty("series")[0].GetProperty("intervals").GetString());
+            Assert.Equal(asked != "conformal", Forecaster.Load(model).Spec.LearnedQuantiles);
+        }
+        var bad = CliRunner.Run("forecast", "--csv", csv, "--column", "y", "--intervals", "normal");
+        Assert.Equal(2, bad.ExitCode);
+    }
+
+    [Fact]
     public void ConformalModelsHaveNoHeadLearnedIsTheDefaultAndBadIntervalOptionsAreRefused()
     {
         using var dir = new TempDirectory();
