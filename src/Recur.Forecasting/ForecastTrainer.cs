@@ -38,12 +38,12 @@ public sealed record TrainingOptions
 /// <summary>One epoch's report; epoch 0 is the model before gradient steps (its anchor plus the fitted highway).</summary>
 public readonly record struct EpochReport(int Epoch, int Epochs, double TrainLoss, double ValidationLoss, double LearningRate, bool Best);
 
-/// <summary>How training went: losses are mean squared errors in scaled units.</summary>
+/// <summary>How training went: losses are mean squared errors in scaled units (plus the pinball loss averaged over levels when the network has learned quantiles).</summary>
 public sealed record TrainingSummary(int EpochsRun, int BestEpoch, double BestValidationLoss, double AnchorValidationLoss,
     HighwayFit? Highway, double Seconds, bool StoppedEarly, IReadOnlyList<EpochReport> History);
 
 /// <summary>
-/// Mini-batch training of a <see cref="Forecaster"/> on the shared loop (<see cref="Trainer"/>), MSE of the correction to its anchor: AdamW, gradient
+/// Mini-batch training of a <see cref="Forecaster"/> on the shared loop (<see cref="Trainer"/>), MSE of the correction to its anchor (plus the pinball loss of the learned quantiles, <see cref="QuantileHeads"/>): AdamW, gradient
 /// clipping, the learning rate halved on a validation plateau, early stopping with the best weights restored.
 /// Deterministic for a given <see cref="Generator"/>.
 /// </summary>
