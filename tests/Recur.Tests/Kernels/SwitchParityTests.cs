@@ -49,8 +49,8 @@ public class SwitchParityTests
     }
 
     /// <summary>
-    /// The register-tile choice, the batch split between threads, the chunking of the input projection and the shared
-    /// packing of dG for the two weight gradients change where and when sums are formed, never their order: a training step's output and every gradient are
+    /// The register-tile choice, the batch split between threads and the chunking of the input projection
+    /// change where and when sums are formed, never their order: a training step's output and every gradient are
     /// bitwise the same with each of them off.
     /// </summary>
     [Theory]
@@ -58,10 +58,9 @@ public class SwitchParityTests
     [InlineData("one-chunk")]
     [InlineData("small-chunks")]
     [InlineData("no-batch-split")]
-    [InlineData("no-shared-grad-pack")]
     public void LstmStepIsBitwiseTheSameWithTheSwitchOff(string which)
     {
-        var saved = (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads, Recur.Nn.Recurrent.RecurrentLayer.ShareGradPacking);
+        var saved = (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads);
         bool split = Recur.Nn.Recurrent.RecurrentLayer.BatchSplit;
         try
         {
@@ -73,7 +72,6 @@ public class SwitchParityTests
                 case "one-chunk": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = long.MaxValue / 4; break;
                 case "small-chunks": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = 1; break; // one step per product
                 case "no-batch-split": Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = false; break;
-                case "no-shared-grad-pack": Recur.Nn.Recurrent.RecurrentLayer.ShareGradPacking = false; break;
             }
             var other = Step();
             Assert.Equal(reference.Length, other.Length);
@@ -82,7 +80,7 @@ public class SwitchParityTests
         }
         finally
         {
-            (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads, Recur.Nn.Recurrent.RecurrentLayer.ShareGradPacking) = saved;
+            (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads) = saved;
             Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = split;
         }
 

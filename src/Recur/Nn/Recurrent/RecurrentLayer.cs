@@ -432,18 +432,12 @@ internal static unsafe class RecurrentLayer
 
             // Whole-sequence weight gradients, one GEMM each (bias: Σ_rows dG = onesᵀ·dG).
             var xs = xRows.ReadOnlySpan;
-            // dW_ih += dGxᵀ·X, dW_hh += dGhᵀ·H_prev. When both are formed transposed from the same gradient (RNN/LSTM)
-            // and each product would pack it (more than DirectBMaxM rows), dG is packed once for the two instead.
-            bool shared = ShareGradPacking && w.WeightIh.RequiresGrad && w.WeightHh.RequiresGrad && ReferenceEquals(dGh, dGx)
-                && Transposed(g, g.In) && Transposed(g, g.Hout) && Math.Min(g.In, g.Hout) > Gemm.DirectBMaxM;
-            var dGPacked = shared ? PackCache.Pack(false, g.Rows, g.GH, dGx, g.GH) : null;
-            if (w.WeightIh.RequiresGrad)
-                WeightGrad(g, dGx, dGPacked, xs, g.In, Engine.GradBuffer(w.WeightIh), ws);
+            if (w.WeightIh.RequiresGrad)   // dW_ih += dGxᵀ·X
+                WeightGrad(g, dGx, xs, g.In, Engine.GradBuffer(w.WeightIh), ws);
             if (dx != null)                // dX += dGx·W_ih
                 Gemm.Sgemm(false, false, g.Rows, g.In, g.GH, 1f, dGx, g.GH, w.WeightIh.ReadOnlySpan, g.In, 1f, dx, g.In);
-            if (w.WeightHh.RequiresGrad)
-                WeightGrad(g, dGh, dGPacked, s.Hprev, g.Hout, Engine.GradBuffer(w.WeightHh), ws);
-            PackCache.Return(dGPacked);
+            if (w.WeightHh.RequiresGrad)   // dW_hh += dGhᵀ·H_prev
+                WeightGrad(g, dGh, s.Hprev, g.Hout, Engine.GradBuffer(w.WeightHh), ws);
             // Bias gradients: Σ_rows dG (onesᵀ·dG), one pass per distinct gradient — RNN/LSTM's dGh is dGx, so the two
             // biases share one sum.
             bool bih = w.BiasIh is { RequiresGrad: true }, bhh = w.BiasHh is { RequiresGrad: true };
@@ -478,29 +472,21 @@ internal static unsafe class RecurrentLayer
     /// <summary>Widths up to this form a weight gradient as its transpose (see <see cref="WeightGrad"/>).</summary>
     internal static int TransposedGradMaxWidth = 128;
 
-    /// <summary>Settable for the parity tests: one packing of dG for dW_ih and dW_hh (see <see cref="Backward"/>).</summary>
-    internal static bool ShareGradPacking = true;
-
-    private static bool Transposed(Geometry g, int width) => width <= TransposedGradMaxWidth && g.GH >= width;
-
     /// <summary>
     /// dW += dGᵀ·X over all rows.   dG: [rows, GH], X: [rows, width], dW: [GH, width].
     /// For a narrow X (width ≤ 128: the small sizes' inputs and hidden states) the product is formed as Xᵀ·dG into a
     /// [width, GH] scratch and added transposed: the big operand dG is then packed as B (a row copy) instead of as a
     /// transposed A (a scatter): dW_hh at 2048 rows, GH 512, width 128 went 2.0 → 1.8 ms.
     /// </summary>
-    private static void WeightGrad(Geometry g, float[] dG, PackedMatrix? dGPacked, ReadOnlySpan<float> x, int width, Span<float> dW, Workspace ws)
+    private static void WeightGrad(Geometry g, float[] dG, ReadOnlySpan<float> x, int width, Span<float> dW, Workspace ws)
     {
-        if (!Transposed(g, width))
+        if (width > TransposedGradMaxWidth || g.GH < width)
         {
             Gemm.Sgemm(true, false, g.GH, width, g.Rows, 1f, dG, g.GH, x, width, 1f, dW, width);
             return;
         }
         var t = ws.Rent(width * g.GH).AsSpan(0, width * g.GH);   // (dGᵀ·X)ᵀ = Xᵀ·dG: [width, GH]
-        if (dGPacked != null) // the same packing the product below makes inside: bitwise the same result
-            Gemm.Sgemm(true, width, 1f, x, width, dGPacked, 0f, t, g.GH);
-        else
-            Gemm.Sgemm(true, false, width, g.GH, g.Rows, 1f, x, width, dG, g.GH, 0f, t, g.GH);
+        Gemm.Sgemm(true, false, width, g.GH, g.Rows, 1f, x, width, dG, g.GH, 0f, t, g.GH);
         for (int r = 0; r < g.GH; r++)
         {
             var row = dW.Slice(r * width, width);
