@@ -4,7 +4,9 @@
 
 Prints the network's forecast as one JSON line, to compare with `recur predict --model MODEL --csv FILE --json`
 when the model's first series uses the method `network` (format_version 2: one series, no known-future columns;
-the calendar's future phases are read from dates extended by the model's step).
+the calendar's future phases are read from dates extended by the model's step). A model with learned quantiles
+(`--intervals learned`) also gets its quantile head (`quantile.weight`, `quantile.bias`, monotone as QuantileHeads
+builds it) and prints its spread before recur's calibration.
 The module and the input recipe are those of docs/FORECASTING.md. Needs torch and numpy; uses
 `safetensors.torch.load_file` when the safetensors package is installed, else reads the file itself
 (8-byte header length, JSON header, little-endian F32 data).
@@ -22,16 +24,33 @@ from safetensors_io import read_safetensors
 
 
 class Forecaster(nn.Module):
-    def __init__(self, cell, input_size, hidden_size, num_layers, window, horizon):
+    def __init__(self, cell, input_size, hidden_size, num_layers, window, horizon, levels=()):
         super().__init__()
         rnn = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]
         self.rnn = rnn(input_size, hidden_size, num_layers, batch_first=True)
         self.head = nn.Linear(hidden_size, horizon)
         self.highway = nn.Linear(window, horizon)
+        self.levels = list(levels)
+        if self.levels:  # --intervals learned: Q·H raw outputs made monotone below
+            self.quantile = nn.Linear(hidden_size, len(self.levels) * horizon)
 
     def forward(self, x, window):  # x: [N, L, input_size], window: [N, W] -> correction to the anchor [N, H], scaled units
         out, _ = self.rnn(x)
         return self.head(out[:, -1]) + self.highway(window)
+
+    def quantiles(self, x, window):  # -> [N, Q, H] corrections, increasing along Q (QuantileHeads.Monotone)
+        out, _ = self.rnn(x)
+        last = out[:, -1]
+        point = self.head(last) + self.highway(window)
+        raw = self.quantile(last).view(last.shape[0], len(self.levels), -1)
+        m = min(range(len(self.levels)), key=lambda k: abs(self.levels[k] - 0.5))
+        q = [None] * len(self.levels)
+        q[m] = point + raw[:, m]
+        for k in range(m + 1, len(q)):
+            q[k] = q[k - 1] + nn.functional.softplus(raw[:, k])
+        for k in range(m - 1, -1, -1):
+            q[k] = q[k + 1] - nn.functional.softplus(raw[:, k])
+        return torch.stack(q, 1)
 
 
 def phase(cycle, d):
@@ -95,8 +114,9 @@ def main(model_path, csv_path):
     assert not json.loads(meta["known_future"]), "known-future columns are not handled here"
     L, H, S = int(meta["lookback"]), int(meta["horizon"]), int(meta["season"])
     cycles = json.loads(meta["calendar"])
+    levels = json.loads(meta["quantiles"]) if meta.get("intervals") == "learned" else []
     model = Forecaster(meta["cell"], int(meta["input_size"]), int(meta["hidden_size"]),
-                       int(meta["num_layers"]), L + H * 2 * len(cycles), H)
+                       int(meta["num_layers"]), L + H * 2 * len(cycles), H, levels)
     model.load_state_dict(state)  # strict: every name and shape must match the module's state_dict()
     model.eval()
 
@@ -125,7 +145,14 @@ def main(model_path, csv_path):
         correction = model(x, window)[0].double().numpy()
     h = np.arange(H)
     anchor = np.full(H, z[-1]) if meta["anchor"] == "last" else z[L + h - (h // S + 1) * S]
-    print(json.dumps({"column": name, "method": series["method"], "forecast": inverse(series, (anchor + correction) * std + mean).tolist()}))
+    result = {"column": name, "method": series["method"], "forecast": inverse(series, (anchor + correction) * std + mean).tolist()}
+    if levels:
+        # The head's quantiles before recur's calibration (quantile_scale and the rolling factor on recent residuals, which
+        # need the history's residuals): the spread over the point in the series' scaled units, per level and step.
+        with torch.no_grad():
+            spread = (model.quantiles(x, window)[0] - model(x, window)[0][None]).double().numpy()
+        result["learned_spread"] = {str(l): spread[k].tolist() for k, l in enumerate(levels)}
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

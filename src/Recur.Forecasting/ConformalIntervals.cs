@@ -41,7 +41,16 @@ public static class ConformalIntervals
     /// c = ĉ^(m/(m + prior)) after m recent residuals. Levels within 0.1 of the median give no evidence on the width.
     /// </summary>
     public static double[] RecentScale(int[] origins, int[] residualOrigins, double[] residuals, int horizon, int window,
-        double[][] offsets, double[] levels, double prior)
+        double[][] offsets, double[] levels, double prior) =>
+        RecentScaleBy(origins, residualOrigins, residuals, horizon, window, (_, k, h) => offsets[k][h], levels, prior);
+
+    /// <summary>
+    /// <see cref="RecentScale"/> with offsets that vary by
+    /// residual origin: <paramref name="offsetAt"/>(j, k, h) is the offset of level k at step h of the forecast from
+    /// <paramref name="residualOrigins"/>[j] (learned quantiles, whose spread is the network's per origin).
+    /// </summary>
+    public static double[] RecentScaleBy(int[] origins, int[] residualOrigins, double[] residuals, int horizon, int window,
+        Func<int, int, int, double> offsetAt, double[] levels, double prior)
     {
         var factor = new double[origins.Length];
         var items = new List<(double U, double W, double Tau)>();
@@ -63,7 +72,7 @@ public static class ConformalIntervals
                     pairs++;
                     for (int k = 0; k < levels.Length; k++)
                     {
-                        double off = offsets[k][h];
+                        double off = offsetAt(j, k, h);
                         if (Math.Abs(levels[k] - 0.5) < 0.1 || !(Math.Abs(off) > 1e-12)) continue;
                         items.Add((r / off, Math.Abs(off), off > 0 ? levels[k] : 1 - levels[k]));
                     }

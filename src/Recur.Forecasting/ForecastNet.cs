@@ -13,7 +13,8 @@ namespace Recur.Forecasting;
 /// </code>
 /// The correction is added to the anchor (persistence or seasonal naive) outside the module.
 /// Both read-outs start at zero, so before training the model forecasts exactly its anchor.
-/// PyTorch names: <c>rnn.weight_ih_l0</c>…, <c>head.weight</c>, <c>head.bias</c>, <c>highway.weight</c>, <c>highway.bias</c>.
+/// PyTorch names: <c>rnn.weight_ih_l0</c>…, <c>head.weight</c>, <c>head.bias</c>, <c>highway.weight</c>, <c>highway.bias</c>,
+/// and with learned quantiles <c>quantile.weight</c>, <c>quantile.bias</c>.
 /// </summary>
 public sealed class ForecastNet : Module
 {
@@ -26,14 +27,33 @@ public sealed class ForecastNet : Module
     /// <summary>Linear read-out straight from the window (the ridge-initialised highway).</summary>
     public Linear Highway { get; }
 
-    /// <summary>A network with both read-outs at zero: <paramref name="cell"/> is rnn, lstm or gru.</summary>
-    public ForecastNet(string cell, int inputSize, int hidden, int layers, int windowWidth, int horizon, Generator rng)
+    /// <summary>
+    /// Learned quantile outputs (<c>--intervals learned</c>), or null: Q·H raw values from the encoder's last hidden state,
+    /// made monotone by <see cref="QuantileHeads.Monotone"/>. PyTorch names <c>quantile.weight</c> [Q·H, hidden], <c>quantile.bias</c>.
+    /// </summary>
+    public Linear? Quantile { get; }
+
+    /// <summary>The quantile levels of <see cref="Quantile"/>, increasing; empty without it.</summary>
+    public double[] QuantileLevels { get; }
+
+    /// <summary>
+    /// A network with both read-outs at zero: <paramref name="cell"/> is rnn, lstm or gru. With <paramref name="quantileLevels"/>
+    /// (increasing) it also has the learned quantile head (<see cref="Quantile"/>), its weights at zero too.
+    /// </summary>
+    public ForecastNet(string cell, int inputSize, int hidden, int layers, int windowWidth, int horizon, Generator rng, double[]? quantileLevels = null)
     {
         Rnn = RegisterModule("rnn", CellChoice.Create(cell, inputSize, hidden, layers, batchFirst: true, rng: rng));
         Head = RegisterModule("head", new Linear(hidden, horizon, rng: rng));
         Highway = RegisterModule("highway", new Linear(windowWidth, horizon, rng: rng));
         foreach (var p in new[] { Head.Weight, Head.Bias!, Highway.Weight, Highway.Bias! })
             p.CopyFrom(Tensor.Zeros(p.Shape));
+        QuantileLevels = quantileLevels ?? [];
+        if (QuantileLevels.Length > 0)
+        {
+            // Drawn after the other modules, so a network without the head draws the same weights as before it existed.
+            Quantile = RegisterModule("quantile", new Linear(hidden, QuantileLevels.Length * horizon, rng: rng));
+            Quantile.Weight.CopyFrom(Tensor.Zeros(Quantile.Weight.Shape));
+        }
     }
 
     /// <summary>x: [N, L, input], window: [N, W] (x[:, :, 0], then the known channels at the forecast steps) → correction [N, H].</summary>
@@ -45,10 +65,26 @@ public sealed class ForecastNet : Module
     }
 
     /// <summary>
+    /// x: [N, L, input], window: [N, W] → the correction [N, H] and, with the quantile head, the quantiles' corrections
+    /// [N, Q, H] (increasing along Q). In training the point enters them detached (<paramref name="detachPoint"/>), so the pinball
+    /// loss does not bend the point's head; an exporter traces with it off (the values are the same).
+    /// </summary>
+    public (Tensor Point, Tensor? Quantiles) ForwardQuantiles(Tensor x, Tensor window, bool detachPoint = true)
+    {
+        var (output, _) = Rnn.ForwardState(x);
+        var last = output.Select(1, output.Size(1) - 1); // [N, hidden]
+        var point = Head.Forward(last) + Highway.Forward(window);
+        if (Quantile is null) return (point, null);
+        var raw = Quantile.Forward(last).Reshape(last.Size(0), QuantileLevels.Length, point.Size(1)); // [N, Q, H]
+        return (point, QuantileHeads.Monotone(raw, detachPoint ? point.Detach() : point, QuantileHeads.MedianIndex(QuantileLevels)));
+    }
+
+    /// <summary>
     /// The parameter shapes a model of these settings has, by PyTorch name, in state-dict order; computed
     /// without building one, so a model file can be checked before anything is allocated.
     /// </summary>
-    public static List<(string Name, int[] Shape)> ExpectedShapes(string cell, int inputSize, int hidden, int layers, int windowWidth, int horizon)
+    public static List<(string Name, int[] Shape)> ExpectedShapes(string cell, int inputSize, int hidden, int layers, int windowWidth, int horizon,
+        int quantileLevels = 0)
     {
         int gates = cell.ToLowerInvariant() switch
         {
@@ -69,6 +105,11 @@ public sealed class ForecastNet : Module
         shapes.Add(("head.bias", [horizon]));
         shapes.Add(("highway.weight", [horizon, windowWidth]));
         shapes.Add(("highway.bias", [horizon]));
+        if (quantileLevels > 0)
+        {
+            shapes.Add(("quantile.weight", [quantileLevels * horizon, hidden]));
+            shapes.Add(("quantile.bias", [quantileLevels * horizon]));
+        }
         return shapes;
     }
 

@@ -43,6 +43,18 @@ public sealed record ForecastOptions
     public double[] Quantiles { get; init; } = [0.1, 0.5, 0.9];
 
     /// <summary>
+    /// How quantiles are made: "learned" (default: the network's own quantile outputs trained by the pinball loss,
+    /// <see cref="QuantileHeads"/>, their spread calibrated on validation and on the recent residuals, for the series whose
+    /// method reads the network; conformal for the others) or "conformal" (offsets from held-out residuals,
+    /// <see cref="ConformalIntervals"/>, for any method). The default is the measured better one (docs/FORECASTING.md,
+    /// "Learned against conformal quantiles").
+    /// </summary>
+    public string Intervals { get; init; } = "learned";
+
+    /// <summary>The values <see cref="Intervals"/> takes.</summary>
+    public static readonly IReadOnlyList<string> IntervalKinds = ["conformal", "learned"];
+
+    /// <summary>
     /// none, log, boxcox (λ fitted on the training part) or auto: the whole model fitted under each, the simplest kept unless a
     /// transform with more fitted parameters lowers the chosen method's validation MASE by more than <see cref="ForecastJob.TransformMargin"/>.
     /// </summary>

@@ -90,6 +90,13 @@ public sealed record ForecastSpec
     /// </summary>
     public bool SeriesEmbedding { get; init; }
 
+    /// <summary>
+    /// Whether the network has learned quantile outputs (<see cref="ForecastNet.Quantile"/>, <c>--intervals learned</c>): a series
+    /// whose method reads the network takes its quantiles from them; the others keep the conformal offsets. False in model files
+    /// written before it was added.
+    /// </summary>
+    public bool LearnedQuantiles { get; init; }
+
     /// <summary>Indicator channels of the series embedding: one per series, or 0 without it.</summary>
     public int SeriesChannels => SeriesEmbedding ? Series.Length : 0;
 
@@ -145,4 +152,10 @@ public sealed record SeriesState
     /// <c>Offsets[k][h]·volatility</c> is added to the scaled point forecast for level k, step h.
     /// </summary>
     public required double[][] Offsets { get; init; }
+
+    /// <summary>
+    /// With learned quantiles (<see cref="ForecastSpec.LearnedQuantiles"/>): the factor the network's quantile spread is multiplied
+    /// by, fitted on the validation residuals (the pinball-optimal scale, <see cref="QuantileHeads.ValidationScale"/>); 1 otherwise.
+    /// </summary>
+    public double QuantileScale { get; init; } = 1;
 }

@@ -38,12 +38,12 @@ public sealed record TrainingOptions
 /// <summary>One epoch's report; epoch 0 is the model before gradient steps (its anchor plus the fitted highway).</summary>
 public readonly record struct EpochReport(int Epoch, int Epochs, double TrainLoss, double ValidationLoss, double LearningRate, bool Best);
 
-/// <summary>How training went: losses are mean squared errors in scaled units.</summary>
+/// <summary>How training went: losses are mean squared errors in scaled units (plus the pinball loss averaged over levels when the network has learned quantiles).</summary>
 public sealed record TrainingSummary(int EpochsRun, int BestEpoch, double BestValidationLoss, double AnchorValidationLoss,
     HighwayFit? Highway, double Seconds, bool StoppedEarly, IReadOnlyList<EpochReport> History);
 
 /// <summary>
-/// Mini-batch training of a <see cref="Forecaster"/> on the shared loop (<see cref="Trainer"/>), MSE of the correction to its anchor: AdamW, gradient
+/// Mini-batch training of a <see cref="Forecaster"/> on the shared loop (<see cref="Trainer"/>), MSE of the correction to its anchor (plus the pinball loss of the learned quantiles, <see cref="QuantileHeads"/>): AdamW, gradient
 /// clipping, the learning rate halved on a validation plateau, early stopping with the best weights restored.
 /// Deterministic for a given <see cref="Generator"/>.
 /// </summary>
@@ -73,6 +73,7 @@ public static class ForecastTrainer
             net.Highway.Weight.CopyFrom(Tensor.FromArray(highway.Weight, net.Highway.Weight.Shape));
             net.Highway.Bias!.CopyFrom(Tensor.FromArray(highway.Bias, net.Highway.Bias.Shape));
         }
+        if (net.Quantile is not null) InitQuantileHead(net, train, o.SamplesPerEpoch);
 
         // The shared loop (Recur.Training.Trainer), one validation per epoch: an epoch is a fresh permutation's first
         // SamplesPerEpoch samples in mini-batches; epoch 0 is the model before any step (anchor + fitted highway).
@@ -98,7 +99,7 @@ public static class ForecastTrainer
             if (b == 0) order = rng.Permutation(train.Count);
             int start = b * o.BatchSize, n = Math.Min(o.BatchSize, samples - start);
             var (x, window, y) = train.Tensors(order.AsSpan(start, n));
-            return Functional.MseLoss(net.Forward(x, window), y!);
+            return Loss(net, x, window, y!);
         }
         var history = new List<EpochReport>();
         double sum = 0;
@@ -130,6 +131,38 @@ public static class ForecastTrainer
             clock.Elapsed.TotalSeconds, epochsRun < o.Epochs, history);
     }
 
+    /// <summary>
+    /// The training loss: the squared error of the point correction, plus, with learned quantiles, the pinball loss averaged over
+    /// levels (both in scaled units; the point enters the quantiles detached, so each head answers to its own loss).
+    /// </summary>
+    internal static Tensor Loss(ForecastNet net, Tensor x, Tensor window, Tensor y)
+    {
+        if (net.Quantile is null) return Functional.MseLoss(net.Forward(x, window), y);
+        var (point, quantiles) = net.ForwardQuantiles(x, window);
+        return Functional.MseLoss(point, y) + QuantileHeads.PinballLoss(quantiles!, y, net.QuantileLevels);
+    }
+
+    // The quantile head's biases at the empirical quantiles of the training residuals of the model as it starts (anchor + highway).
+    private static void InitQuantileHead(ForecastNet net, ForecastBatch train, int samples)
+    {
+        var indices = EvenlySpaced(train.Count, samples);
+        int H = train.Horizon;
+        var residuals = new float[indices.Length * H];
+        net.Eval();
+        using (GradMode.NoGrad())
+        {
+            for (int start = 0; start < indices.Length; start += 256)
+            {
+                int n = Math.Min(256, indices.Length - start);
+                var (x, window, y) = train.Tensors(indices.AsSpan(start, n));
+                var r = (y! - net.Forward(x, window)).ToArray();
+                r.CopyTo(residuals, start * H);
+            }
+        }
+        net.Train();
+        net.Quantile!.Bias!.CopyFrom(Tensor.FromArray(QuantileHeads.InitialBias(residuals, H, net.QuantileLevels), net.Quantile.Bias.Shape));
+    }
+
     private static double ValidationLoss(ForecastNet net, ForecastBatch batch, int[] indices)
     {
         net.Eval();
@@ -140,7 +173,7 @@ public static class ForecastTrainer
             {
                 int n = Math.Min(256, indices.Length - start);
                 var (x, window, y) = batch.Tensors(indices.AsSpan(start, n));
-                sum += Functional.MseLoss(net.Forward(x, window), y!).Item() * (double)n;
+                sum += Loss(net, x, window, y!).Item() * (double)n;
             }
         }
         net.Train();

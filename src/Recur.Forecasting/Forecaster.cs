@@ -28,7 +28,8 @@ public sealed class Forecaster
 
     /// <summary>A fresh, untrained network for <paramref name="spec"/>, its weights drawn from <paramref name="rng"/>.</summary>
     public static Forecaster Create(ForecastSpec spec, Generator rng) =>
-        new(spec, new ForecastNet(spec.Cell, spec.InputSize, spec.Hidden, spec.Layers, spec.WindowWidth, spec.Horizon, rng));
+        new(spec, new ForecastNet(spec.Cell, spec.InputSize, spec.Hidden, spec.Layers, spec.WindowWidth, spec.Horizon, rng,
+            spec.LearnedQuantiles ? spec.Quantiles : null));
 
     /// <summary>
     /// Fits a forecaster on every series of <paramref name="data"/>: split, scale, train one network on all series, choose
@@ -100,9 +101,23 @@ public sealed class Forecaster
         int H = Spec.Horizon;
         var point = new double[transformed.Length];
         for (int i = 0; i < point.Length; i++) point[i] = state.Transform.Inverse(transformed[i]);
+        var quantiles = new double[Spec.Quantiles.Length][];
+        if (LearnsQuantiles(method))
+        {
+            // The network's own quantiles, as offsets from its point, added to the method's point (the same for "network"),
+            // scaled by the series' validation factor and, per origin, by the recent residuals' factor.
+            var spread = NetworkQuantileOffsets(state, values, inputs, dates, origins);
+            var learnedFactor = LearnedFactors(state, z, values, inputs, dates, origins, method, actual ?? values, calibrateFrom);
+            for (int k = 0; k < quantiles.Length; k++)
+            {
+                quantiles[k] = new double[transformed.Length];
+                for (int i = 0; i < transformed.Length; i++)
+                    quantiles[k][i] = state.Transform.Inverse(transformed[i] + state.Scaler.Std * state.QuantileScale * learnedFactor[i / H] * spread[k][i]);
+            }
+            return new SeriesForecast(origins, H, point, quantiles);
+        }
         var volatility = origins.Select(t => ConformalIntervals.Volatility(z, t, Spec.VolatilityWindow, state.Scaler.Std)).ToArray();
         var factor = RecentFactors(state, z, values, inputs, dates, origins, method, actual ?? values, calibrateFrom);
-        var quantiles = new double[Spec.Quantiles.Length][];
         for (int k = 0; k < quantiles.Length; k++)
         {
             quantiles[k] = new double[transformed.Length];
@@ -110,6 +125,77 @@ public sealed class Forecaster
                 quantiles[k][i] = state.Transform.Inverse(transformed[i] + state.Scaler.Std * volatility[i / H] * factor[i / H] * state.Offsets[k][i % H]);
         }
         return new SeriesForecast(origins, H, point, quantiles);
+    }
+
+    /// <summary>Whether the quantiles of <paramref name="method"/> come from the network's quantile head rather than the conformal offsets.</summary>
+    public bool LearnsQuantiles(string method) => Spec.LearnedQuantiles && Net.Quantile is not null && ForecastMethods.UsesNetwork(method);
+
+    /// <summary>
+    /// The network's learned quantiles minus its point forecast, in scaled units: [levels][origins·H] (row-major per level),
+    /// increasing across levels (<see cref="QuantileHeads.Monotone"/>).
+    /// </summary>
+    internal double[][] NetworkQuantileOffsets(SeriesState state, double[] values, IReadOnlyList<double[]> inputs, IReadOnlyList<DateTime>? dates, int[] origins)
+    {
+        var batch = ForecastBatch.Cut(Spec, ScaledSeries.From(Spec, state, values, inputs, dates), origins, withTargets: false);
+        int H = Spec.Horizon, Q = Spec.Quantiles.Length;
+        var result = new double[Q][];
+        for (int k = 0; k < Q; k++) result[k] = new double[origins.Length * H];
+        bool training = Net.Training;
+        Net.Eval();
+        using (GradMode.NoGrad())
+        {
+            for (int start = 0; start < batch.Count; start += Chunk)
+            {
+                int n = Math.Min(Chunk, batch.Count - start);
+                var (x, window, _) = batch.Tensors(Enumerable.Range(start, n).ToArray());
+                var (p, q) = Net.ForwardQuantiles(x, window);
+                var pv = p.ToArray();
+                var qv = q!.ToArray();                                                              // [n, Q, H]
+                for (int i = 0; i < n; i++)
+                    for (int k = 0; k < Q; k++)
+                        for (int h = 0; h < H; h++)
+                            result[k][(start + i) * H + h] = (double)qv[(i * Q + k) * H + h] - pv[i * H + h];
+            }
+        }
+        Net.Train(training);
+        return result;
+    }
+
+    /// <summary>
+    /// The residuals of <paramref name="method"/> at <paramref name="origins"/> in scaled units ((actual − forecast)/std, NaN where
+    /// <paramref name="actual"/> is missing or past its end), row-major [origins, H], beside the network's learned spread there
+    /// (<see cref="NetworkQuantileOffsets"/>): what a learned interval's scale is calibrated on.
+    /// </summary>
+    internal (double[] Residuals, double[][] Spread) LearnedResiduals(SeriesState state, double[] z, double[] values, IReadOnlyList<double[]> inputs,
+        IReadOnlyList<DateTime>? dates, int[] origins, string method, double[] actual)
+    {
+        int H = Spec.Horizon;
+        var f = ForecastTransformed(state, z, values, inputs, dates, origins, method);
+        var residuals = new double[f.Length];
+        for (int k = 0; k < f.Length; k++)
+        {
+            int target = origins[k / H] + k % H;
+            residuals[k] = target < actual.Length && !double.IsNaN(actual[target])
+                ? (state.Transform.Forward(actual[target]) - f[k]) / state.Scaler.Std
+                : double.NaN;
+        }
+        return (residuals, NetworkQuantileOffsets(state, values, inputs, dates, origins));
+    }
+
+    // The learned interval's factor at each origin from the recent residuals (1 without a calibration window): the same rolling
+    // recalibration as the conformal offsets', with the network's spread at each residual's origin as its offset.
+    private double[] LearnedFactors(SeriesState state, double[] z, double[] values, IReadOnlyList<double[]> inputs, IReadOnlyList<DateTime>? dates,
+        int[] origins, string method, double[] actual, int calibrateFrom)
+    {
+        int H = Spec.Horizon, window = Spec.CalibrationWindow;
+        if (window <= 0 || calibrateFrom < 0 || origins.Length == 0) return [.. origins.Select(_ => 1.0)];
+        int from = Math.Max(Math.Max(calibrateFrom, Math.Max(Spec.Lookback, Spec.Season)), origins.Min() - window - H + 1);
+        int to = Math.Min(origins.Max() - 1, Math.Min(actual.Length, values.Length) - 1);
+        if (to < from) return [.. origins.Select(_ => 1.0)];
+        var past = Enumerable.Range(from, to - from + 1).ToArray();
+        var (residuals, spread) = LearnedResiduals(state, z, values, inputs, dates, past, method, actual);
+        double scale = state.QuantileScale;
+        return ConformalIntervals.RecentScaleBy(origins, past, residuals, H, window, (j, k, h) => scale * spread[k][j * H + h], Spec.Quantiles, Spec.CalibrationPrior);
     }
 
     // The interval factor of each origin from the recent residuals (1 without a calibration window).

@@ -34,7 +34,7 @@ public static class ModelFile
                 throw new ArithmeticException($"the model's tensor '{t.Name}' holds a non-finite value (training diverged): no model file written");
         foreach (var s in model.Spec.Series)
         {
-            double[] numbers = [s.Scaler.Mean, s.Scaler.Std, s.TrainMean, s.Transform.Lambda, .. s.InputScalers.SelectMany(i => new[] { i.Mean, i.Std }), .. s.Offsets.SelectMany(o => o)];
+            double[] numbers = [s.Scaler.Mean, s.Scaler.Std, s.TrainMean, s.Transform.Lambda, s.QuantileScale, .. s.InputScalers.SelectMany(i => new[] { i.Mean, i.Std }), .. s.Offsets.SelectMany(o => o)];
             if (numbers.Any(v => !double.IsFinite(v)))
                 throw new ArithmeticException($"series {Excerpt.Of(s.Name)}: a scaling or interval value is not finite: no model file written");
         }
@@ -46,6 +46,7 @@ public static class ModelFile
     {
         var meta = Settings(s);
         if (s.SeriesEmbedding) meta["series_embedding"] = "true";
+        if (s.LearnedQuantiles) meta["intervals"] = "learned";
         if (s.CalibrationWindow > 0)
         {
             meta["calibration_window"] = Int(s.CalibrationWindow);
@@ -99,7 +100,8 @@ public static class ModelFile
         var file = Safetensors.Load(path);
         var spec = ReadSpec(path, file.Metadata);
 
-        var expected = ForecastNet.ExpectedShapes(spec.Cell, spec.InputSize, spec.Hidden, spec.Layers, spec.WindowWidth, spec.Horizon);
+        var expected = ForecastNet.ExpectedShapes(spec.Cell, spec.InputSize, spec.Hidden, spec.Layers, spec.WindowWidth, spec.Horizon,
+            spec.LearnedQuantiles ? spec.Quantiles.Length : 0);
         var byName = file.Tensors.ToDictionary(t => t.Name);
         foreach (var (name, shape) in expected)
         {
@@ -128,11 +130,13 @@ public static class ModelFile
     private sealed record HoltWintersDto(int Season, double Alpha, double Beta, double Gamma, double Phi);
 
     private sealed record SeriesDto(string Name, string Transform, double Lambda, ScalerDto Scaler, ScalerDto[] InputScalers,
-        double TrainMean, HoltWintersDto HoltWinters, string Method, double[][] Offsets);
+        double TrainMean, HoltWintersDto HoltWinters, string Method, double[][] Offsets,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? QuantileScale = null);
 
     private static SeriesDto ToDto(SeriesState s) => new(s.Name, s.Transform.Kind, s.Transform.Lambda, new ScalerDto(s.Scaler.Mean, s.Scaler.Std),
         [.. s.InputScalers.Select(i => new ScalerDto(i.Mean, i.Std))], s.TrainMean,
-        new HoltWintersDto(s.HoltWinters.Season, s.HoltWinters.Alpha, s.HoltWinters.Beta, s.HoltWinters.Gamma, s.HoltWinters.Phi), s.Method, s.Offsets);
+        new HoltWintersDto(s.HoltWinters.Season, s.HoltWinters.Alpha, s.HoltWinters.Beta, s.HoltWinters.Gamma, s.HoltWinters.Phi), s.Method, s.Offsets,
+        s.QuantileScale == 1 ? null : s.QuantileScale);
 
     private static ForecastSpec ReadSpec(string path, IReadOnlyDictionary<string, string> meta)
     {
@@ -218,8 +222,15 @@ public static class ModelFile
                 || !double.IsFinite(calibrationPrior) || calibrationPrior < 0 || calibrationPrior > 1e12)
                 throw Invalid(path, $"metadata 'calibration_prior' is {(prior is null ? "missing" : Excerpt.Of(prior))}, expected a non-negative number");
         }
+        // Optional: "learned" when the network has the quantile head (quantile.weight, quantile.bias); absent means conformal.
+        bool learned = meta.TryGetValue("intervals", out var intervals) && intervals == "learned";
+        if (intervals is not null and not "learned" and not "conformal")
+            throw Invalid(path, $"metadata 'intervals' is {Excerpt.Of(intervals)}, expected learned or conformal");
+        if (learned && quantiles.Length == 0)
+            throw Invalid(path, "metadata 'intervals' is learned but 'quantiles' lists no level");
         return new ForecastSpec
         {
+            LearnedQuantiles = learned,
             SeriesEmbedding = embedding,
             CalibrationWindow = calibrationWindow,
             CalibrationPrior = calibrationPrior,
@@ -265,6 +276,8 @@ public static class ModelFile
             throw Invalid(path, $"{where}: Holt-Winters parameters must lie in [0, 1] with a season ≥ 1");
         if (!double.IsFinite(d.TrainMean))
             throw Invalid(path, $"{where}: train_mean is not finite");
+        if (d.QuantileScale is double qs && !(qs >= 0.1 && qs <= 10))
+            throw Invalid(path, $"{where}: quantile_scale {qs} is outside [0.1, 10]");
         return new SeriesState
         {
             Name = d.Name,
@@ -275,6 +288,7 @@ public static class ModelFile
             HoltWinters = new HoltWinters(hw.Season, hw.Alpha, hw.Beta, hw.Gamma, hw.Phi),
             Method = d.Method,
             Offsets = d.Offsets,
+            QuantileScale = d.QuantileScale ?? 1,
         };
     }
 

@@ -23,9 +23,11 @@ public class ForecasterExportTests
     /// <param name="Calibration">The model's <see cref="ForecastSpec.CalibrationWindow"/> (0: static intervals).</param>
     /// <param name="Gaps">Missing values in the histories given to predict and the file (never the last row).</param>
     /// <param name="Embedding">The series embedding of a global model (<see cref="ForecastSpec.SeriesEmbedding"/>).</param>
+    /// <param name="Learned">Learned quantiles (<see cref="ForecastSpec.LearnedQuantiles"/>), each series its own spread scale.</param>
     internal sealed record Setup(string[] Methods, SeriesTransform[] Transforms, int Features = 1, int Known = 0, int Calendar = 0,
         string Cell = "gru", ForecastAnchor Anchor = ForecastAnchor.Last, int[]? HwSeasons = null, int Calibration = 0, bool Gaps = false,
-        int Lookback = L, int Horizon = H, int SeasonLength = Season, double[]? Levels = null, int Hidden = 5, int Layers = 2, bool Embedding = false)
+        int Lookback = L, int Horizon = H, int SeasonLength = Season, double[]? Levels = null, int Hidden = 5, int Layers = 2, bool Embedding = false,
+        bool Learned = false)
     {
         public double[] Quantiles => Levels ?? ForecasterExportTests.Levels;
 
@@ -86,6 +88,7 @@ public class ForecasterExportTests
                 HoltWinters = m > 1 ? new HoltWinters(m, 0.3 + 0.05 * i, 0.1, 0.15, 0.9) : new HoltWinters(1, 0.5, 0.2, 0, 0.85),
                 Method = setup.Methods[i],
                 Offsets = [.. Levels.Select(q => Enumerable.Range(0, H).Select(h => 2.5 * (q - 0.5) * (1 + 0.1 * h + 0.05 * i)).ToArray())],
+                QuantileScale = setup.Learned ? 0.8 + 0.15 * i : 1,
             };
         }
         var spec = new ForecastSpec
@@ -109,6 +112,7 @@ public class ForecasterExportTests
             CalibrationWindow = setup.Calibration,
             SeriesEmbedding = setup.Embedding && setup.Count > 1,
             CalibrationPrior = setup.Calibration > 0 ? H * H / 2.0 : 0,
+            LearnedQuantiles = setup.Learned,
         };
         var rng = new Generator(seed);
         var model = Forecaster.Create(spec, rng);
@@ -274,6 +278,23 @@ public class ForecasterExportTests
     }
 
     [Fact]
+    public void LearnedQuantilesOfAGlobalModelMatchRecurPredict()
+    {
+        // The network's quantile head for the series whose method reads the network (scaled by their own factor, recalibrated on
+        // the recent residuals in units of the head's spread), conformal offsets for the baselines, in one batch.
+        var setup = new Setup(["network", "holt-winters", "network+holt-winters", "ensemble", "mean"],
+            [SeriesTransform.None, SeriesTransform.Log, BoxCox, SeriesTransform.None, SeriesTransform.Log],
+            Features: 1, Known: 1, Calendar: 1, Cell: "gru", Anchor: ForecastAnchor.Seasonal, HwSeasons: [7, 1, 7, 7, 7],
+            Calibration: 10, Gaps: true, Embedding: true, Learned: true, Levels: [0.05, 0.1, 0.5, 0.9]);
+        var info = CheckAgainstPredict(Build(setup, seed: 11), setup, [25, 52]);
+        Assert.Equal("quantiles: float32[batch, 4, 9]", info.Outputs[1].ToString());
+
+        // A learned hybrid alone, static intervals (no calibration window).
+        var hybrid = new Setup(["hybrid"], [SeriesTransform.None], Anchor: ForecastAnchor.HoltWinters, Learned: true);
+        CheckAgainstPredict(Build(hybrid, seed: 12), hybrid, [30, 41]);
+    }
+
+    [Fact]
     public void ARowNeedsOnlyTheHistoryItsOwnMethodReads()
     {
         // Holt-Winters with season 7 needs 14 rows and seasonal naive 7, but the persistence, network and mean rows of the same
@@ -311,7 +332,14 @@ public class ForecasterExportTests
 
     [Theory]
     [MemberData(nameof(FitMethods))]
-    public void AFittedModelMatchesRecurPredict(string method)
+    public void AFittedModelMatchesRecurPredict(string method) => FitExportAndCheck(method, "conformal");
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("network")]
+    public void AFittedModelWithLearnedQuantilesMatchesRecurPredict(string method) => FitExportAndCheck(method, "learned");
+
+    private static void FitExportAndCheck(string method, string intervals)
     {
         // A real fit (one epoch) of three related series with a known-future column, the transform chosen on validation, and
         // the method forced (recur forecast --method) or chosen per series (auto).
@@ -330,8 +358,12 @@ public class ForecasterExportTests
                 }
             File.WriteAllLines(csv, lines);
             var data = SeriesSet.Load(csv, new CsvOptions { Columns = ["y"], SeriesId = "id", KnownFuture = ["promo"], KeepTrailingMissing = true });
-            var options = new ForecastOptions { Lookback = 14, Horizon = 4, Season = 7, Transform = "auto", Hidden = 8, Method = method, Training = new TrainingOptions { Epochs = 1 } };
+            var options = new ForecastOptions
+            {
+                Lookback = 14, Horizon = 4, Season = 7, Transform = "auto", Hidden = 8, Method = method, Intervals = intervals, Training = new TrainingOptions { Epochs = 1 },
+            };
             var model = Forecaster.Fit(data, options).Model;
+            Assert.Equal(intervals == "learned", model.Spec.LearnedQuantiles);
             if (method != "auto") Assert.All(model.Spec.Series, s => Assert.Equal(method, s.Method));
             model.Save(path);
             var info = ExportCommand.Export(path, onnx);

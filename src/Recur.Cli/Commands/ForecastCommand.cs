@@ -33,6 +33,8 @@ internal static class ForecastCommand
         var delimiter = new Option<string?>("--delimiter") { Description = "field separator (default: detected: ',', ';' or tab)" };
         var decimalMark = new Option<string?>("--decimal") { Description = "decimal mark '.' or ',' (default: ',' for ';'-separated files written with decimal commas)" };
         var quantiles = new Option<string>("--quantiles") { Description = "quantile levels in (0, 1), comma-separated", DefaultValueFactory = _ => "0.1,0.5,0.9" };
+        var intervals = new Option<string>("--intervals") { Description = "learned (default: the network's quantile head, trained by the pinball loss and calibrated on validation and recent residuals; conformal where a baseline method is chosen) or conformal (offsets from held-out residuals, any method)", DefaultValueFactory = _ => new ForecastOptions().Intervals };
+        intervals.AcceptOnlyFromAmong([.. ForecastOptions.IntervalKinds]);
         var transform = new Option<string>("--transform") { Description = "none, log, boxcox (λ fitted on the training part) or auto (the model fitted under each, the simplest kept unless a more complex one is 2 % better on validation)", DefaultValueFactory = _ => "none" };
         transform.AcceptOnlyFromAmong([.. SeriesTransform.Names]);
         var method = new Option<string>("--method") { Description = "auto (the method that wins on validation) or one method for every series: network, persistence, seasonal naive, mean, drift, holt-winters, network+holt-winters, ensemble, hybrid (a network that learns the correction to Holt-Winters)", DefaultValueFactory = _ => "auto" };
@@ -55,10 +57,10 @@ internal static class ForecastCommand
         var save = new Option<string?>("--save") { Description = "save the fitted model (safetensors) for recur predict" };
         var predictions = new Option<string?>("--predictions") { Description = "write every test forecast as CSV: series,origin,step,date,actual,point,q…" };
         var json = new Option<bool>("--json") { Description = "print the result as one JSON object on the last line" };
-        var cmd = new Command("forecast", "Fit a forecaster (one global network, the method chosen per series on validation, conformal intervals) and compare it with five baselines on the test part")
+        var cmd = new Command("forecast", "Fit a forecaster (one global network, the method chosen per series on validation, quantiles from the network's calibrated quantile head or conformal) and compare it with five baselines on the test part")
         {
             csv, column, seriesId, lookback, horizon, season, features, knownFuture, calendar, dateColumn, dayFirst, delimiter, decimalMark,
-            quantiles, transform, method, split, testStart, backtest, refit, embedding, cell, hidden, layers, epochs, lr, batch, seed, plot, save, predictions, json,
+            quantiles, intervals, transform, method, split, testStart, backtest, refit, embedding, cell, hidden, layers, epochs, lr, batch, seed, plot, save, predictions, json,
         };
         cmd.SetAction(r => Cli.Guard(() =>
         {
@@ -91,6 +93,7 @@ internal static class ForecastCommand
                 Training = training,
                 Quantiles = Numbers("--quantiles", r.GetValue(quantiles)!),
                 Transform = r.GetValue(transform)!,
+                Intervals = r.GetValue(intervals)!,
                 Method = r.GetValue(method)!,
                 TrainFraction = fractions[0],
                 ValidationFraction = fractions[1],
@@ -163,7 +166,7 @@ internal static class ForecastCommand
         foreach (var note in result.Notes) Console.WriteLine($"  {note}");
         var t = result.Training;
         Console.WriteLine($"lookback {spec.Lookback}, horizon {spec.Horizon}, season {spec.Season}; trained {t.EpochsRun} epochs in {t.Seconds:0.0} s" +
-                          $"{(t.StoppedEarly ? " (early stop)" : "")}; best validation MSE {Num(t.BestValidationLoss)} at epoch {t.BestEpoch}");
+                          $"{(t.StoppedEarly ? " (early stop)" : "")}; best validation {(spec.LearnedQuantiles ? "loss (MSE + pinball)" : "MSE")} {Num(t.BestValidationLoss)} at epoch {t.BestEpoch}");
 
         var ev = result.Evaluation;
         var saved = ForecastPlot.Save(result, plotPath);
@@ -239,6 +242,7 @@ internal static class ForecastCommand
                     name = s.Name,
                     method = s.Method,
                     transform = spec.For(s.Name).Transform.Kind,
+                    intervals = result.Model.LearnsQuantiles(spec.For(s.Name).Method) ? "learned" : "conformal",
                     origins = s.Forecast.Origins.Length,
                     model = Scores(s.Model),
                     baselines = s.Baselines.ToDictionary(b => b.Key, b => Scores(b.Value)),

@@ -20,8 +20,38 @@ internal sealed partial class ForecastGraph
         var offsets = g.Node("Gather", [g.Constant([.. _series.SelectMany(x => x.Offsets.SelectMany(o => o))], N, Q, H), _idx], Int("axis", 0));   // [N, Q, H]
         var volatility = Volatility();                                                                 // [N, O]
         var scale = g.Node("Mul", [_std, b.Slice(volatility, 1, _past, _origins)]);                   // [N, 1]
-        if (Recalibrates) scale = g.Node("Mul", [scale, RecentFactor(raw, point, volatility, offsets)]);
+        if (Recalibrates)
+        {
+            var denominator = g.Node("Mul", [b.Unsqueeze(_std, 2), b.Unsqueeze(b.Slice(volatility, 1, 0, _past), 2)]);   // [N, P, 1]
+            var off = b.Unsqueeze(g.Node("Transpose", [offsets], Ints("perm", 0, 2, 1)), 1);                          // [N, 1, H, Q]
+            scale = g.Node("Mul", [scale, RecentFactor(raw, point, denominator, off)]);
+        }
         return g.Node("Mul", [b.Unsqueeze(scale, 2), offsets]);
+    }
+
+    /// <summary>
+    /// What <see cref="Forecaster.ForecastSeries"/> adds to the transformed point for each level with learned quantiles:
+    /// std·quantile_scale·factor·spread [N, Q, H], the spread the network's quantiles minus its point at the forecast's origin, the
+    /// factor from the recent residuals measured in units of the spread at each residual's origin (<c>Forecaster.LearnedFactors</c>).
+    /// A series whose method has no network (a baseline) keeps the conformal <see cref="Spread"/>.
+    /// </summary>
+    private string LearnedSpread(string raw, string point)
+    {
+        var g = _g;
+        var b = _b;
+        var quantileScale = b.Unsqueeze(Table([.. _series.Select(x => x.QuantileScale)]), 1);                       // [N, 1]
+        var scale = g.Node("Mul", [_std, quantileScale]);                                                           // [N, 1]
+        if (Recalibrates)
+        {
+            var past = g.Node("Transpose", [b.Slice(_learnedSpread, 1, 0, _past)], Ints("perm", 0, 1, 3, 2));       // [N, P, H, Q]
+            var off = g.Node("Mul", [past, b.Unsqueeze(b.Unsqueeze(quantileScale, 2), 3)]);
+            scale = g.Node("Mul", [scale, RecentFactor(raw, point, b.Unsqueeze(_std, 2), off)]);
+        }
+        var now = b.Squeeze(b.Slice(_learnedSpread, 1, _past, _origins), 1);                                      // [N, Q, H]
+        var learned = g.Node("Mul", [b.Unsqueeze(scale, 2), now]);
+        if (_series.All(x => _model.LearnsQuantiles(x.Method))) return learned;
+        var uses = b.Unsqueeze(b.Unsqueeze(Table([.. _series.Select(x => _model.LearnsQuantiles(x.Method) ? 1.0 : 0.0)]), 1), 2);   // [N, 1, 1]
+        return g.Node("Where", [g.Node("Greater", [uses, g.Constant([0.0])]), learned, Spread(raw, point)]);
     }
 
     /// <summary>
@@ -50,8 +80,10 @@ internal sealed partial class ForecastGraph
     /// T − W ≤ t + h &lt; T that were observed; items (r/offset, |offset|, τ) for levels ≥ 0.1 from the median and offsets
     /// above 1e-12; ĉ the weighted τ'-quantile of r/offset (τ widened by (n + 1)/n for the n = m/H targets, sorted with TopK,
     /// summed in that order), clamped to [1/10, 10], shrunk to ĉ^(m/(m + prior)) after m residuals; 1 without items. [N, 1]
+    /// <paramref name="denominator"/> [N, P, 1] divides the residuals; <paramref name="off"/> [N, 1 or P, H, Q] are the offsets
+    /// (static conformal ones, or the learned spread at each residual's origin).
     /// </summary>
-    private string RecentFactor(string raw, string point, string volatility, string offsets)
+    private string RecentFactor(string raw, string point, string denominator, string off)
     {
         var g = _g;
         var b = _b;
@@ -66,10 +98,8 @@ internal sealed partial class ForecastGraph
         var pair = g.Node("And", [g.Node("And", [observed, window]), b.Unsqueeze(originOk, 1)]);     // [N, P, H]
         var actual = g.Node("Gather", [_z, targets], Int("axis", 1));                                 // [N, P, H]
         var forecast = b.Slice(point, 1, 0, P);
-        var denominator = g.Node("Mul", [b.Unsqueeze(_std, 2), b.Unsqueeze(b.Slice(volatility, 1, 0, P), 2)]);   // [N, P, 1]
         var r = g.Node("Div", [g.Node("Sub", [actual, forecast]), denominator]);                      // [N, P, H]
 
-        var off = b.Unsqueeze(g.Node("Transpose", [offsets], Ints("perm", 0, 2, 1)), 1);             // [N, 1, H, Q]
         var levelOk = g.Constant(_s.Quantiles.Select(q => Math.Abs(q - 0.5) < 0.1 ? 0L : 1L).ToArray(), Q);
         var item = g.Node("And", [g.Node("And", [b.Unsqueeze(pair, 3), b.Cast(levelOk, OnnxElementType.Bool)]),
             g.Node("Greater", [g.Node("Abs", [off]), g.Constant([1e-12])])]);                        // [N, P, H, Q]

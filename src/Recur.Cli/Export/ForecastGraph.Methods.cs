@@ -75,12 +75,28 @@ internal sealed partial class ForecastGraph
         var highway = ahead.Count == 0 ? relative : g.Node("Concat", [relative, .. ahead], Int("axis", 2));   // [N, O, W]
         var flatX = g.Node("Reshape", [x, g.Constant([-1L, L, _s.InputSize], 3)]);
         var flatWindow = g.Node("Reshape", [highway, g.Constant([-1L, _s.WindowWidth], 2)]);
-        var signature = new OnnxSignature(
-            [new OnnxInput("x", [OnnxDim.Batch, L, _s.InputSize]), new OnnxInput("window", [OnnxDim.Batch, _s.WindowWidth])],
-            ["correction"],
-            v => [_model.Net.Forward((Tensor)v[0], (Tensor)v[1])]);
-        var correction = g.Trace(_model.Net, signature, [flatX, flatWindow])[0];                      // [N·O, H] float32
-        correction = g.Node("Reshape", [correction, g.Constant([-1L, _origins, H], 3)]);
+        var signature = Learned
+            ? new OnnxSignature(
+                [new OnnxInput("x", [OnnxDim.Batch, L, _s.InputSize]), new OnnxInput("window", [OnnxDim.Batch, _s.WindowWidth])],
+                ["correction", "quantiles"],
+                v =>
+                {
+                    var (p, q) = _model.Net.ForwardQuantiles((Tensor)v[0], (Tensor)v[1], detachPoint: false);
+                    return [p, q!];
+                })
+            : new OnnxSignature(
+                [new OnnxInput("x", [OnnxDim.Batch, L, _s.InputSize]), new OnnxInput("window", [OnnxDim.Batch, _s.WindowWidth])],
+                ["correction"],
+                v => [_model.Net.Forward((Tensor)v[0], (Tensor)v[1])]);
+        var traced = g.Trace(_model.Net, signature, [flatX, flatWindow]);
+        var correction = g.Node("Reshape", [traced[0], g.Constant([-1L, _origins, H], 3)]);           // [N, O, H] float32
+        if (Learned)
+        {
+            // The learned quantiles minus the point, in scaled units (float32 outputs subtracted in float64, as Forecaster does).
+            int Q = _s.Quantiles.Length;
+            var quantiles = g.Node("Reshape", [traced[1], g.Constant([-1L, _origins, Q, H], 4)]);   // [N, O, Q, H]
+            _learnedSpread = g.Node("Sub", [b.Cast(quantiles, OnnxElementType.Float64), b.Unsqueeze(b.Cast(correction, OnnxElementType.Float64), 2)]);
+        }
 
         var anchor = _s.Anchor switch
         {

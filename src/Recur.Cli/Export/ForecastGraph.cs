@@ -32,6 +32,12 @@ internal sealed partial class ForecastGraph
     // Values of the graph, set while building.
     private string _idx = "", _batch = "", _time = "", _t = "", _z = "", _mean = "", _std = "";
 
+    // With learned quantiles: the network's quantiles minus its point at every origin, scaled units [N, O, Q, H] (set by the network block).
+    private string _learnedSpread = "";
+
+    /// <summary>Whether the graph carries the network's learned quantiles (some series reads them: <see cref="Forecaster.LearnsQuantiles"/>).</summary>
+    private bool Learned => _series.Any(x => _model.LearnsQuantiles(x.Method));
+
     /// <summary>The fewest history rows every method in the graph can read.</summary>
     public int MinHistory { get; }
 
@@ -155,7 +161,7 @@ internal sealed partial class ForecastGraph
         if (_s.Quantiles.Length > 0)
         {
             int Q = _s.Quantiles.Length;
-            var levels = g.Node("Add", [b.Unsqueeze(now, 1), Spread(raw, point)]);                   // [N, Q, H]
+            var levels = g.Node("Add", [b.Unsqueeze(now, 1), Learned ? LearnedSpread(raw, point) : Spread(raw, point)]);   // [N, Q, H]
             g.Output("quantiles", b.Cast(Transform(levels, 3, inverse: true), OnnxElementType.Float32), OnnxElementType.Float32, "batch", ForecasterOnnx.Text(Q), ForecasterOnnx.Text(H));
             g.Describe("quantiles", $"levels {string.Join(", ", _s.Quantiles.Select(q => q.ToString(System.Globalization.CultureInfo.InvariantCulture)))} of each step");
         }

@@ -220,7 +220,8 @@ public class ForecastBadInputTests
         using var dir = new TempDirectory();
         var (model, _) = SavedModel(dir);
         string shortCsv = dir.Write("short.csv", SyntheticSeries.Daily(7));
-        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", shortCsv), "7 rows are too few", "lookback");
+        // The rows the model reads: its lookback, or two seasons when validation picked the hybrid.
+        AssertOneLineError(CliRunner.Run("predict", "--model", model, "--csv", shortCsv), "7 rows are too few", "the model reads the last");
     }
 
     [Fact]
