@@ -16,7 +16,7 @@ internal static class ForecastCommand
     {
         var defaults = new TrainingOptions();
         var csv = new Option<string>("--csv") { Description = "CSV file: one row per date (wide) or per series and date (long, with --series-id)", Required = true };
-        var column = new Option<string>("--column") { Description = "the column(s) to forecast: a name, a comma-separated list, or '*' for every numeric column (one global model)", Required = true };
+        var column = new Option<string?>("--column") { Description = "the column(s) to forecast: a name, a comma-separated list, or '*' for every numeric column (one global model); default: the file's only numeric column" };
         var seriesId = new Option<string?>("--series-id") { Description = "series-id column of a long file (symbol,date,price): one series per id, one global model" };
         var lookback = new Option<int?>("--lookback") { Description = "L: past steps the model reads (default: from the season, horizon and length)" };
         var horizon = new Option<int?>("--horizon") { Description = "H: steps forecast from each origin (default: from the date frequency)" };

@@ -3,7 +3,11 @@ namespace Recur.Forecasting;
 /// <summary>Which columns of a CSV file make the series, and how the file is written.</summary>
 public sealed record CsvOptions
 {
-    /// <summary>The value columns: one or more names (a wide file: one series per column), or <c>*</c> alone for every numeric column.</summary>
+    /// <summary>
+    /// The value columns: one or more names (a wide file: one series per column), or <c>*</c> alone for every numeric
+    /// column. Empty: the file's only numeric column besides the date (and the series-id and input columns); with more
+    /// than one, loading fails with a message that lists them.
+    /// </summary>
     public IReadOnlyList<string> Columns { get; init; } = [];
 
     /// <summary>A long file's series-id column (<c>symbol,date,price</c>): one series per distinct id, its values in the single <see cref="Columns"/> entry.</summary>

@@ -103,9 +103,9 @@ public sealed class SeriesSet
     {
         using var csv = CsvReader.Open(path, o.Delimiter);
         var header = csv.Header;
-        if (o.Columns.Count == 0) throw new ArgumentException("no value column asked for (--column)");
-        bool all = o.Columns is ["*"];
-        if (o.SeriesId is not null && (all || o.Columns.Count != 1))
+        // No column named: the only numeric one, found as '*' finds them all.
+        bool unnamed = o.Columns.Count == 0, all = unnamed || o.Columns is ["*"];
+        if (o.SeriesId is not null && (o.Columns is ["*"] || o.Columns.Count > 1))
             throw new ArgumentException($"a long file (--series-id {Excerpt.Of(o.SeriesId)}) has one value column, got --column {Excerpt.Of(string.Join(",", o.Columns))}");
 
         int idIndex = o.SeriesId is null ? -1 : Find(path, header, o.SeriesId);
@@ -157,8 +157,14 @@ public sealed class SeriesSet
                 if (cells[i].All(c => MissingValues.IsMissing(c) || LooksNumeric(c))) numeric.Add(i);
                 else skipped.Add(header[i]);
             }
+            if (unnamed && numeric.Count != 1)
+                throw new ArgumentException(numeric.Count == 0
+                    ? $"{path}: no numeric column to forecast; name one with --column"
+                    : $"{path}: name the column to forecast with --column (numeric columns here: {Excerpt.List(numeric.Select(i => header[i]).ToList())}), " +
+                      "or --column '*' for one global model over all of them");
             if (numeric.Count == 0) throw new ArgumentException($"{path}: --column '*' found no numeric column");
-            if (skipped.Count > 0) notes.Add($"--column '*': skipped the non-numeric column(s) {Excerpt.List(skipped)}");
+            if (unnamed) notes.Add($"--column not given: forecasting the only numeric column {Excerpt.Of(header[numeric[0]])}");
+            else if (skipped.Count > 0) notes.Add($"--column '*': skipped the non-numeric column(s) {Excerpt.List(skipped)}");
             valueIdx = [.. numeric];
         }
 

@@ -175,4 +175,21 @@ public class SeriesSetTests
         Assert.True(wide.Message.Length < 2000, $"{wide.Message.Length} characters");
         Assert.Contains("… and 999981 more", wide.Message);
     }
+
+    /// <summary>Without --column the file's only numeric column is the series (a note says so); with several, the
+    /// error names them instead of picking one.</summary>
+    [Fact]
+    public void WithoutAColumnTheOnlyNumericOneIsTaken()
+    {
+        var one = Load("date,note,sales\n2020-01-01,a,1\n2020-01-02,b,2\n2020-01-03,c,3\n", new CsvOptions());
+        Assert.Equal("sales", one.Series[0].Name);
+        Assert.Contains(one.Notes, n => n.Contains("'sales'"));
+        var longFile = Load("symbol,date,price\nA,2020-01-01,1\nA,2020-01-02,2\nB,2020-01-01,3\nB,2020-01-02,4\n",
+            new CsvOptions { SeriesId = "symbol" });
+        Assert.Equal(2, longFile.Series.Count);
+        var e = Fails<ArgumentException>("date,a,b\n2020-01-01,1,2\n2020-01-02,3,4\n", new CsvOptions());
+        Assert.Contains("'a', 'b'", e.Message);
+        Assert.Contains("--column", e.Message);
+        Assert.Contains("no numeric column", Fails<ArgumentException>("date,a\n2020-01-01,x\n2020-01-02,y\n", new CsvOptions()).Message);
+    }
 }
