@@ -169,16 +169,7 @@ public sealed class Forecaster
     internal (double[] Residuals, double[][] Spread) LearnedResiduals(SeriesState state, double[] z, double[] values, IReadOnlyList<double[]> inputs,
         IReadOnlyList<DateTime>? dates, int[] origins, string method, double[] actual)
     {
-        int H = Spec.Horizon;
-        var f = ForecastTransformed(state, z, values, inputs, dates, origins, method);
-        var residuals = new double[f.Length];
-        for (int k = 0; k < f.Length; k++)
-        {
-            int target = origins[k / H] + k % H;
-            residuals[k] = target < actual.Length && !double.IsNaN(actual[target])
-                ? (state.Transform.Forward(actual[target]) - f[k]) / state.Scaler.Std
-                : double.NaN;
-        }
+        var residuals = Residuals(state, z, values, inputs, dates, origins, method, actual, _ => state.Scaler.Std);
         return (residuals, NetworkQuantileOffsets(state, values, inputs, dates, origins));
     }
 
@@ -187,37 +178,51 @@ public sealed class Forecaster
     private double[] LearnedFactors(SeriesState state, double[] z, double[] values, IReadOnlyList<double[]> inputs, IReadOnlyList<DateTime>? dates,
         int[] origins, string method, double[] actual, int calibrateFrom)
     {
-        int H = Spec.Horizon, window = Spec.CalibrationWindow;
-        if (window <= 0 || calibrateFrom < 0 || origins.Length == 0) return [.. origins.Select(_ => 1.0)];
-        int from = Math.Max(Math.Max(calibrateFrom, Math.Max(Spec.Lookback, Spec.Season)), origins.Min() - window - H + 1);
-        int to = Math.Min(origins.Max() - 1, Math.Min(actual.Length, values.Length) - 1);
-        if (to < from) return [.. origins.Select(_ => 1.0)];
-        var past = Enumerable.Range(from, to - from + 1).ToArray();
+        if (CalibrationOrigins(origins, values, actual, calibrateFrom) is not { } past) return [.. origins.Select(_ => 1.0)];
+        int H = Spec.Horizon;
         var (residuals, spread) = LearnedResiduals(state, z, values, inputs, dates, past, method, actual);
         double scale = state.QuantileScale;
-        return ConformalIntervals.RecentScaleBy(origins, past, residuals, H, window, (j, k, h) => scale * spread[k][j * H + h], Spec.Quantiles, Spec.CalibrationPrior);
+        return ConformalIntervals.RecentScaleBy(origins, past, residuals, H, Spec.CalibrationWindow, (j, k, h) => scale * spread[k][j * H + h],
+            Spec.Quantiles, Spec.CalibrationPrior);
     }
 
     // The interval factor of each origin from the recent residuals (1 without a calibration window).
     private double[] RecentFactors(SeriesState state, double[] z, double[] values, IReadOnlyList<double[]> inputs, IReadOnlyList<DateTime>? dates,
         int[] origins, string method, double[] actual, int calibrateFrom)
     {
+        if (CalibrationOrigins(origins, values, actual, calibrateFrom) is not { } past) return [.. origins.Select(_ => 1.0)];
+        var residuals = Residuals(state, z, values, inputs, dates, past, method, actual,
+            t => state.Scaler.Std * ConformalIntervals.Volatility(z, t, Spec.VolatilityWindow, state.Scaler.Std));
+        return ConformalIntervals.RecentScale(origins, past, residuals, Spec.Horizon, Spec.CalibrationWindow, state.Offsets, Spec.Quantiles, Spec.CalibrationPrior);
+    }
+
+    // The origins whose residuals rescale the intervals at origins: every one in the calibration window before them, from
+    // calibrateFrom on and with its first target inside the data; null when there is none (no window, no quantiles, no rows).
+    private int[]? CalibrationOrigins(int[] origins, double[] values, double[] actual, int calibrateFrom)
+    {
         int H = Spec.Horizon, window = Spec.CalibrationWindow;
-        if (window <= 0 || calibrateFrom < 0 || origins.Length == 0 || Spec.Quantiles.Length == 0) return [.. origins.Select(_ => 1.0)];
+        if (window <= 0 || calibrateFrom < 0 || origins.Length == 0 || Spec.Quantiles.Length == 0) return null;
         int from = Math.Max(Math.Max(calibrateFrom, Math.Max(Spec.Lookback, Spec.Season)), origins.Min() - window - H + 1);
         int to = Math.Min(origins.Max() - 1, Math.Min(actual.Length, values.Length) - 1);
-        if (to < from) return [.. origins.Select(_ => 1.0)];
-        var past = Enumerable.Range(from, to - from + 1).ToArray();
-        var f = ForecastTransformed(state, z, values, inputs, dates, past, method);
+        return to < from ? null : Enumerable.Range(from, to - from + 1).ToArray();
+    }
+
+    // The residuals of method at origins, row-major [origins, H]: (actual − forecast) in transformed units over unit(origin),
+    // NaN where actual is missing or past its end.
+    private double[] Residuals(SeriesState state, double[] z, double[] values, IReadOnlyList<double[]> inputs, IReadOnlyList<DateTime>? dates,
+        int[] origins, string method, double[] actual, Func<int, double> unit)
+    {
+        int H = Spec.Horizon;
+        var f = ForecastTransformed(state, z, values, inputs, dates, origins, method);
         var residuals = new double[f.Length];
         for (int k = 0; k < f.Length; k++)
         {
-            int t = past[k / H], target = t + k % H;
+            int t = origins[k / H], target = t + k % H;
             residuals[k] = target < actual.Length && !double.IsNaN(actual[target])
-                ? (state.Transform.Forward(actual[target]) - f[k]) / (state.Scaler.Std * ConformalIntervals.Volatility(z, t, Spec.VolatilityWindow, state.Scaler.Std))
+                ? (state.Transform.Forward(actual[target]) - f[k]) / unit(t)
                 : double.NaN;
         }
-        return ConformalIntervals.RecentScale(origins, past, residuals, H, window, state.Offsets, Spec.Quantiles, Spec.CalibrationPrior);
+        return residuals;
     }
 
     /// <summary>Point forecasts in the series' transformed units (before the inverse transform).</summary>
