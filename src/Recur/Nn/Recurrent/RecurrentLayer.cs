@@ -341,7 +341,7 @@ internal static unsafe class RecurrentLayer
         for (int d = 0; d < g.D; d++)
             for (int r = 0; r < g.Rows; r++)
             {
-                int dst = batchMajor ? r % g.N * g.T + r / g.N : r;
+                int dst = batchMajor ? RowOrder.BatchMajorRow(r, g.T, g.N) : r;
                 sweeps[d].Hs.AsSpan(r * g.Hout, g.Hout).CopyTo(o.AsSpan(dst * width + d * g.Hout));
             }
         return new Tensor(o, 0, new[] { g.Rows, width });

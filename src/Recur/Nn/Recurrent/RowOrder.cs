@@ -7,19 +7,20 @@ namespace Recur.Nn.Recurrent;
 /// </summary>
 internal readonly record struct RowOrder(bool InputBatchMajor, bool OutputBatchMajor)
 {
+    /// <summary>The batch-major row of time-major row <paramref name="r"/> = t·N + b: b·T + t.</summary>
+    public static int BatchMajorRow(int r, int T, int N) => r % N * T + r / N;
+
     /// <summary>dst row t·N + b = src row b·T + t.   src: [N, T, width] → dst: [T, N, width]</summary>
     public static void ToTimeMajor(ReadOnlySpan<float> src, Span<float> dst, int T, int N, int width)
     {
-        for (int b = 0; b < N; b++)
-            for (int t = 0; t < T; t++)
-                src.Slice((b * T + t) * width, width).CopyTo(dst.Slice((t * N + b) * width, width));
+        for (int r = 0; r < T * N; r++)
+            src.Slice(BatchMajorRow(r, T, N) * width, width).CopyTo(dst.Slice(r * width, width));
     }
 
     /// <summary>dst row b·T + t = src row t·N + b.   src: [T, N, width] → dst: [N, T, width]</summary>
     public static void ToBatchMajor(ReadOnlySpan<float> src, Span<float> dst, int T, int N, int width)
     {
-        for (int b = 0; b < N; b++)
-            for (int t = 0; t < T; t++)
-                src.Slice((t * N + b) * width, width).CopyTo(dst.Slice((b * T + t) * width, width));
+        for (int r = 0; r < T * N; r++)
+            src.Slice(r * width, width).CopyTo(dst.Slice(BatchMajorRow(r, T, N) * width, width));
     }
 }
