@@ -263,10 +263,10 @@ public sealed class SeriesSet
         return readable;
     }
 
-    private static bool LooksNumeric(string cell) =>
-        double.TryParse(cell.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+    private static bool LooksNumeric(string cell) => NumberText.LooksNumeric(cell);
 
-    // Decimal commas: only with a ';' or tab separator, and only when some number is written with a comma and none with a point.
+    // Decimal commas: only with a ';' or tab separator, and only when some number is written with a decimal comma
+    // (1,5 or 1.234,5) and none with a decimal point (12.5 or 1,234.5; 1.234 could be either).
     private static char DetectDecimal(char delimiter, IEnumerable<List<string>> columns)
     {
         if (delimiter == ',') return '.';
@@ -274,20 +274,19 @@ public sealed class SeriesSet
         foreach (var column in columns)
             foreach (var cell in column.Take(1000))
             {
-                if (cell.Contains(',')) comma = true;
-                if (cell.Contains('.')) point = true;
+                if (NumberText.IsDecimalComma(cell)) comma = true;
+                if (NumberText.IsDecimalPoint(cell)) point = true;
             }
         return comma && !point ? ',' : '.';
     }
 
-    /// <summary>A cell as a number: NaN when missing (<see cref="MissingValues"/>), else the value with <paramref name="dec"/> as the decimal mark.</summary>
+    /// <summary>A cell as a number: NaN when missing (<see cref="MissingValues"/>), else the value with <paramref name="dec"/> as the decimal mark, digit grouping allowed (<see cref="NumberText"/>).</summary>
     /// <exception cref="FormatException">Not a number.</exception>
     /// <exception cref="InvalidDataException">Not finite or beyond ±<see cref="MaxMagnitude"/>.</exception>
     public static double ParseNumber(string path, int line, string column, string cell, char dec = '.')
     {
         if (MissingValues.IsMissing(cell)) return double.NaN;
-        string text = dec == ',' ? cell.Replace(',', '.') : cell;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        if (!NumberText.TryParse(cell, dec, out double value))
             throw new FormatException($"{path}: line {line}, column {Excerpt.Of(column)}: {Excerpt.Of(cell)} is not a number" +
                                       (dec == '.' && cell.Contains(',') ? " (decimal commas? use --decimal ',')" : ""));
         if (!double.IsFinite(value) || Math.Abs(value) > MaxMagnitude)

@@ -133,6 +133,37 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void DigitGroupingAsSpreadsheetsWriteIt()
+    {
+        // Excel in English quotes grouped numbers in a comma-separated file.
+        var excel = Load("date,y\n2015-01-01,\"1,234.5\"\n2015-01-02,\"12,345,678\"\n2015-01-03,-7\n");
+        Assert.Equal([1234.5, 12345678, -7], excel.Series[0].Values);
+        // Most of Europe: points group, the comma is the decimal mark; detected from the cells.
+        var europe = Load("date;y\n2015-01-01;1.234,5\n2015-01-02;1.200\n2015-01-03;3,25\n");
+        Assert.Equal([1234.5, 1200, 3.25], europe.Series[0].Values);
+        Assert.Contains(europe.Notes, n => n.Contains("decimal commas"));
+        // Spaces (also no-break) and the Swiss apostrophe.
+        var spaces = Load("date;y\n2015-01-01;1 234,5\n2015-01-02;2\u00A0000,25\n2015-01-03;3,5\n");
+        Assert.Equal([1234.5, 2000.25, 3.5], spaces.Series[0].Values);
+        var swiss = Load("date,y\n2015-01-01,1'234.5\n2015-01-02,2\n");
+        Assert.Equal([1234.5, 2], swiss.Series[0].Values);
+        // A point with three digits after it is a decimal point where the file's decimal mark is the point.
+        var points = Load("date;y\n2015-01-01;1.234\n2015-01-02;2.5\n");
+        Assert.Equal([1.234, 2.5], points.Series[0].Values);
+    }
+
+    [Theory]
+    [InlineData("1,23,456")]   // groups of two: not a grouping anyone's locale writes with this decimal mark
+    [InlineData("1234,567.8")] // a first group longer than three digits
+    [InlineData("1,234,56")]   // a short last group
+    [InlineData("1.234.5")]    // two points in a point-decimal file
+    public void MalformedGroupingIsStillAnError(string cell)
+    {
+        var e = Fails<FormatException>($"date,y\n2015-01-01,\"{cell}\"\n");
+        Assert.Contains(cell, e.Message);
+    }
+
+    [Fact]
     public void LongFilesGroupBySeriesIdAndWideFilesTakeEveryNumericColumn()
     {
         var longSet = Load("symbol,date,price\nA,2020-01-01,1\nB,2020-01-01,10\nA,2020-01-02,2\nB,2020-01-02,20\nB,2020-01-03,30\n",

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Recur.Forecasting;
+
+/// <summary>
+/// Numbers as spreadsheets write them: the invariant form (<c>1234.5</c>, <c>1e3</c>), the decimal-comma form
+/// (<c>1234,5</c>) and digit grouping in threes — <c>1,234.5</c> (Excel in English), <c>1.234,5</c> (most of
+/// Europe), <c>1 234,5</c> / <c>1 234.5</c> (spaces, also no-break and thin spaces) and <c>1'234.5</c> (Swiss).
+/// Grouping is read only in its strict form (one to three digits, then groups of exactly three), so a mistyped
+/// cell is still an error rather than a silently wrong number.
+/// </summary>
+public static partial class NumberText
+{
+    // The group separators other than the one that is the other decimal mark.
+    private const string Spaces = " \u00A0\u202F\u2009'";
+
+    [GeneratedRegex(@"^[+-]?\d{1,3}(?:([,. \u00A0\u202F\u2009'])\d{3})(?:\1\d{3})*(?:([.,])\d+)?$")]
+    private static partial Regex Grouped();
+
+    /// <summary>
+    /// Reads <paramref name="cell"/> (trimmed) with <paramref name="dec"/> ('.' or ',') as the decimal mark; false when
+    /// it is not a number in any of the forms above.
+    /// </summary>
+    public static bool TryParse(string cell, char dec, out double value)
+    {
+        string s = cell.Trim();
+        if (double.TryParse(dec == ',' ? s.Replace(',', '.') : s, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+        {
+            // "1.234" in a decimal-comma file is a thousand and more, not a bit more than one.
+            if (dec == ',' && IsGrouped(s, dec, out double grouped)) value = grouped;
+            return true;
+        }
+        return IsGrouped(s, dec, out value);
+    }
+
+    /// <summary>True when <paramref name="cell"/> can be read as a number with '.' or with ',' as the decimal mark.</summary>
+    public static bool LooksNumeric(string cell) => TryParse(cell, '.', out _) || TryParse(cell, ',', out _);
+
+    /// <summary>
+    /// True when <paramref name="cell"/> reads as a decimal-comma number: a comma and no point (<c>1,5</c>, <c>1,234</c>),
+    /// or points grouping the digits before a decimal comma (<c>1.234,5</c>).
+    /// </summary>
+    public static bool IsDecimalComma(string cell)
+    {
+        string s = cell.Trim();
+        if (!s.Contains(',')) return false;
+        if (!s.Contains('.')) return TryParse(s, ',', out _);
+        var m = Grouped().Match(s);
+        return m.Success && m.Groups[1].Value == "." && m.Groups[2].Value == ",";
+    }
+
+    /// <summary>
+    /// True when <paramref name="cell"/> has a point that can only be a decimal point: <c>12.5</c>, <c>1,234.5</c>
+    /// (not <c>1.234</c>, which in a decimal-comma file is a grouped thousand).
+    /// </summary>
+    public static bool IsDecimalPoint(string cell)
+    {
+        string s = cell.Trim();
+        if (!s.Contains('.')) return false;
+        var m = Grouped().Match(s);
+        if (m.Success) return m.Groups[2].Value == ".";
+        return !s.Contains(',') && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+    }
+
+    private static bool IsGrouped(string s, char dec, out double value)
+    {
+        value = 0;
+        var m = Grouped().Match(s);
+        if (!m.Success) return false;
+        char group = m.Groups[1].Value[0];
+        // The separator between groups must not be the decimal mark, and the decimal part must use it.
+        if (group == dec || (m.Groups[2].Success && m.Groups[2].Value[0] != dec)) return false;
+        if (group != (dec == '.' ? ',' : '.') && !Spaces.Contains(group)) return false;
+        string digits = s.Replace(group.ToString(), "");
+        if (dec == ',') digits = digits.Replace(',', '.');
+        return double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+}
