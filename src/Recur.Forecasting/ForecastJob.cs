@@ -152,7 +152,8 @@ public static class ForecastJob
             DateFormat = data.DateFormat,
             Quantiles = levels,
             Series = [.. states],
-            LearnedQuantiles = o.Intervals == "learned" && levels.Length > 0,
+            LearnedQuantiles = o.Intervals is "learned" or "gaussian" && levels.Length > 0,
+            Gaussian = o.Intervals == "gaussian" && levels.Length > 0,
         };
         spec = spec with { Anchor = ChooseAnchor(data, splits, spec, notes) };
 
@@ -254,8 +255,8 @@ public static class ForecastJob
         {
             // Conformal offsets are still kept for every series: a baseline method has no quantile head.
             var conformal = states.Where(st => !ForecastMethods.UsesNetwork(st.Method)).Select(st => st.Name).ToArray();
-            notes.Add(conformal.Length == 0 ? "intervals: learned (the network's quantile head)"
-                : $"intervals: learned for the network's methods; conformal for {Excerpt.List(conformal)} (a baseline method has no quantile head)");
+            notes.Add(conformal.Length == 0 ? $"intervals: {spec.IntervalKind} (the network's {(spec.Gaussian ? "distribution" : "quantile")} head)"
+                : $"intervals: {spec.IntervalKind} for the network's methods; conformal for {Excerpt.List(conformal)} (a baseline method has no quantile head)");
             // The head is trained on the training origins, where the network's errors are smallest: its spread is rescaled by the
             // factor that minimises the validation pinball loss (pooled over the series of a global model, as the conformal quantiles).
             var scaled = new List<(double[] R, double[][] Spread)>();

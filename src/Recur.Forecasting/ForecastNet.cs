@@ -14,7 +14,7 @@ namespace Recur.Forecasting;
 /// The correction is added to the anchor (persistence or seasonal naive) outside the module.
 /// Both read-outs start at zero, so before training the model forecasts exactly its anchor.
 /// PyTorch names: <c>rnn.weight_ih_l0</c>…, <c>head.weight</c>, <c>head.bias</c>, <c>highway.weight</c>, <c>highway.bias</c>,
-/// and with learned quantiles <c>quantile.weight</c>, <c>quantile.bias</c>.
+/// and with learned quantiles or the Gaussian head <c>quantile.weight</c>, <c>quantile.bias</c>.
 /// </summary>
 public sealed class ForecastNet : Module
 {
@@ -30,17 +30,24 @@ public sealed class ForecastNet : Module
     /// <summary>
     /// Learned quantile outputs (<c>--intervals learned</c>), or null: Q·H raw values from the encoder's last hidden state,
     /// made monotone by <see cref="QuantileHeads.Monotone"/>. PyTorch names <c>quantile.weight</c> [Q·H, hidden], <c>quantile.bias</c>.
+    /// With <see cref="Gaussian"/> (<c>--intervals gaussian</c>) it is the distribution head instead: H raw values s, σ = softplus(s)
+    /// (<see cref="GaussianHead"/>), <c>quantile.weight</c> [H, hidden], <c>quantile.bias</c> [H].
     /// </summary>
     public Linear? Quantile { get; }
 
     /// <summary>The quantile levels of <see cref="Quantile"/>, increasing; empty without it.</summary>
     public double[] QuantileLevels { get; }
 
+    /// <summary>Whether <see cref="Quantile"/> is the Gaussian distribution head (σ per step) rather than the pinball quantile heads.</summary>
+    public bool Gaussian { get; }
+
     /// <summary>
     /// A network with both read-outs at zero: <paramref name="cell"/> is rnn, lstm or gru. With <paramref name="quantileLevels"/>
-    /// (increasing) it also has the learned quantile head (<see cref="Quantile"/>), its weights at zero too.
+    /// (increasing) it also has the learned quantile head (<see cref="Quantile"/>), its weights at zero too: the pinball heads, or
+    /// with <paramref name="gaussian"/> the distribution head.
     /// </summary>
-    public ForecastNet(string cell, int inputSize, int hidden, int layers, int windowWidth, int horizon, Generator rng, double[]? quantileLevels = null)
+    public ForecastNet(string cell, int inputSize, int hidden, int layers, int windowWidth, int horizon, Generator rng, double[]? quantileLevels = null,
+        bool gaussian = false)
     {
         Rnn = RegisterModule("rnn", CellChoice.Create(cell, inputSize, hidden, layers, batchFirst: true, rng: rng));
         Head = RegisterModule("head", new Linear(hidden, horizon, rng: rng));
@@ -50,8 +57,9 @@ public sealed class ForecastNet : Module
         QuantileLevels = quantileLevels ?? [];
         if (QuantileLevels.Length > 0)
         {
+            Gaussian = gaussian;
             // Drawn after the other modules, so a network without the head draws the same weights as before it existed.
-            Quantile = RegisterModule("quantile", new Linear(hidden, QuantileLevels.Length * horizon, rng: rng));
+            Quantile = RegisterModule("quantile", new Linear(hidden, HeadRows(QuantileLevels.Length, gaussian) * horizon, rng: rng));
             Quantile.Weight.CopyFrom(Tensor.Zeros(Quantile.Weight.Shape));
         }
     }
@@ -71,20 +79,36 @@ public sealed class ForecastNet : Module
     /// </summary>
     public (Tensor Point, Tensor? Quantiles) ForwardQuantiles(Tensor x, Tensor window, bool detachPoint = true)
     {
-        var (output, _) = Rnn.ForwardState(x);
-        var last = output.Select(1, output.Size(1) - 1); // [N, hidden]
-        var point = Head.Forward(last) + Highway.Forward(window);
-        if (Quantile is null) return (point, null);
-        var raw = Quantile.Forward(last).Reshape(last.Size(0), QuantileLevels.Length, point.Size(1)); // [N, Q, H]
-        return (point, QuantileHeads.Monotone(raw, detachPoint ? point.Detach() : point, QuantileHeads.MedianIndex(QuantileLevels)));
+        var (point, raw) = ForwardHeads(x, window);
+        if (raw is null) return (point, null);
+        var centre = detachPoint ? point.Detach() : point;
+        if (Gaussian) return (point, GaussianHead.Quantiles(centre, GaussianHead.Sigma(raw), QuantileLevels));
+        var levels = raw.Reshape(raw.Size(0), QuantileLevels.Length, point.Size(1)); // [N, Q, H]
+        return (point, QuantileHeads.Monotone(levels, centre, QuantileHeads.MedianIndex(QuantileLevels)));
     }
 
     /// <summary>
+    /// x: [N, L, input], window: [N, W] → the point correction [N, H] and the quantile head's raw outputs [N, rows·H]
+    /// (<see cref="HeadRows"/>), null without the head: what the training loss reads.
+    /// </summary>
+    internal (Tensor Point, Tensor? Raw) ForwardHeads(Tensor x, Tensor window)
+    {
+        var (output, _) = Rnn.ForwardState(x);
+        var last = output.Select(1, output.Size(1) - 1); // [N, hidden]
+        var point = Head.Forward(last) + Highway.Forward(window);
+        return (point, Quantile?.Forward(last));
+    }
+
+    /// <summary>Raw outputs per forecast step of the quantile head: one per level for the pinball heads, one (σ's) for the Gaussian head.</summary>
+    public static int HeadRows(int quantileLevels, bool gaussian) => gaussian ? 1 : quantileLevels;
+
+    /// <summary>
     /// The parameter shapes a model of these settings has, by PyTorch name, in state-dict order; computed
-    /// without building one, so a model file can be checked before anything is allocated.
+    /// without building one, so a model file can be checked before anything is allocated. <paramref name="headRows"/>: the quantile
+    /// head's raw outputs per step (<see cref="HeadRows"/>), 0 without it.
     /// </summary>
     public static List<(string Name, int[] Shape)> ExpectedShapes(string cell, int inputSize, int hidden, int layers, int windowWidth, int horizon,
-        int quantileLevels = 0)
+        int headRows = 0)
     {
         int gates = cell.ToLowerInvariant() switch
         {
@@ -105,10 +129,10 @@ public sealed class ForecastNet : Module
         shapes.Add(("head.bias", [horizon]));
         shapes.Add(("highway.weight", [horizon, windowWidth]));
         shapes.Add(("highway.bias", [horizon]));
-        if (quantileLevels > 0)
+        if (headRows > 0)
         {
-            shapes.Add(("quantile.weight", [quantileLevels * horizon, hidden]));
-            shapes.Add(("quantile.bias", [quantileLevels * horizon]));
+            shapes.Add(("quantile.weight", [headRows * horizon, hidden]));
+            shapes.Add(("quantile.bias", [headRows * horizon]));
         }
         return shapes;
     }

@@ -46,13 +46,14 @@ public sealed record ForecastOptions
     /// How quantiles are made: "learned" (default: the network's own quantile outputs trained by the pinball loss,
     /// <see cref="QuantileHeads"/>, their spread calibrated on validation and on the recent residuals, for the series whose
     /// method reads the network; conformal for the others) or "conformal" (offsets from held-out residuals,
-    /// <see cref="ConformalIntervals"/>, for any method). The default is the measured better one (docs/FORECASTING.md,
-    /// "Learned against conformal quantiles").
+    /// <see cref="ConformalIntervals"/>, for any method) or "gaussian" (as learned, but the network's quantiles come from a
+    /// distribution head, σ per step trained by the Gaussian likelihood, <see cref="GaussianHead"/>). The default is the measured
+    /// better one (docs/FORECASTING.md, "Learned against conformal quantiles" and "Distribution head against pinball heads").
     /// </summary>
     public string Intervals { get; init; } = "learned";
 
     /// <summary>The values <see cref="Intervals"/> takes.</summary>
-    public static readonly IReadOnlyList<string> IntervalKinds = ["conformal", "learned"];
+    public static readonly IReadOnlyList<string> IntervalKinds = ["conformal", "learned", "gaussian"];
 
     /// <summary>
     /// none, log, boxcox (λ fitted on the training part) or auto: the whole model fitted under each, the simplest kept unless a

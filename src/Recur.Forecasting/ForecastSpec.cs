@@ -97,6 +97,16 @@ public sealed record ForecastSpec
     /// </summary>
     public bool LearnedQuantiles { get; init; }
 
+    /// <summary>
+    /// With <see cref="LearnedQuantiles"/>: whether the network's quantiles come from the Gaussian distribution head
+    /// (<see cref="GaussianHead"/>, <c>--intervals gaussian</c>) instead of the pinball quantile heads. Calibration, prediction and
+    /// export treat both alike. False in model files written before it was added.
+    /// </summary>
+    public bool Gaussian { get; init; }
+
+    /// <summary>The <c>--intervals</c> kind of the network's quantiles: gaussian, learned or conformal.</summary>
+    public string IntervalKind => !LearnedQuantiles ? "conformal" : Gaussian ? "gaussian" : "learned";
+
     /// <summary>Indicator channels of the series embedding: one per series, or 0 without it.</summary>
     public int SeriesChannels => SeriesEmbedding ? Series.Length : 0;
 

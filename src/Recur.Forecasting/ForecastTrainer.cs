@@ -133,16 +133,23 @@ public static class ForecastTrainer
 
     /// <summary>
     /// The training loss: the squared error of the point correction, plus, with learned quantiles, the pinball loss averaged over
-    /// levels (both in scaled units; the point enters the quantiles detached, so each head answers to its own loss).
+    /// levels, or with the Gaussian head its negative log-likelihood (<see cref="GaussianHead.NllLoss"/>) (all in scaled units; the
+    /// point enters the quantiles and the likelihood detached, so each head answers to its own loss).
     /// </summary>
     internal static Tensor Loss(ForecastNet net, Tensor x, Tensor window, Tensor y)
     {
         if (net.Quantile is null) return Functional.MseLoss(net.Forward(x, window), y);
+        if (net.Gaussian)
+        {
+            var (mu, raw) = net.ForwardHeads(x, window);
+            return Functional.MseLoss(mu, y) + GaussianHead.NllLoss(mu.Detach(), GaussianHead.Sigma(raw!), y);
+        }
         var (point, quantiles) = net.ForwardQuantiles(x, window);
         return Functional.MseLoss(point, y) + QuantileHeads.PinballLoss(quantiles!, y, net.QuantileLevels);
     }
 
-    // The quantile head's biases at the empirical quantiles of the training residuals of the model as it starts (anchor + highway).
+    // The quantile head's biases at the empirical quantiles of the training residuals of the model as it starts (anchor + highway),
+    // or the Gaussian head's at their root mean square.
     private static void InitQuantileHead(ForecastNet net, ForecastBatch train, int samples)
     {
         var indices = EvenlySpaced(train.Count, samples);
@@ -160,7 +167,8 @@ public static class ForecastTrainer
             }
         }
         net.Train();
-        net.Quantile!.Bias!.CopyFrom(Tensor.FromArray(QuantileHeads.InitialBias(residuals, H, net.QuantileLevels), net.Quantile.Bias.Shape));
+        var bias = net.Gaussian ? GaussianHead.InitialBias(residuals, H) : QuantileHeads.InitialBias(residuals, H, net.QuantileLevels);
+        net.Quantile!.Bias!.CopyFrom(Tensor.FromArray(bias, net.Quantile.Bias.Shape));
     }
 
     private static double ValidationLoss(ForecastNet net, ForecastBatch batch, int[] indices)

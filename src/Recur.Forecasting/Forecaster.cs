@@ -29,7 +29,7 @@ public sealed class Forecaster
     /// <summary>A fresh, untrained network for <paramref name="spec"/>, its weights drawn from <paramref name="rng"/>.</summary>
     public static Forecaster Create(ForecastSpec spec, Generator rng) =>
         new(spec, new ForecastNet(spec.Cell, spec.InputSize, spec.Hidden, spec.Layers, spec.WindowWidth, spec.Horizon, rng,
-            spec.LearnedQuantiles ? spec.Quantiles : null));
+            spec.LearnedQuantiles ? spec.Quantiles : null, spec.LearnedQuantiles && spec.Gaussian));
 
     /// <summary>
     /// Fits a forecaster on every series of <paramref name="data"/>: split, scale, train one network on all series, choose

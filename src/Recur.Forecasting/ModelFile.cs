@@ -46,7 +46,7 @@ public static class ModelFile
     {
         var meta = Settings(s);
         if (s.SeriesEmbedding) meta["series_embedding"] = "true";
-        if (s.LearnedQuantiles) meta["intervals"] = "learned";
+        if (s.LearnedQuantiles) meta["intervals"] = s.IntervalKind;
         if (s.CalibrationWindow > 0)
         {
             meta["calibration_window"] = Int(s.CalibrationWindow);
@@ -101,7 +101,7 @@ public static class ModelFile
         var spec = ReadSpec(path, file.Metadata);
 
         var expected = ForecastNet.ExpectedShapes(spec.Cell, spec.InputSize, spec.Hidden, spec.Layers, spec.WindowWidth, spec.Horizon,
-            spec.LearnedQuantiles ? spec.Quantiles.Length : 0);
+            spec.LearnedQuantiles ? ForecastNet.HeadRows(spec.Quantiles.Length, spec.Gaussian) : 0);
         var byName = file.Tensors.ToDictionary(t => t.Name);
         foreach (var (name, shape) in expected)
         {
@@ -109,7 +109,8 @@ public static class ModelFile
                 throw Invalid(path, $"tensor '{name}' is missing");
             if (!t.Shape.SequenceEqual(shape))
                 throw Invalid(path, $"tensor '{name}' has shape [{string.Join(", ", t.Shape)}], expected [{string.Join(", ", shape)}] " +
-                                    $"for a {spec.Cell} of hidden_size {spec.Hidden}, input_size {spec.InputSize}, lookback {spec.Lookback}, horizon {spec.Horizon}");
+                                    $"for a {spec.Cell} of hidden_size {spec.Hidden}, input_size {spec.InputSize}, lookback {spec.Lookback}, horizon {spec.Horizon}" +
+                                    (name.StartsWith("quantile.", StringComparison.Ordinal) ? $", intervals {spec.IntervalKind} with {spec.Quantiles.Length} levels" : ""));
             foreach (float v in t.Data)
                 if (!float.IsFinite(v))
                     throw Invalid(path, $"tensor '{name}' holds a non-finite value ({v})");
@@ -222,15 +223,17 @@ public static class ModelFile
                 || !double.IsFinite(calibrationPrior) || calibrationPrior < 0 || calibrationPrior > 1e12)
                 throw Invalid(path, $"metadata 'calibration_prior' is {(prior is null ? "missing" : Excerpt.Of(prior))}, expected a non-negative number");
         }
-        // Optional: "learned" when the network has the quantile head (quantile.weight, quantile.bias); absent means conformal.
-        bool learned = meta.TryGetValue("intervals", out var intervals) && intervals == "learned";
-        if (intervals is not null and not "learned" and not "conformal")
-            throw Invalid(path, $"metadata 'intervals' is {Excerpt.Of(intervals)}, expected learned or conformal");
+        // Optional: "learned" when the network has the quantile head (quantile.weight, quantile.bias), "gaussian" when it has the
+        // distribution head under the same names; absent means conformal.
+        bool learned = meta.TryGetValue("intervals", out var intervals) && intervals is "learned" or "gaussian";
+        if (intervals is not null and not "learned" and not "gaussian" and not "conformal")
+            throw Invalid(path, $"metadata 'intervals' is {Excerpt.Of(intervals)}, expected learned, gaussian or conformal");
         if (learned && quantiles.Length == 0)
-            throw Invalid(path, "metadata 'intervals' is learned but 'quantiles' lists no level");
+            throw Invalid(path, $"metadata 'intervals' is {intervals} but 'quantiles' lists no level");
         return new ForecastSpec
         {
             LearnedQuantiles = learned,
+            Gaussian = intervals == "gaussian",
             SeriesEmbedding = embedding,
             CalibrationWindow = calibrationWindow,
             CalibrationPrior = calibrationPrior,

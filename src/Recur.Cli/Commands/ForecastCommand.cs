@@ -33,7 +33,7 @@ internal static class ForecastCommand
         var delimiter = new Option<string?>("--delimiter") { Description = "field separator (default: detected: ',', ';' or tab)" };
         var decimalMark = new Option<string?>("--decimal") { Description = "decimal mark '.' or ',' (default: ',' for ';'-separated files written with decimal commas)" };
         var quantiles = new Option<string>("--quantiles") { Description = "quantile levels in (0, 1), comma-separated", DefaultValueFactory = _ => "0.1,0.5,0.9" };
-        var intervals = new Option<string>("--intervals") { Description = "learned (default: the network's quantile head, trained by the pinball loss and calibrated on validation and recent residuals; conformal where a baseline method is chosen) or conformal (offsets from held-out residuals, any method)", DefaultValueFactory = _ => new ForecastOptions().Intervals };
+        var intervals = new Option<string>("--intervals") { Description = "learned (default: the network's quantile head, trained by the pinball loss and calibrated on validation and recent residuals; conformal where a baseline method is chosen), gaussian (as learned, from a distribution head: σ per step trained by the Gaussian likelihood, quantiles point + σ·z) or conformal (offsets from held-out residuals, any method)", DefaultValueFactory = _ => new ForecastOptions().Intervals };
         intervals.AcceptOnlyFromAmong([.. ForecastOptions.IntervalKinds]);
         var transform = new Option<string>("--transform") { Description = "none, log, boxcox (λ fitted on the training part) or auto (the model fitted under each, the simplest kept unless a more complex one is 2 % better on validation)", DefaultValueFactory = _ => "none" };
         transform.AcceptOnlyFromAmong([.. SeriesTransform.Names]);
@@ -166,7 +166,7 @@ internal static class ForecastCommand
         foreach (var note in result.Notes) Console.WriteLine($"  {note}");
         var t = result.Training;
         Console.WriteLine($"lookback {spec.Lookback}, horizon {spec.Horizon}, season {spec.Season}; trained {t.EpochsRun} epochs in {t.Seconds:0.0} s" +
-                          $"{(t.StoppedEarly ? " (early stop)" : "")}; best validation {(spec.LearnedQuantiles ? "loss (MSE + pinball)" : "MSE")} {Num(t.BestValidationLoss)} at epoch {t.BestEpoch}");
+                          $"{(t.StoppedEarly ? " (early stop)" : "")}; best validation {(spec.LearnedQuantiles ? spec.Gaussian ? "loss (MSE + Gaussian NLL)" : "loss (MSE + pinball)" : "MSE")} {Num(t.BestValidationLoss)} at epoch {t.BestEpoch}");
 
         var ev = result.Evaluation;
         var saved = ForecastPlot.Save(result, plotPath);
@@ -242,7 +242,7 @@ internal static class ForecastCommand
                     name = s.Name,
                     method = s.Method,
                     transform = spec.For(s.Name).Transform.Kind,
-                    intervals = result.Model.LearnsQuantiles(spec.For(s.Name).Method) ? "learned" : "conformal",
+                    intervals = result.Model.LearnsQuantiles(spec.For(s.Name).Method) ? spec.IntervalKind : "conformal",
                     origins = s.Forecast.Origins.Length,
                     model = Scores(s.Model),
                     baselines = s.Baselines.ToDictionary(b => b.Key, b => Scores(b.Value)),

@@ -53,7 +53,7 @@ internal static class ForecasterOnnx
                 ["feature_rows"] = Text(graph.FeatureRows),
                 ["known_rows"] = Text(graph.FeatureRows + s.Horizon),
                 ["calibration_window"] = Text(s.CalibrationWindow),
-                ["intervals"] = s.LearnedQuantiles ? "learned" : "conformal",
+                ["intervals"] = s.IntervalKind,
             },
         });
     }
