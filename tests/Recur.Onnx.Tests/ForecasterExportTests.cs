@@ -339,6 +339,9 @@ public class ForecasterExportTests
     [InlineData("network")]
     public void AFittedModelWithLearnedQuantilesMatchesRecurPredict(string method) => FitExportAndCheck(method, "learned");
 
+    [Fact]
+    public void AFittedModelWithAGaussianHeadMatchesRecurPredict() => FitExportAndCheck("network", "gaussian");
+
     private static void FitExportAndCheck(string method, string intervals)
     {
         // A real fit (one epoch) of three related series with a known-future column, the transform chosen on validation, and
@@ -363,7 +366,8 @@ public class ForecasterExportTests
                 Lookback = 14, Horizon = 4, Season = 7, Transform = "auto", Hidden = 8, Method = method, Intervals = intervals, Training = new TrainingOptions { Epochs = 1 },
             };
             var model = Forecaster.Fit(data, options).Model;
-            Assert.Equal(intervals == "learned", model.Spec.LearnedQuantiles);
+            Assert.Equal(intervals != "conformal", model.Spec.LearnedQuantiles);
+            Assert.Equal(intervals == "gaussian", model.Spec.Gaussian);
             if (method != "auto") Assert.All(model.Spec.Series, s => Assert.Equal(method, s.Method));
             model.Save(path);
             var info = ExportCommand.Export(path, onnx);
