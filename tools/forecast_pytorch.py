@@ -6,7 +6,8 @@ Prints the network's forecast as one JSON line, to compare with `recur predict -
 when the model's first series uses the method `network` (format_version 2: one series, no known-future columns;
 the calendar's future phases are read from dates extended by the model's step). A model with learned quantiles
 (`--intervals learned`) also gets its quantile head (`quantile.weight`, `quantile.bias`, monotone as QuantileHeads
-builds it) and prints its spread before recur's calibration.
+builds it) and prints its spread before recur's calibration; a model with the distribution head (`--intervals gaussian`:
+`quantile` gives σ = softplus(·) + 1e-4 per step, quantiles point + σ·Φ⁻¹(τ), as GaussianHead builds them) likewise.
 The module and the input recipe are those of docs/FORECASTING.md. Needs torch and numpy; uses
 `safetensors.torch.load_file` when the safetensors package is installed, else reads the file itself
 (8-byte header length, JSON header, little-endian F32 data).
@@ -24,15 +25,16 @@ from safetensors_io import read_safetensors
 
 
 class Forecaster(nn.Module):
-    def __init__(self, cell, input_size, hidden_size, num_layers, window, horizon, levels=()):
+    def __init__(self, cell, input_size, hidden_size, num_layers, window, horizon, levels=(), gaussian=False):
         super().__init__()
         rnn = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]
         self.rnn = rnn(input_size, hidden_size, num_layers, batch_first=True)
         self.head = nn.Linear(hidden_size, horizon)
         self.highway = nn.Linear(window, horizon)
         self.levels = list(levels)
-        if self.levels:  # --intervals learned: Q·H raw outputs made monotone below
-            self.quantile = nn.Linear(hidden_size, len(self.levels) * horizon)
+        self.gaussian = gaussian
+        if self.levels:  # --intervals learned: Q·H raw outputs made monotone below; gaussian: H raw outputs, σ per step
+            self.quantile = nn.Linear(hidden_size, (1 if gaussian else len(self.levels)) * horizon)
 
     def forward(self, x, window):  # x: [N, L, input_size], window: [N, W] -> correction to the anchor [N, H], scaled units
         out, _ = self.rnn(x)
@@ -42,6 +44,10 @@ class Forecaster(nn.Module):
         out, _ = self.rnn(x)
         last = out[:, -1]
         point = self.head(last) + self.highway(window)
+        if self.gaussian:  # GaussianHead.Quantiles: point + σ·Φ⁻¹(τ)
+            sigma = nn.functional.softplus(self.quantile(last)) + 1e-4
+            z = torch.special.ndtri(torch.tensor(self.levels, dtype=torch.float64)).float()
+            return point[:, None] + sigma[:, None] * z[None, :, None]
         raw = self.quantile(last).view(last.shape[0], len(self.levels), -1)
         m = min(range(len(self.levels)), key=lambda k: abs(self.levels[k] - 0.5))
         q = [None] * len(self.levels)
@@ -114,9 +120,9 @@ def main(model_path, csv_path):
     assert not json.loads(meta["known_future"]), "known-future columns are not handled here"
     L, H, S = int(meta["lookback"]), int(meta["horizon"]), int(meta["season"])
     cycles = json.loads(meta["calendar"])
-    levels = json.loads(meta["quantiles"]) if meta.get("intervals") == "learned" else []
+    levels = json.loads(meta["quantiles"]) if meta.get("intervals") in ("learned", "gaussian") else []
     model = Forecaster(meta["cell"], int(meta["input_size"]), int(meta["hidden_size"]),
-                       int(meta["num_layers"]), L + H * 2 * len(cycles), H, levels)
+                       int(meta["num_layers"]), L + H * 2 * len(cycles), H, levels, meta.get("intervals") == "gaussian")
     model.load_state_dict(state)  # strict: every name and shape must match the module's state_dict()
     model.eval()
 
