@@ -149,6 +149,13 @@ public class GaussianHeadTests
             Assert.Contains($"tensor 'quantile.weight' {expected}", e.Message);
             Assert.Contains($"intervals {other} with 3 levels", e.Message);
         }
+        // A gaussian head without levels (and so without interval offsets) has no quantile to give.
+        var gaussian = Safetensors.Load(Path.Combine(dir.Path, "gaussian.safetensors"));
+        string empty = Path.Combine(dir.Path, "no-levels.safetensors");
+        string series = System.Text.RegularExpressions.Regex.Replace(gaussian.Metadata["series"], "\"offsets\":\\[\\[.*?\\]\\]", "\"offsets\":[]");
+        Assert.Contains("\"offsets\":[]", series);
+        Safetensors.Save(empty, gaussian.Tensors, new Dictionary<string, string>(gaussian.Metadata) { ["quantiles"] = "[]", ["series"] = series });
+        Assert.Contains("metadata 'intervals' is gaussian but 'quantiles' lists no level", Assert.Throws<InvalidDataException>(() => Forecaster.Load(empty)).Message);
     }
 
     [Fact]
