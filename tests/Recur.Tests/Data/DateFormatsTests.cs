@@ -81,6 +81,33 @@ public class DateFormatsTests
         Assert.Equal("Unix milliseconds", Detect(true, "1600000000000").Format);
     }
 
+    [Theory]
+    [InlineData("1990Q1", "1990Q2", "1991Q4")]
+    [InlineData("1990-Q1", "1990-Q2", "1991-Q4")]
+    [InlineData("1990 q1", "1990 q2", "1991 q4")]
+    [InlineData("Q1 1990", "Q2 1990", "Q4 1991")]
+    [InlineData("Q1-1990", "Q2-1990", "Q4-1991")]
+    public void QuartersAreTheirFirstDay(string a, string b, string c)
+    {
+        Assert.True(DateFormats.TryParseColumn([a, b, c], false, out var dates, out string format));
+        Assert.Equal("yyyy-Qq", format);
+        Assert.Equal([new DateTime(1990, 1, 1), new DateTime(1990, 4, 1), new DateTime(1991, 10, 1)], dates);
+        Assert.False(DateFormats.TryParseColumn(["1990Q5"], false, out _, out _));
+        Assert.False(DateFormats.TryParseColumn(["1990Q1", "Q"], false, out _, out _));
+    }
+
+    [Fact]
+    public void SpreadsheetSerialDaysInADateNamedColumn()
+    {
+        // 43831 is 2020-01-01 in Excel and LibreOffice; .5 is noon. As Unix seconds they would be 1970-01-01 12:10.
+        var (first, format) = Detect(true, "43831", "43832");
+        Assert.Equal("spreadsheet serial days", format);
+        Assert.Equal(new DateTime(2020, 1, 1), first);
+        Assert.Equal(new DateTime(2020, 1, 1, 12, 0, 0), Detect(true, "43831.5").First);
+        Assert.False(DateFormats.TryParseColumn(["43831", "43832"], false, out _, out _));
+        Assert.Equal("Unix seconds", Detect(true, "5", "6").Format); // below the serial range: still seconds
+    }
+
     [Fact]
     public void MonthlyDatesExtrapolateInWholeMonths()
     {
