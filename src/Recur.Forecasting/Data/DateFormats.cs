@@ -17,7 +17,8 @@ namespace Recur.Forecasting;
 /// <para>Day-first and month-first are told apart by looking at every value: the one under which
 /// all cells parse wins; when both do (no day above 12), the one that keeps the dates in
 /// non-decreasing order, and month-first if that still ties. A written offset is kept out of the
-/// value: the wall-clock time is what the file says.</para>
+/// value — the wall-clock time is what the file says — unless the offsets change within the column (local time across
+/// a daylight-saving change): then every date is taken in UTC, where the hours neither repeat nor skip.</para>
 /// </remarks>
 public static partial class DateFormats
 {
@@ -112,6 +113,8 @@ public static partial class DateFormats
                 return true;
             }
             (dates, format) = (parsed, family.Name);
+            if (family == Families[0] && OffsetsChange(cells, family.Patterns, out var utc))
+                (dates, format) = (utc, family.Name + ", in UTC (the offsets change within the column)");
             return true;
         }
         if (allowUnixTime && TryParseAll(cells, Years, out var years))
@@ -191,6 +194,22 @@ public static partial class DateFormats
         }
         format = seconds ? "Unix seconds" : "Unix milliseconds";
         return true;
+    }
+
+    // True when the cells' written offsets are not all the same; then utc holds every cell in UTC.
+    private static bool OffsetsChange(IReadOnlyList<string> cells, string[] patterns, out DateTime[] utc)
+    {
+        utc = new DateTime[cells.Count];
+        TimeSpan? first = null;
+        bool change = false;
+        for (int i = 0; i < cells.Count; i++)
+        {
+            DateTimeOffset.TryParseExact(cells[i], patterns, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value);
+            utc[i] = value.UtcDateTime;
+            first ??= value.Offset;
+            change |= value.Offset != first;
+        }
+        return change;
     }
 
     private static readonly DateTime SpreadsheetEpoch = new(1899, 12, 30);

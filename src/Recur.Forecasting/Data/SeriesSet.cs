@@ -173,6 +173,7 @@ public sealed class SeriesSet
         if (dec != '.' && dec != ',') throw new ArgumentException($"--decimal must be '.' or ',', got {Excerpt.Of(dec.ToString())}");
         if (dec == ',' && csv.Delimiter == ',') throw new ArgumentException("--decimal ',' needs a separator other than ',' (e.g. --delimiter ';')");
         if (dec == ',' && o.Decimal is null) notes.Add("decimal commas detected (';'-separated file)");
+        if (format.Contains("UTC")) notes.Add("the dates' UTC offsets change within the file (daylight saving): every date is taken in UTC");
 
         // Rows of each group (one group for a wide file, one per id for a long one), in file order.
         var groups = new List<(string Id, List<int> Rows)>();

@@ -97,6 +97,21 @@ public class DateFormatsTests
     }
 
     [Fact]
+    public void OffsetsThatChangeMeanUtc()
+    {
+        // Central European local time across the October change: 02:00 comes twice on the wall clock.
+        string[] dst = ["2021-10-31T01:00+02:00", "2021-10-31T02:00+02:00", "2021-10-31T02:00+01:00", "2021-10-31T03:00+01:00"];
+        Assert.True(DateFormats.TryParseColumn(dst, false, out var dates, out string format));
+        Assert.Contains("UTC", format);
+        Assert.Equal([new DateTime(2021, 10, 30, 23, 0, 0), new DateTime(2021, 10, 31, 0, 0, 0), new DateTime(2021, 10, 31, 1, 0, 0),
+                      new DateTime(2021, 10, 31, 2, 0, 0)], dates);
+        // One offset throughout: the wall-clock time, as written.
+        Assert.True(DateFormats.TryParseColumn(["2021-07-01T01:00+02:00", "2021-07-01T02:00+02:00"], false, out dates, out format));
+        Assert.Equal(new DateTime(2021, 7, 1, 1, 0, 0), dates[0]);
+        Assert.DoesNotContain("UTC", format);
+    }
+
+    [Fact]
     public void SpreadsheetSerialDaysInADateNamedColumn()
     {
         // 43831 is 2020-01-01 in Excel and LibreOffice; .5 is noon. As Unix seconds they would be 1970-01-01 12:10.
