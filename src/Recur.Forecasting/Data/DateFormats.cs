@@ -12,15 +12,32 @@ namespace Recur.Forecasting;
 /// with <c>Z</c>, <c>+02:00</c> or no offset), <c>yyyy-MM</c>, <c>yyyy/MM/dd [HH:mm[:ss]]</c>,
 /// <c>yyyyMMdd</c>, <c>dd.MM.yyyy</c>, <c>MM/dd/yyyy</c> and <c>dd/MM/yyyy</c> (also with '-',
 /// 12- or 24-hour time), <c>d MMM yyyy</c>, <c>MMM d yyyy</c> (also <c>Jan-1-1995</c>, <c>Jan 1, 2000</c>), and, in a column named like a date, <c>yyyy</c> (yearly) and, for a column whose name says it is a date,
-/// Unix time in seconds or milliseconds. Single-digit days and months are accepted.
+/// Unix time in seconds or milliseconds (spreadsheet serial days for numbers from 10 000 to 99 999). Quarters:
+/// <c>1990Q1</c>, <c>1990-Q1</c>, <c>1990 Q1</c>, <c>Q1 1990</c>. Single-digit days and months are accepted.
 /// <para>Day-first and month-first are told apart by looking at every value: the one under which
 /// all cells parse wins; when both do (no day above 12), the one that keeps the dates in
 /// non-decreasing order, and month-first if that still ties. A written offset is kept out of the
-/// value: the wall-clock time is what the file says.</para>
+/// value — the wall-clock time is what the file says — unless the offsets change within the column (local time across
+/// a daylight-saving change): then every date is taken in UTC, where the hours neither repeat nor skip.</para>
 /// </remarks>
-public static class DateFormats
+public static partial class DateFormats
 {
-    private sealed record Family(string Name, string[] Patterns);
+    // One way of writing dates: .NET exact-format patterns, or (for forms .NET has no specifier for) a parser of its own.
+    private sealed record Family(string Name, string[] Patterns, Func<string, DateTime?>? Custom = null)
+    {
+        public bool TryParse(string cell, out DateTime date)
+        {
+            if (Custom is not null)
+            {
+                var parsed = Custom(cell);
+                date = parsed ?? default;
+                return parsed is not null;
+            }
+            bool ok = DateTimeOffset.TryParseExact(cell, Patterns, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value);
+            date = value.DateTime;
+            return ok;
+        }
+    }
 
     private static readonly string[] Clock24 = ["", " H:mm", " H:mm:ss"];
     private static readonly string[] Clock12Or24 = ["", " H:mm", " H:mm:ss", " h:mm tt", " h:mm:ss tt"];
@@ -42,14 +59,29 @@ public static class DateFormats
         DayFirst,
         new("d MMM yyyy", [.. WithClock("d MMM yyyy", Clock24), .. WithClock("d-MMM-yyyy", Clock24)]),
         new("MMM d yyyy", [.. WithClock("MMM d yyyy", Clock24), .. WithClock("MMM-d-yyyy", Clock24), .. WithClock("MMM d, yyyy", Clock24)]),
+        new("yyyy-Qq", [], Quarter),
     ];
+
+    // Quarters as statistics offices and spreadsheets write them: 1990Q1, 1990-Q1, 1990 Q1, 1990/Q1, Q1 1990, Q1-1990
+    // (any case); the quarter's first day.
+    private static DateTime? Quarter(string cell)
+    {
+        var m = QuarterForm().Match(cell);
+        if (!m.Success) return null;
+        int year = int.Parse(m.Groups["y1"].Success ? m.Groups["y1"].Value : m.Groups["y2"].Value, CultureInfo.InvariantCulture);
+        int q = int.Parse(m.Groups["q1"].Success ? m.Groups["q1"].Value : m.Groups["q2"].Value, CultureInfo.InvariantCulture);
+        return year >= 1 ? new DateTime(year, 3 * (q - 1) + 1, 1) : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(?:(?<y1>\d{4})\s*[-/ ]?\s*[Qq](?<q1>[1-4])|[Qq](?<q2>[1-4])\s*[-/ ]?\s*(?<y2>\d{4}))\s*$")]
+    private static partial System.Text.RegularExpressions.Regex QuarterForm();
 
     // Bare years only in a column named like a date: a first column of 4-digit numbers is more often values.
     private static readonly Family Years = new("yyyy", ["yyyy"]);
 
     /// <summary>Column names (case-insensitive) taken as the date column.</summary>
     public static readonly IReadOnlySet<string> ColumnNames =
-        new HashSet<string>(["date", "time", "timestamp", "datetime", "date_time", "ds", "day", "week", "month", "year", "period"], StringComparer.OrdinalIgnoreCase);
+        new HashSet<string>(["date", "time", "timestamp", "datetime", "date_time", "ds", "day", "week", "month", "quarter", "year", "period"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Parses every cell with one detected format. Returns false when no format fits all cells.
@@ -64,26 +96,28 @@ public static class DateFormats
         format = "";
         if (cells.Count == 0)
             return false;
-        if (dayFirst && TryParseAll(cells, DayFirst.Patterns, out var dayFirstDates))
+        if (dayFirst && TryParseAll(cells, DayFirst, out var dayFirstDates))
         {
             (dates, format) = (dayFirstDates, DayFirst.Name);
             return true;
         }
         foreach (var family in Families)
         {
-            if (!TryParseAll(cells, family.Patterns, out var parsed))
+            if (!TryParseAll(cells, family, out var parsed))
                 continue;
             // Only the month-first family has a rival that can also fit every cell.
             if (family == MonthFirst && !IsNonDecreasing(parsed)
-                && TryParseAll(cells, DayFirst.Patterns, out var dayFirstParsed) && IsNonDecreasing(dayFirstParsed))
+                && TryParseAll(cells, DayFirst, out var dayFirstParsed) && IsNonDecreasing(dayFirstParsed))
             {
                 (dates, format) = (dayFirstParsed, DayFirst.Name);
                 return true;
             }
             (dates, format) = (parsed, family.Name);
+            if (family == Families[0] && OffsetsChange(cells, family.Patterns, out var utc))
+                (dates, format) = (utc, family.Name + ", in UTC (the offsets change within the column)");
             return true;
         }
-        if (allowUnixTime && TryParseAll(cells, Years.Patterns, out var years))
+        if (allowUnixTime && TryParseAll(cells, Years, out var years))
         {
             (dates, format) = (years, Years.Name);
             return true;
@@ -108,7 +142,7 @@ public static class DateFormats
             int count = 0, first = -1;
             for (int i = 0; i < cells.Count; i++)
             {
-                if (DateTimeOffset.TryParseExact(cells[i], family.Patterns, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)) count++;
+                if (family.TryParse(cells[i], out _)) count++;
                 else if (first < 0) first = i;
             }
             if (count > bestCount && first >= 0) (bestCount, bestFirst) = (count, first);
@@ -119,24 +153,31 @@ public static class DateFormats
 
     private static string[] WithClock(string date, string[] clocks) => [.. clocks.Select(c => date + c)];
 
-    private static bool TryParseAll(IReadOnlyList<string> cells, string[] patterns, out DateTime[] dates)
+    private static bool TryParseAll(IReadOnlyList<string> cells, Family family, out DateTime[] dates)
     {
         dates = new DateTime[cells.Count];
         for (int i = 0; i < cells.Count; i++)
-        {
-            if (!DateTimeOffset.TryParseExact(cells[i], patterns, CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal, out var value))
+            if (!family.TryParse(cells[i], out dates[i]))
                 return false;
-            dates[i] = value.DateTime;
-        }
         return true;
     }
 
-    // Seconds when every value is below 1e11 (year 5138), milliseconds otherwise.
+    // Seconds when every value is below 1e11 (year 5138), milliseconds otherwise. Numbers from 10 000 to 99 999
+    // (with a fraction for the time of day) are spreadsheet serial days instead, counted from 1899-12-30 as Excel and
+    // LibreOffice do — 1927 to 2173; as Unix seconds they would all fall in the first 28 hours of 1970.
     private static bool TryParseUnix(IReadOnlyList<string> cells, out DateTime[] dates, out string format)
     {
         dates = new DateTime[cells.Count];
         format = "";
+        var serial = new double[cells.Count];
+        if (cells.Select((c, i) => double.TryParse(c, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out serial[i])
+                                   && serial[i] >= 10_000 && serial[i] < 100_000).All(ok => ok))
+        {
+            for (int i = 0; i < serial.Length; i++)
+                dates[i] = SpreadsheetEpoch.AddTicks((long)Math.Round(serial[i] * TimeSpan.TicksPerDay / TimeSpan.TicksPerSecond) * TimeSpan.TicksPerSecond);
+            format = "spreadsheet serial days";
+            return true;
+        }
         var raw = new long[cells.Count];
         for (int i = 0; i < cells.Count; i++)
             if (!long.TryParse(cells[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out raw[i]))
@@ -154,6 +195,24 @@ public static class DateFormats
         format = seconds ? "Unix seconds" : "Unix milliseconds";
         return true;
     }
+
+    // True when the cells' written offsets are not all the same; then utc holds every cell in UTC.
+    private static bool OffsetsChange(IReadOnlyList<string> cells, string[] patterns, out DateTime[] utc)
+    {
+        utc = new DateTime[cells.Count];
+        TimeSpan? first = null;
+        bool change = false;
+        for (int i = 0; i < cells.Count; i++)
+        {
+            DateTimeOffset.TryParseExact(cells[i], patterns, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value);
+            utc[i] = value.UtcDateTime;
+            first ??= value.Offset;
+            change |= value.Offset != first;
+        }
+        return change;
+    }
+
+    private static readonly DateTime SpreadsheetEpoch = new(1899, 12, 30);
 
     private static bool IsNonDecreasing(DateTime[] dates)
     {

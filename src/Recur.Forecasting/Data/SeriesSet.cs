@@ -142,7 +142,7 @@ public sealed class SeriesSet
                 int bad = DateFormats.FirstUnreadable(dateCells);
                 throw new FormatException(
                     $"{path}: line {lines[bad]}, column {Excerpt.Of(header[dateIndex])}: {Excerpt.Of(dateCells[bad])} is not a date in the format of the other rows " +
-                    "(ISO 2015-01-31, 2015/01/31, 20150131, 1995-01, Jan-1-1995, Jan 1 2000, 31.01.2015, 01/31/2015 or with --day-first 31/01/2015)");
+                    "(ISO 2015-01-31, 2015/01/31, 20150131, 1995-01, 1995Q1, Jan-1-1995, Jan 1 2000, 31.01.2015, 01/31/2015 or with --day-first 31/01/2015)");
             }
         }
 
@@ -154,7 +154,8 @@ public sealed class SeriesSet
             foreach (int i in keep)
             {
                 if (i == dateIndex && dates is not null || used.Contains(i)) continue;
-                if (cells[i].All(c => MissingValues.IsMissing(c) || LooksNumeric(c))) numeric.Add(i);
+                // A column with no value at all (the empty column a delimiter at the end of each line makes) is not numeric.
+                if (cells[i].All(c => MissingValues.IsMissing(c) || LooksNumeric(c)) && !cells[i].All(MissingValues.IsMissing)) numeric.Add(i);
                 else skipped.Add(header[i]);
             }
             if (unnamed && numeric.Count != 1)
@@ -172,6 +173,7 @@ public sealed class SeriesSet
         if (dec != '.' && dec != ',') throw new ArgumentException($"--decimal must be '.' or ',', got {Excerpt.Of(dec.ToString())}");
         if (dec == ',' && csv.Delimiter == ',') throw new ArgumentException("--decimal ',' needs a separator other than ',' (e.g. --delimiter ';')");
         if (dec == ',' && o.Decimal is null) notes.Add("decimal commas detected (';'-separated file)");
+        if (format.Contains("UTC")) notes.Add("the dates' UTC offsets change within the file (daylight saving): every date is taken in UTC");
 
         // Rows of each group (one group for a wide file, one per id for a long one), in file order.
         var groups = new List<(string Id, List<int> Rows)>();

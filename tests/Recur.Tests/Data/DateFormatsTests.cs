@@ -81,6 +81,48 @@ public class DateFormatsTests
         Assert.Equal("Unix milliseconds", Detect(true, "1600000000000").Format);
     }
 
+    [Theory]
+    [InlineData("1990Q1", "1990Q2", "1991Q4")]
+    [InlineData("1990-Q1", "1990-Q2", "1991-Q4")]
+    [InlineData("1990 q1", "1990 q2", "1991 q4")]
+    [InlineData("Q1 1990", "Q2 1990", "Q4 1991")]
+    [InlineData("Q1-1990", "Q2-1990", "Q4-1991")]
+    public void QuartersAreTheirFirstDay(string a, string b, string c)
+    {
+        Assert.True(DateFormats.TryParseColumn([a, b, c], false, out var dates, out string format));
+        Assert.Equal("yyyy-Qq", format);
+        Assert.Equal([new DateTime(1990, 1, 1), new DateTime(1990, 4, 1), new DateTime(1991, 10, 1)], dates);
+        Assert.False(DateFormats.TryParseColumn(["1990Q5"], false, out _, out _));
+        Assert.False(DateFormats.TryParseColumn(["1990Q1", "Q"], false, out _, out _));
+    }
+
+    [Fact]
+    public void OffsetsThatChangeMeanUtc()
+    {
+        // Central European local time across the October change: 02:00 comes twice on the wall clock.
+        string[] dst = ["2021-10-31T01:00+02:00", "2021-10-31T02:00+02:00", "2021-10-31T02:00+01:00", "2021-10-31T03:00+01:00"];
+        Assert.True(DateFormats.TryParseColumn(dst, false, out var dates, out string format));
+        Assert.Contains("UTC", format);
+        Assert.Equal([new DateTime(2021, 10, 30, 23, 0, 0), new DateTime(2021, 10, 31, 0, 0, 0), new DateTime(2021, 10, 31, 1, 0, 0),
+                      new DateTime(2021, 10, 31, 2, 0, 0)], dates);
+        // One offset throughout: the wall-clock time, as written.
+        Assert.True(DateFormats.TryParseColumn(["2021-07-01T01:00+02:00", "2021-07-01T02:00+02:00"], false, out dates, out format));
+        Assert.Equal(new DateTime(2021, 7, 1, 1, 0, 0), dates[0]);
+        Assert.DoesNotContain("UTC", format);
+    }
+
+    [Fact]
+    public void SpreadsheetSerialDaysInADateNamedColumn()
+    {
+        // 43831 is 2020-01-01 in Excel and LibreOffice; .5 is noon. As Unix seconds they would be 1970-01-01 12:10.
+        var (first, format) = Detect(true, "43831", "43832");
+        Assert.Equal("spreadsheet serial days", format);
+        Assert.Equal(new DateTime(2020, 1, 1), first);
+        Assert.Equal(new DateTime(2020, 1, 1, 12, 0, 0), Detect(true, "43831.5").First);
+        Assert.False(DateFormats.TryParseColumn(["43831", "43832"], false, out _, out _));
+        Assert.Equal("Unix seconds", Detect(true, "5", "6").Format); // below the serial range: still seconds
+    }
+
     [Fact]
     public void MonthlyDatesExtrapolateInWholeMonths()
     {

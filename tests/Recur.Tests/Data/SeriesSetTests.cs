@@ -164,6 +164,17 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void QuarterlyFilesAndTrailingDelimiters()
+    {
+        var quarterly = Load("quarter,gdp\n1990Q1,1\n1990Q2,2\n1990Q4,4\n1991Q1,5\n", new CsvOptions());
+        Assert.Equal("gdp", quarterly.Series[0].Name);
+        Assert.Equal([1, 2, double.NaN, 4, 5], quarterly.Series[0].Values); // 1990Q3 is a gap
+        // A delimiter at the end of every line makes an empty, unnamed column: it is not a numeric column to forecast.
+        var trailing = Load("date,value,\n2020-01-01,1.5,\n2020-01-02,2.5,\n", new CsvOptions());
+        Assert.Equal([1.5, 2.5], trailing.Series[0].Values);
+    }
+
+    [Fact]
     public void LongFilesGroupBySeriesIdAndWideFilesTakeEveryNumericColumn()
     {
         var longSet = Load("symbol,date,price\nA,2020-01-01,1\nB,2020-01-01,10\nA,2020-01-02,2\nB,2020-01-02,20\nB,2020-01-03,30\n",
