@@ -24,10 +24,11 @@ public class ForecasterExportTests
     /// <param name="Gaps">Missing values in the histories given to predict and the file (never the last row).</param>
     /// <param name="Embedding">The series embedding of a global model (<see cref="ForecastSpec.SeriesEmbedding"/>).</param>
     /// <param name="Learned">Learned quantiles (<see cref="ForecastSpec.LearnedQuantiles"/>), each series its own spread scale.</param>
+    /// <param name="Gaussian">With <paramref name="Learned"/>: the distribution head (<see cref="ForecastSpec.Gaussian"/>) instead of the pinball heads.</param>
     internal sealed record Setup(string[] Methods, SeriesTransform[] Transforms, int Features = 1, int Known = 0, int Calendar = 0,
         string Cell = "gru", ForecastAnchor Anchor = ForecastAnchor.Last, int[]? HwSeasons = null, int Calibration = 0, bool Gaps = false,
         int Lookback = L, int Horizon = H, int SeasonLength = Season, double[]? Levels = null, int Hidden = 5, int Layers = 2, bool Embedding = false,
-        bool Learned = false)
+        bool Learned = false, bool Gaussian = false)
     {
         public double[] Quantiles => Levels ?? ForecasterExportTests.Levels;
 
@@ -113,6 +114,7 @@ public class ForecasterExportTests
             SeriesEmbedding = setup.Embedding && setup.Count > 1,
             CalibrationPrior = setup.Calibration > 0 ? H * H / 2.0 : 0,
             LearnedQuantiles = setup.Learned,
+            Gaussian = setup.Learned && setup.Gaussian,
         };
         var rng = new Generator(seed);
         var model = Forecaster.Create(spec, rng);
