@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Text;
+using CsCheck;
+using Recur.Forecasting;
+using Recur.Tests.Data;
+using Xunit.Abstractions;
+
+namespace Recur.Tests.Fuzz;
+
+/// <summary>
+/// Fuzz target: <see cref="SeriesSet.Load"/>, the whole path from a file to series — delimiter and decimal-mark detection,
+/// number forms (grouping, decimal commas, exponents, missing tokens, overflow), date forms (ISO with offsets, quarters,
+/// day-first, month names, bare years, serial days, garbage), date regularisation (duplicates, gaps, newest-first, mixed
+/// steps) and long files with a series-id column. Inputs mix well-formed rows with hostile cells.
+/// Property: the load succeeds with dates strictly increasing on one grid and every value finite or NaN, or it raises one
+/// of the documented exceptions (<see cref="FormatException"/>, <see cref="InvalidDataException"/>,
+/// <see cref="ArgumentException"/>) with a one-line message of at most <see cref="MaxMessage"/> characters; never another
+/// exception or a hang.
+/// </summary>
+[Trait("Category", "Fuzz")]
+public class SeriesSetFuzz(ITestOutputHelper output)
+{
+    /// <summary>Most characters of a load error message (a path, a line, a column and two quoted cells of at most 80).</summary>
+    public const int MaxMessage = 600;
+
+    // Ways of writing the date of row i (0 = 2020-01-01 + i steps of the file's unit).
+    private static readonly Func<DateTime, string>[] DateForms =
+    [
+        d => d.ToString("yyyy-MM-dd"), d => d.ToString("yyyy-MM-ddTHH:mm") + "+02:00", d => d.ToString("yyyy/MM/dd"), d => d.ToString("yyyyMMdd"),
+        d => d.ToString("dd.MM.yyyy"), d => d.ToString("MM/dd/yyyy"), d => d.ToString("dd/MM/yyyy"), d => d.ToString("MMM d yyyy", System.Globalization.CultureInfo.InvariantCulture),
+        d => d.ToString("yyyy-MM"), d => $"{d.Year}Q{(d.Month - 1) / 3 + 1}", d => d.Year.ToString(), d => ((int)(d - new DateTime(1899, 12, 30)).TotalDays).ToString(),
+    ];
+
+    private static readonly string[] HostileDates = ["", "NA", "2020-02-30", "2020-13-01", "yesterday", "1990Q5", "99999999999999999999", "\"2020-01-01\"", "2020-01-01 25:00"];
+
+    private static readonly string[] Values =
+    [
+        "1", "-2.5", "1e3", "3,25", "1,234.5", "\"1,234.5\"", "1.234,5", "1 234,5", "1'234", "1,23,456", "", "NA", "N/A", "?", "NaN",
+        "1e200", "-1e31", "Infinity", "0x10", "12%", "$5", "abc", "\"a;b\"", "٣", "1.5.6", "+7", ".5", "5.",
+    ];
+
+    private sealed record Input(int Rows, int Unit, int DateForm, int[] Values, int[] HostileAt, int Separator, bool Reverse, int Duplicate, int Gap, int Ids, bool Header);
+
+    private static readonly Gen<Input> InputGen = Gen.Select(
+        Gen.Select(Gen.Int[0, 40], Gen.Int[0, 3], Gen.Int[0, DateForms.Length - 1], Gen.Int[0, Values.Length - 1].Array[0, 8], Gen.Int[-1, 160].Array[0, 2]),
+        Gen.Select(Gen.Int[0, 2], Gen.Bool, Gen.Int[-1, 400], Gen.Int[-1, 60], Gen.Int[0, 3], Gen.Int[0, 7]),
+        (a, b) => new Input(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, b.Item1, b.Item2, b.Item3, b.Item4, b.Item5, b.Item6 > 0));
+
+    private static string Render(Input input, out CsvOptions options)
+    {
+        string sep = input.Separator switch { 0 => ",", 1 => ";", _ => "\t" };
+        var rng = new Random(input.Rows * 131 + input.DateForm);
+        var lines = new List<string>();
+        int ids = Math.Max(1, input.Ids);
+        for (int id = 0; id < ids; id++)
+            for (int i = 0; i < input.Rows; i++)
+            {
+                if (i == input.Gap) continue;
+                int k = i == input.Duplicate && i > 0 ? i - 1 : i;
+                var d = input.Unit switch
+                {
+                    0 => new DateTime(2020, 1, 1).AddDays(k),
+                    1 => new DateTime(2020, 1, 1).AddMonths(k),
+                    2 => new DateTime(2020, 1, 1).AddHours(k),
+                    _ => new DateTime(2000, 1, 1).AddMonths(3 * k),
+                };
+                string date = Array.IndexOf(input.HostileAt, i) >= 0 ? HostileDates[(i + id) % HostileDates.Length] : DateForms[input.DateForm](d);
+                string value = input.Values.Length > 0 && rng.Next(12) == 0
+                    ? Values[input.Values[rng.Next(input.Values.Length)]]
+                    : (10 + Math.Sin(i)).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+                lines.Add(input.Ids > 0 ? $"s{id}{sep}{date}{sep}{value}" : $"{date}{sep}{value}");
+            }
+        if (input.Reverse) lines.Reverse();
+        string header = input.Ids > 0 ? $"id{sep}date{sep}y" : $"date{sep}y";
+        options = new CsvOptions { Columns = ["y"], SeriesId = input.Ids > 0 ? "id" : null };
+        return (input.Header ? header + "\n" : "") + string.Join("\n", lines) + "\n";
+    }
+
+    private static bool Check(string path, CsvOptions options, Dictionary<string, int> errors)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var set = SeriesSet.Load(path, options);
+            foreach (var s in set.Series)
+            {
+                Assert.All(s.Values, v => Assert.True(double.IsNaN(v) || double.IsFinite(v) && Math.Abs(v) <= SeriesSet.MaxMagnitude, $"value {v}"));
+                if (s.Dates is { } dates)
+                    for (int i = 1; i < dates.Length; i++) Assert.True(dates[i] > dates[i - 1], $"dates {dates[i - 1]:o} then {dates[i]:o}");
+            }
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or ArgumentException)
+        {
+            Assert.True(e.Message.Length <= MaxMessage, $"{e.Message.Length}-character message: {e.Message[..Math.Min(160, e.Message.Length)]}");
+            Assert.DoesNotContain('\n', e.Message);
+            string kind = $"{e.GetType().Name}: {System.Text.RegularExpressions.Regex.Replace(e.Message[(e.Message.IndexOf(": ") + 2)..], "'[^']*'|[0-9]+", "…")}";
+            kind = kind[..Math.Min(90, kind.Length)];
+            errors[kind] = errors.GetValueOrDefault(kind) + 1;
+            return false;
+        }
+        finally
+        {
+            Assert.True(clock.Elapsed < FuzzBudget.HangLimit, $"{clock.Elapsed} for one file");
+        }
+    }
+
+    [Fact]
+    public void EveryFileLoadsCleanlyOrFailsWithADocumentedException()
+    {
+        using var dir = new TempDirectory();
+        long loaded = 0, total = 0;
+        var errors = new Dictionary<string, int>();
+        FuzzBudget.Run(InputGen, input =>
+        {
+            total++;
+            string text = Render(input, out var options);
+            if (Check(dir.Write("f.csv", text), options, errors)) loaded++;
+        }, output.WriteLine, input => FuzzBudget.Show(Encoding.UTF8.GetBytes(Render(input, out _))), iterations: Math.Max(1, FuzzBudget.Iterations / 20));
+        output.WriteLine($"{loaded} of {total} files loaded (the rest raised a documented exception); the most common errors:");
+        foreach (var (kind, count) in errors.OrderByDescending(e => e.Value).Take(12)) output.WriteLine($"  {count,6}  {kind}");
+        Assert.True(loaded > 0 && loaded < total, "the generator reaches both outcomes");
+    }
+}
