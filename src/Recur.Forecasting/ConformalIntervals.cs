@@ -92,7 +92,8 @@ public static class ConformalIntervals
                 if (below >= goal) { c = it.U; break; }
             }
             c = Math.Clamp(c, 0.1, 10);
-            factor[i] = Math.Exp(pairs / (pairs + prior) * Math.Log(c));
+            // Clamped again: exp(log 10) is 10.000000000000002, which a model file's check (quantile_scale in [0.1, 10]) refuses.
+            factor[i] = Math.Clamp(Math.Exp(pairs / (pairs + prior) * Math.Log(c)), 0.1, 10);
         }
         return factor;
     }

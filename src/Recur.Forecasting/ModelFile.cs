@@ -24,6 +24,7 @@ public static class ModelFile
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically (the old file stays whole on failure).</summary>
     /// <exception cref="ArithmeticException">A parameter, scaling or offset is not finite: nothing is written.</exception>
+    /// <exception cref="InvalidOperationException">The settings would not pass <see cref="Load"/>'s checks: nothing is written.</exception>
     public static void Save(string path, Forecaster model)
     {
         var tensors = model.Net.NamedParameters()
@@ -38,7 +39,14 @@ public static class ModelFile
             if (numbers.Any(v => !double.IsFinite(v)))
                 throw new ArithmeticException($"series {Excerpt.Of(s.Name)}: a scaling or interval value is not finite: no model file written");
         }
-        Safetensors.Save(path, tensors, Metadata(model.Spec));
+        var meta = Metadata(model.Spec);
+        // The loader's own checks, before anything is written: a file that recur predict would refuse is never saved.
+        try { ReadSpec(path, meta); }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidOperationException($"the model would not load back ({e.Message}): no model file written", e);
+        }
+        Safetensors.Save(path, tensors, meta);
     }
 
     /// <summary>The settings as metadata strings.</summary>

@@ -21,13 +21,18 @@ internal sealed class GraphOps(OnnxGraph g)
     public string ForwardBoxCox(string y, string lambda) =>
         g.Node("Div", [g.Node("Sub", [g.Node("Pow", [y, lambda]), g.Constant([1.0])]), lambda]);
 
-    /// <summary>Box-Cox z ↦ (λz + 1)^(1/λ), 0 where λz + 1 ≤ 0 (<see cref="SeriesTransform.Inverse"/>).</summary>
+    /// <summary>
+    /// Box-Cox z ↦ min((λz + 1)^(1/λ), 1e30), and where λz + 1 ≤ 0 the edge beyond it: 0 for λ &gt; 0, 1e30 for λ &lt; 0
+    /// (<see cref="SeriesTransform.Inverse"/>).
+    /// </summary>
     public string InverseBoxCox(string z, string lambda, string inverseLambda)
     {
         var zero = g.Constant([0.0]);
+        var cap = g.Constant([SeriesSet.MaxMagnitude]);
         var basis = g.Node("Add", [g.Node("Mul", [lambda, z]), g.Constant([1.0])]);
-        var power = g.Node("Pow", [g.Node("Max", [basis, zero]), inverseLambda]);
-        return g.Node("Where", [g.Node("Greater", [basis, zero]), power, zero]);
+        var power = g.Node("Min", [g.Node("Pow", [g.Node("Max", [basis, zero]), inverseLambda]), cap]);
+        var edge = g.Node("Where", [g.Node("Greater", [lambda, zero]), zero, cap]);
+        return g.Node("Where", [g.Node("Greater", [basis, zero]), power, edge]);
     }
 
     /// <summary>

@@ -26,13 +26,17 @@ public sealed record SeriesTransform(string Kind, double Lambda)
         _ => (Math.Pow(y, Lambda) - 1) / Lambda,
     };
 
-    /// <summary>z ↦ y; a z outside the transform's range (λz + 1 ≤ 0) maps to the range's edge (0).</summary>
+    /// <summary>
+    /// z ↦ y, monotone non-decreasing and finite for every z: a z outside Box-Cox's range (λz + 1 ≤ 0) maps to the edge it lies
+    /// beyond — 0 for λ &gt; 0, where it is below the range, and <see cref="SeriesSet.MaxMagnitude"/> for λ &lt; 0, where it is
+    /// above (y grows without bound as λz + 1 falls to 0) — and Box-Cox values are capped there too.
+    /// </summary>
     public double Inverse(double z)
     {
         if (Kind == "none") return z;
         if (Lambda == 0) return Math.Exp(Math.Min(z, 700));
         double b = Lambda * z + 1;
-        return b <= 0 ? 0 : Math.Pow(b, 1 / Lambda);
+        return b <= 0 ? (Lambda > 0 ? 0 : SeriesSet.MaxMagnitude) : Math.Min(Math.Pow(b, 1 / Lambda), SeriesSet.MaxMagnitude);
     }
 
     /// <summary>Forward of every value (NaN stays NaN).</summary>

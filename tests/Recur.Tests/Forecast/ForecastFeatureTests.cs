@@ -162,6 +162,26 @@ public class ForecastFeatureTests
         Assert.Equal(7.5, boxcox.Inverse(boxcox.Forward(7.5)), 9);
     }
 
+    [Theory]
+    [InlineData(-0.5)]
+    [InlineData(-1)]
+    [InlineData(0.5)]
+    [InlineData(0.01)]
+    public void BoxCoxInverseIsMonotoneAndFiniteBeyondItsRange(double lambda)
+    {
+        // Found by ForecastFitFuzz: with λ < 0 a quantile past λz + 1 = 0 mapped to 0 while the one below it mapped to 5e6, so a
+        // back-transformed interval crossed. The edge beyond the range is 0 below it (λ > 0) and the cap above it (λ < 0).
+        var t = new SeriesTransform("boxcox", lambda);
+        double previous = double.NegativeInfinity;
+        for (double z = -300; z <= 300; z += 0.25)
+        {
+            double y = t.Inverse(z);
+            Assert.True(double.IsFinite(y) && y >= 0 && y <= SeriesSet.MaxMagnitude, $"λ {lambda}: Inverse({z}) = {y}");
+            Assert.True(y >= previous, $"λ {lambda}: Inverse({z}) = {y} is below Inverse({z - 0.25}) = {previous}");
+            previous = y;
+        }
+    }
+
     [Fact]
     public void SplitFractionsAndATestStartDate()
     {

@@ -1,4 +1,5 @@
 using Recur.Forecasting;
+using Recur.IO;
 using Recur.Tests.Data;
 
 namespace Recur.Tests.Forecast;
@@ -77,7 +78,14 @@ public class HybridTests
             Anchor = ForecastAnchor.Last, Calendar = [], DateFormat = "", Series = [TestModels.State(horizon: 2, method: "hybrid")],
         };
         string path = Path.Combine(dir.Path, "bad.safetensors");
-        Forecaster.Create(spec, new Generator(1)).Save(path);
+        var model = Forecaster.Create(spec, new Generator(1));
+        // Save runs the loader's checks first and writes nothing ...
+        var refused = Assert.Throws<InvalidOperationException>(() => model.Save(path));
+        Assert.Contains("method hybrid does not go with anchor last", refused.Message);
+        Assert.False(File.Exists(path));
+        // ... and a file written some other way is refused on load.
+        Safetensors.Save(path, [.. model.Net.NamedParameters().Select(p => new NamedTensorData(p.Name, p.Parameter.Shape.AsSpan().ToArray(), p.Parameter.ToArray()))],
+            ModelFile.Metadata(spec));
         var e = Assert.Throws<InvalidDataException>(() => Forecaster.Load(path));
         Assert.Contains("method hybrid does not go with anchor last", e.Message);
     }

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using CsCheck;
+using Recur.Forecasting;
+using Recur.Tests.Data;
+using Xunit.Abstractions;
+
+namespace Recur.Tests.Fuzz;
+
+/// <summary>
+/// Fuzz target: the forecasting protocol end to end (<see cref="Forecaster.Fit"/>, then save, load and
+/// <see cref="Forecaster.Predict"/>) on random data and options: 1–3 series of 4–150 rows (random walks, seasons, constants,
+/// steps, tiny or huge scales, negative values, missing values, with or without daily dates), any lookback, horizon and
+/// season (or the defaults), transform, method, interval kind, quantile levels, split, backtest (with refit or not),
+/// cell and size.
+/// Property: the fit raises one of its documented exceptions (<see cref="ArgumentException"/>,
+/// <see cref="InvalidDataException"/>, <see cref="ArithmeticException"/>) with a one-line message of at most
+/// <see cref="MaxMessage"/> characters, or it returns finite test forecasts with quantiles in order, and the saved
+/// model loads and predicts finite, ordered values (or refuses with <see cref="InvalidDataException"/> when the history
+/// is too short); never another exception or a hang.
+/// </summary>
+[Trait("Category", "Fuzz")]
+public class ForecastFitFuzz(ITestOutputHelper output)
+{
+    /// <summary>Most characters of an error message.</summary>
+    public const int MaxMessage = 600;
+
+    private static readonly string[] Transforms = ["none", "log", "boxcox", "auto"];
+    private static readonly double[][] LevelSets = [[0.1, 0.5, 0.9], [], [0.5], [0.05, 0.95], [0.2, 0.4, 0.6, 0.8]];
+    private static readonly string[] Cells = ["gru", "lstm", "rnn"];
+
+    private sealed record Input(int Series, int Length, int Shape, int ScaleExp, int MissingEvery, bool Dates, int? Lookback, int? Horizon, int? Season,
+        int Transform, int Method, int Intervals, int Levels, int Split, int Backtest, bool Refit, int Cell, int Hidden, ulong Seed)
+    {
+        public override string ToString() =>
+            $"series {Series}×{Length} shape {Shape} scale 1e{ScaleExp} missing every {MissingEvery} dates {Dates}; L {Lookback} H {Horizon} S {Season} " +
+            $"transform {Transforms[Transform]} method {(Method < 0 ? "auto" : ForecastMethods.Names[Method])} intervals {ForecastOptions.IntervalKinds[Intervals]} " +
+            $"levels [{string.Join(",", LevelSets[Levels])}] split {Split} backtest {Backtest} refit {Refit} {Cells[Cell]}({Hidden}) seed {Seed}";
+    }
+
+    private static readonly Gen<int?> OptionalSize = Gen.Select(Gen.Bool, Gen.Int[1, 30], (given, v) => given ? v : (int?)null);
+
+    private static readonly Gen<Input> InputGen = Gen.Select(
+        Gen.Select(Gen.Int[1, 3], Gen.Int[4, 150], Gen.Int[0, 5], Gen.Int[-6, 8], Gen.Int[0, 12], Gen.Bool),
+        Gen.Select(OptionalSize, OptionalSize, OptionalSize, Gen.Int[0, Transforms.Length - 1], Gen.Int[-1, ForecastMethods.Names.Count - 1], Gen.Int[0, 2]),
+        Gen.Select(Gen.Int[0, LevelSets.Length - 1], Gen.Int[0, 2], Gen.Int[1, 3], Gen.Bool, Gen.Int[0, 2], Gen.Int[1, 4], Gen.ULong),
+        (a, b, c) => new Input(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, a.Item6, b.Item1, b.Item2, b.Item3, b.Item4, b.Item5, b.Item6,
+            c.Item1, c.Item2, c.Item3, c.Item4, c.Item5, c.Item6, c.Item7));
+
+    private static SeriesSet Data(Input input)
+    {
+        var rng = new Random((int)(input.Seed % int.MaxValue));
+        double scale = Math.Pow(10, input.ScaleExp);
+        var dates = input.Dates ? Enumerable.Range(0, input.Length).Select(i => new DateTime(2020, 1, 1).AddDays(i)).ToArray() : null;
+        var series = new List<TimeSeries>();
+        for (int k = 0; k < input.Series; k++)
+        {
+            var v = new double[input.Length];
+            double walk = 0;
+            for (int i = 0; i < v.Length; i++)
+            {
+                walk += rng.NextDouble() - 0.5;
+                v[i] = scale * input.Shape switch
+                {
+                    0 => 10 + walk,                                  // a random walk, positive at first
+                    1 => Math.Sin(2 * Math.PI * i / 7) + 0.1 * walk, // a weekly season around zero
+                    2 => 3,                                          // a constant
+                    3 => i < v.Length / 2 ? 1 : 5,                   // a step
+                    4 => -20 + walk,                                 // negative
+                    _ => rng.Next(4) == 0 ? rng.Next(1, 9) : 0,      // intermittent counts
+                };
+                if (input.MissingEvery > 1 && i % input.MissingEvery == 1) v[i] = double.NaN;
+            }
+            series.Add(new TimeSeries($"s{k}", v, null, dates));
+        }
+        return new SeriesSet(series, step: input.Dates ? new DateStep(DateStepUnit.Duration, TimeSpan.FromDays(1), 0) : null, source: "fuzz");
+    }
+
+    private static ForecastOptions Options(Input input) => new()
+    {
+        Lookback = input.Lookback, Horizon = input.Horizon, Season = input.Season,
+        Transform = Transforms[input.Transform],
+        Method = input.Method < 0 ? "auto" : ForecastMethods.Names[input.Method],
+        Intervals = ForecastOptions.IntervalKinds[input.Intervals],
+        Quantiles = LevelSets[input.Levels],
+        TrainFraction = input.Split switch { 0 => 0.7, 1 => 0.5, _ => 0.8 },
+        ValidationFraction = input.Split switch { 0 => 0.1, 1 => 0.25, _ => 0.1 },
+        Backtest = input.Backtest, Refit = input.Refit && input.Backtest > 1,
+        Cell = Cells[input.Cell], Hidden = input.Hidden, Seed = (long)(input.Seed % 1000),
+        Training = new TrainingOptions { Epochs = 2 },
+    };
+
+    private static void AssertBounded(Exception e)
+    {
+        Assert.True(e.Message.Length <= MaxMessage, $"{e.Message.Length}-character message: {e.Message[..Math.Min(160, e.Message.Length)]}");
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    private static void AssertOrdered(double[] point, double[][] quantiles, string where)
+    {
+        Assert.All(point, v => Assert.True(double.IsFinite(v), $"{where}: point {v}"));
+        for (int k = 0; k < quantiles.Length; k++)
+            for (int j = 0; j < point.Length; j++)
+            {
+                Assert.True(double.IsFinite(quantiles[k][j]), $"{where}: quantile {k} step {j} is {quantiles[k][j]}");
+                if (k > 0) Assert.True(quantiles[k][j] >= quantiles[k - 1][j], $"{where}: quantiles cross at step {j}: {quantiles[k - 1][j]} > {quantiles[k][j]}");
+            }
+    }
+
+    /// <summary>True when the fit succeeded.</summary>
+    private static bool Check(Input input, string dir, Dictionary<string, int> errors)
+    {
+        var clock = Stopwatch.StartNew();
+        var data = Data(input);
+        ForecastResult result;
+        try
+        {
+            result = Forecaster.Fit(data, Options(input));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or ArithmeticException)
+        {
+            AssertBounded(e);
+            string kind = $"{e.GetType().Name}: {System.Text.RegularExpressions.Regex.Replace(e.Message, "'[^']*'|[0-9.]+", "…")}";
+            kind = kind[..Math.Min(100, kind.Length)];
+            errors[kind] = errors.GetValueOrDefault(kind) + 1;
+            return false;
+        }
+        foreach (var s in result.Evaluation.Series)
+        {
+            var f = s.Forecast;
+            Assert.Equal(f.Origins.Length * f.Horizon, f.Point.Length);
+            AssertOrdered(f.Point, f.Quantiles, $"test forecast of {s.Name}");
+        }
+        string path = Path.Combine(dir, "m.safetensors");
+        result.Model.Save(path);
+        var loaded = Forecaster.Load(path);
+        try
+        {
+            foreach (var p in loaded.Predict(data))
+                AssertOrdered(p.Values, p.Quantiles, $"prediction of {p.Series}");
+        }
+        catch (InvalidDataException e)
+        {
+            AssertBounded(e); // a history too short for what the chosen method reads
+        }
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{clock.Elapsed} for one fit");
+        return true;
+    }
+
+    [Fact]
+    public void EveryFitSucceedsWithFiniteOrderedForecastsOrFailsWithADocumentedException()
+    {
+        using var dir = new TempDirectory();
+        long fitted = 0, total = 0;
+        var errors = new Dictionary<string, int>();
+        FuzzBudget.Run(InputGen, input =>
+        {
+            total++;
+            if (Check(input, dir.Path, errors)) fitted++;
+        }, output.WriteLine, input => input.ToString(), iterations: Math.Max(1, FuzzBudget.Iterations / 150));
+        output.WriteLine($"{fitted} of {total} fits succeeded; the refusals:");
+        foreach (var (kind, count) in errors.OrderByDescending(e => e.Value).Take(12)) output.WriteLine($"  {count,5}  {kind}");
+        Assert.True(fitted > 0, "the generator reaches a successful fit");
+    }
+}
