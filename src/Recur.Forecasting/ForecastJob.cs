@@ -14,11 +14,73 @@ public static class ForecastJob
     public static ForecastResult Fit(SeriesSet data, ForecastOptions o, Action<EpochReport>? progress = null)
     {
         CheckOptions(o);
+        (data, o) = LeaveOutTooShort(data, o);
         var result = Fit(data, o, progress, s => Split(s, o));
         if (!o.Refit || o.Backtest < 2) return result;
         var refit = EvaluateRefit(result, data, o);
         var notes = result.Notes.Append($"backtest: the model refitted at each of {refit.Series.Min(x => x.Folds.Count)} fold origins on the rows before it (scores and predictions from the fold models; the saved model is the one fitted on the whole split)");
         return result with { Evaluation = refit, Notes = [.. notes] };
+    }
+
+    private static SeriesFrequency Frequency(SeriesSet data) =>
+        data.Step is null ? SeriesFrequency.Undated
+        : data.Step.Unit == DateStepUnit.BusinessDays ? new SeriesFrequency("business daily", TimeSpan.FromDays(1), 5, 5)
+        : SeriesFrequency.FromStep(data.Step.Approximate);
+
+    // Season, horizon and lookback: the options' where given, else defaults from the frequency, kept within the train, validation
+    // and test rows given (each with a note saying what was chosen).
+    private static (int Season, int Horizon, int Lookback) Sizes(SeriesSet data, ForecastOptions o, SeriesFrequency frequency, ForecastSplit firstSplit,
+        int train, int validation, int test, List<string> notes)
+    {
+        int season = o.Season ?? (frequency.HasDates ? frequency.Season : ForecastDefaults.DetectSeason(data.Series[0].Filled().AsSpan(0, firstSplit.TrainEnd)));
+        if (o.Season is null)
+            notes.Add($"season {season} ({(frequency.HasDates ? $"{frequency.Name} data" : season > 1 ? "autocorrelation of the training part" : "no clear season in the training part")})");
+        int horizon = o.Horizon ?? Math.Max(1, Math.Min(ForecastDefaults.Horizon(frequency, season), Math.Min(validation, test)));
+        if (o.Horizon is null) notes.Add($"horizon {horizon}");
+        int lookback = o.Lookback ?? ForecastDefaults.Lookback(season, horizon, train);
+        if (o.Lookback is null) notes.Add($"lookback {lookback}");
+        return (season, horizon, lookback);
+    }
+
+    // Why series s cannot be fitted with these sizes, or null when it can.
+    private static string? TooShort(SeriesSet data, TimeSeries s, ForecastSplit split, int season, int horizon, int lookback)
+    {
+        if (split.TrainCount < lookback + horizon || split.ValidationCount < horizon || split.TestCount < horizon)
+            return $"{data.Source}: series {Excerpt.Of(s.Name)}: {s.Length} rows are too few for lookback {lookback} and horizon {horizon}: the split gives " +
+                   $"train {split.TrainCount}, validation {split.ValidationCount} and test {split.TestCount} rows, and needs " +
+                   $"train ≥ lookback + horizon = {lookback + horizon} and validation, test ≥ horizon = {horizon} rows";
+        if (Math.Max(lookback, split.TrainEnd) < season)
+            return $"{data.Source}: series {Excerpt.Of(s.Name)}: season {season} is longer than the {split.TrainEnd} rows before the first validation origin: " +
+                   "the seasonal naive baseline has no value one season back (use a smaller --season or a longer series)";
+        return null;
+    }
+
+    /// <summary>
+    /// Several series of different lengths (a long file where some ids start late): the sizes come from the median series, and
+    /// the series too short for them are left out with a note — rather than one new id shrinking every series' horizon and
+    /// lookback to what its few rows allow, or failing the whole fit. The fit then runs on the rest with those sizes given.
+    /// Nothing changes when every series fits (or none does: then the fit's own error names the first).
+    /// </summary>
+    private static (SeriesSet Data, ForecastOptions Options) LeaveOutTooShort(SeriesSet data, ForecastOptions o)
+    {
+        if (data.Series.Count < 2) return (data, o);
+        var splits = data.Series.ToDictionary(s => s.Name, s => Split(s, o));
+        int Median(Func<ForecastSplit, int> count)
+        {
+            var c = splits.Values.Select(count).Order().ToArray();
+            return c[c.Length / 2];
+        }
+        var notes = new List<string>(data.Notes);
+        var (season, horizon, lookback) = Sizes(data, o, Frequency(data), splits[data.Series[0].Name], Median(x => x.TrainCount),
+            Median(x => x.ValidationCount), Median(x => x.TestCount), notes);
+        var kept = data.Series.Where(s => TooShort(data, s, splits[s.Name], season, horizon, lookback) is null).ToList();
+        if (kept.Count == data.Series.Count || kept.Count == 0) return (data, o);
+        var left = data.Series.Where(s => !kept.Contains(s)).Select(s => $"{s.Name} ({s.Length} rows)").ToList();
+        notes.Add($"left out {left.Count} series too short for lookback {lookback} and horizon {horizon} (the sizes the median series allows; " +
+                  $"a series needs train ≥ lookback + horizon and validation, test ≥ horizon rows): {Excerpt.List(left)}");
+        var subset = new SeriesSet(kept, data.Features, data.KnownFuture, data.Step, data.Source, data.ValueColumn, data.SeriesIdColumn, data.DateFormat, notes)
+            { DateColumnName = data.DateColumnName };
+        return (subset, o with { Season = season, Horizon = horizon, Lookback = lookback });
     }
 
     /// <summary>
@@ -55,35 +117,15 @@ public static class ForecastJob
     private static ForecastResult Fit(SeriesSet data, ForecastOptions o, Action<EpochReport>? progress, Func<TimeSeries, ForecastSplit> splitOf, bool evaluate, string? candidate)
     {
         var notes = new List<string>(data.Notes);
-        var frequency = data.Step is null ? SeriesFrequency.Undated
-            : data.Step.Unit == DateStepUnit.BusinessDays ? new SeriesFrequency("business daily", TimeSpan.FromDays(1), 5, 5)
-            : SeriesFrequency.FromStep(data.Step.Approximate);
-
+        var frequency = Frequency(data);
         var splits = data.Series.ToDictionary(s => s.Name, splitOf);
         var first = data.Series[0];
         var firstSplit = splits[first.Name];
-        int minTrain = splits.Values.Min(s => s.TrainCount), minVal = splits.Values.Min(s => s.ValidationCount), minTest = splits.Values.Min(s => s.TestCount);
-
-        int season = o.Season ?? (frequency.HasDates ? frequency.Season : ForecastDefaults.DetectSeason(first.Filled().AsSpan(0, firstSplit.TrainEnd)));
-        if (o.Season is null)
-            notes.Add($"season {season} ({(frequency.HasDates ? $"{frequency.Name} data" : season > 1 ? "autocorrelation of the training part" : "no clear season in the training part")})");
-        int horizon = o.Horizon ?? Math.Max(1, Math.Min(ForecastDefaults.Horizon(frequency, season), Math.Min(minVal, minTest)));
-        if (o.Horizon is null) notes.Add($"horizon {horizon}");
-        int lookback = o.Lookback ?? ForecastDefaults.Lookback(season, horizon, minTrain);
-        if (o.Lookback is null) notes.Add($"lookback {lookback}");
+        var (season, horizon, lookback) = Sizes(data, o, frequency, splits[first.Name], splits.Values.Min(s => s.TrainCount),
+            splits.Values.Min(s => s.ValidationCount), splits.Values.Min(s => s.TestCount), notes);
         foreach (var s in data.Series)
-        {
-            var split = splits[s.Name];
-            if (split.TrainCount < lookback + horizon || split.ValidationCount < horizon || split.TestCount < horizon)
-                throw new InvalidDataException(
-                    $"{data.Source}: series {Excerpt.Of(s.Name)}: {s.Length} rows are too few for lookback {lookback} and horizon {horizon}: the split gives " +
-                    $"train {split.TrainCount}, validation {split.ValidationCount} and test {split.TestCount} rows, and needs " +
-                    $"train ≥ lookback + horizon = {lookback + horizon} and validation, test ≥ horizon = {horizon} rows");
-            if (Math.Max(lookback, split.TrainEnd) < season)
-                throw new InvalidDataException(
-                    $"{data.Source}: series {Excerpt.Of(s.Name)}: season {season} is longer than the {split.TrainEnd} rows before the first validation origin: " +
-                    "the seasonal naive baseline has no value one season back (use a smaller --season or a longer series)");
-        }
+            if (TooShort(data, s, splits[s.Name], season, horizon, lookback) is { } why)
+                throw new InvalidDataException(why);
 
         string[] calendar;
         if (o.Calendar is { } asked)

@@ -42,6 +42,18 @@ internal static class PredictCommand
         var data = SeriesSet.Load(csv, options);
         if (only is not null)
             data = new SeriesSet([data[only]], data.Features, data.KnownFuture, data.Step, data.Source, data.ValueColumn, data.SeriesIdColumn, data.DateFormat, data.Notes);
+        if (only is null && spec.SeriesIdColumn is not null)
+        {
+            // A long file can hold ids the model was not trained on (a new product, or one recur forecast left out as too
+            // short): forecast the others and say which were skipped; with no known id at all, Predict's error stands.
+            var known = data.Series.Where(s => spec.Series.Any(x => x.Name == s.Name)).ToList();
+            if (known.Count > 0 && known.Count < data.Series.Count)
+            {
+                var unknown = data.Series.Where(s => !known.Contains(s)).Select(s => s.Name).ToList();
+                data = new SeriesSet(known, data.Features, data.KnownFuture, data.Step, data.Source, data.ValueColumn, data.SeriesIdColumn, data.DateFormat,
+                    [.. data.Notes, $"skipped {unknown.Count} series the model was not trained on: {Excerpt.List(unknown)}"]);
+            }
+        }
         var predictions = model.Predict(data, horizon, quantiles);
         Console.WriteLine($"recur predict: {spec.Cell.ToUpperInvariant()} model {modelPath} (lookback {spec.Lookback}, horizon {spec.Horizon}) on {csv}: " +
                           $"{predictions.Count} series; forecast after each series' last value");

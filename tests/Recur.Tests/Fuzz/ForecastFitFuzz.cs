@@ -8,10 +8,11 @@ namespace Recur.Tests.Fuzz;
 
 /// <summary>
 /// Fuzz target: the forecasting protocol end to end (<see cref="Forecaster.Fit"/>, then save, load and
-/// <see cref="Forecaster.Predict"/>) on random data and options: 1–3 series of 4–150 rows (random walks, seasons, constants,
-/// steps, tiny or huge scales, negative values, missing values, with or without daily dates), any lookback, horizon and
+/// <see cref="Forecaster.Predict"/>) on random data and options: 1–3 series of 4–150 rows, of one length or ragged (random walks,
+/// seasons, constants, steps, tiny or huge scales, negative values, missing values, without dates or with daily or month-end
+/// dates), 0–2 past-only and 0–1 known-future input columns, any lookback, horizon and
 /// season (or the defaults), transform, method, interval kind, quantile levels, split, backtest (with refit or not),
-/// cell and size.
+/// cell and size; predictions for all or fewer steps and levels.
 /// Property: the fit raises one of its documented exceptions (<see cref="ArgumentException"/>,
 /// <see cref="InvalidDataException"/>, <see cref="ArithmeticException"/>) with a one-line message of at most
 /// <see cref="MaxMessage"/> characters, or it returns finite test forecasts with quantiles in order, and the saved
@@ -29,10 +30,12 @@ public class ForecastFitFuzz(ITestOutputHelper output)
     private static readonly string[] Cells = ["gru", "lstm", "rnn"];
 
     private sealed record Input(int Series, int Length, int Shape, int ScaleExp, int MissingEvery, bool Dates, int? Lookback, int? Horizon, int? Season,
-        int Transform, int Method, int Intervals, int Levels, int Split, int Backtest, bool Refit, int Cell, int Hidden, ulong Seed)
+        int Transform, int Method, int Intervals, int Levels, int Split, int Backtest, bool Refit, int Cell, int Hidden, ulong Seed,
+        int Features, int Known, bool Ragged, bool Monthly, int PredictHorizon, bool FewerLevels)
     {
         public override string ToString() =>
-            $"series {Series}×{Length} shape {Shape} scale 1e{ScaleExp} missing every {MissingEvery} dates {Dates}; L {Lookback} H {Horizon} S {Season} " +
+            $"series {Series}×{Length}{(Ragged ? " ragged" : "")} shape {Shape} scale 1e{ScaleExp} missing every {MissingEvery} dates {Dates}{(Monthly ? " monthly" : "")} " +
+            $"features {Features} known {Known}; L {Lookback} H {Horizon} S {Season} predict H {PredictHorizon} fewer levels {FewerLevels} " +
             $"transform {Transforms[Transform]} method {(Method < 0 ? "auto" : ForecastMethods.Names[Method])} intervals {ForecastOptions.IntervalKinds[Intervals]} " +
             $"levels [{string.Join(",", LevelSets[Levels])}] split {Split} backtest {Backtest} refit {Refit} {Cells[Cell]}({Hidden}) seed {Seed}";
     }
@@ -43,20 +46,23 @@ public class ForecastFitFuzz(ITestOutputHelper output)
         Gen.Select(Gen.Int[1, 3], Gen.Int[4, 150], Gen.Int[0, 5], Gen.Int[-6, 8], Gen.Int[0, 12], Gen.Bool),
         Gen.Select(OptionalSize, OptionalSize, OptionalSize, Gen.Int[0, Transforms.Length - 1], Gen.Int[-1, ForecastMethods.Names.Count - 1], Gen.Int[0, 2]),
         Gen.Select(Gen.Int[0, LevelSets.Length - 1], Gen.Int[0, 2], Gen.Int[1, 3], Gen.Bool, Gen.Int[0, 2], Gen.Int[1, 4], Gen.ULong),
-        (a, b, c) => new Input(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, a.Item6, b.Item1, b.Item2, b.Item3, b.Item4, b.Item5, b.Item6,
-            c.Item1, c.Item2, c.Item3, c.Item4, c.Item5, c.Item6, c.Item7));
+        Gen.Select(Gen.Int[0, 2], Gen.Int[0, 1], Gen.Bool, Gen.Bool, Gen.Int[0, 4], Gen.Bool),
+        (a, b, c, d) => new Input(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, a.Item6, b.Item1, b.Item2, b.Item3, b.Item4, b.Item5, b.Item6,
+            c.Item1, c.Item2, c.Item3, c.Item4, c.Item5, c.Item6, c.Item7, d.Item1, d.Item2, d.Item3, d.Item4, d.Item5, d.Item6));
 
     private static SeriesSet Data(Input input)
     {
         var rng = new Random((int)(input.Seed % int.MaxValue));
         double scale = Math.Pow(10, input.ScaleExp);
-        var dates = input.Dates ? Enumerable.Range(0, input.Length).Select(i => new DateTime(2020, 1, 1).AddDays(i)).ToArray() : null;
+        DateTime DateOf(int i) => input.Monthly ? new DateTime(2000, 1, 31).AddMonths(i) : new DateTime(2020, 1, 1).AddDays(i);
         var series = new List<TimeSeries>();
         for (int k = 0; k < input.Series; k++)
         {
-            var v = new double[input.Length];
+            // A ragged long file: each series starts later (so it is shorter) but they all end on the same date.
+            int start = input.Ragged && k > 0 ? rng.Next(input.Length / 2 + 1) : 0, n = input.Length - start;
+            var v = new double[n];
             double walk = 0;
-            for (int i = 0; i < v.Length; i++)
+            for (int i = 0; i < n; i++)
             {
                 walk += rng.NextDouble() - 0.5;
                 v[i] = scale * input.Shape switch
@@ -64,15 +70,20 @@ public class ForecastFitFuzz(ITestOutputHelper output)
                     0 => 10 + walk,                                  // a random walk, positive at first
                     1 => Math.Sin(2 * Math.PI * i / 7) + 0.1 * walk, // a weekly season around zero
                     2 => 3,                                          // a constant
-                    3 => i < v.Length / 2 ? 1 : 5,                   // a step
+                    3 => i < n / 2 ? 1 : 5,                          // a step
                     4 => -20 + walk,                                 // negative
                     _ => rng.Next(4) == 0 ? rng.Next(1, 9) : 0,      // intermittent counts
                 };
                 if (input.MissingEvery > 1 && i % input.MissingEvery == 1) v[i] = double.NaN;
             }
-            series.Add(new TimeSeries($"s{k}", v, null, dates));
+            var inputs = Enumerable.Range(0, input.Features + input.Known)
+                .Select(_ => Enumerable.Range(0, n).Select(i => i % 5 == 3 && input.MissingEvery > 0 ? double.NaN : rng.NextDouble() * 10).ToArray()).ToArray();
+            var dates = input.Dates ? Enumerable.Range(start, n).Select(DateOf).ToArray() : null;
+            series.Add(new TimeSeries($"s{k}", v, inputs, dates));
         }
-        return new SeriesSet(series, step: input.Dates ? new DateStep(DateStepUnit.Duration, TimeSpan.FromDays(1), 0) : null, source: "fuzz");
+        var step = !input.Dates ? null : input.Monthly ? new DateStep(DateStepUnit.Months, TimeSpan.Zero, 1) : new DateStep(DateStepUnit.Duration, TimeSpan.FromDays(1), 0);
+        return new SeriesSet(series, [.. Enumerable.Range(0, input.Features).Select(i => $"f{i}")], [.. Enumerable.Range(0, input.Known).Select(i => $"k{i}")],
+            step: step, source: "fuzz");
     }
 
     private static ForecastOptions Options(Input input) => new()
@@ -133,14 +144,21 @@ public class ForecastFitFuzz(ITestOutputHelper output)
         string path = Path.Combine(dir, "m.safetensors");
         result.Model.Save(path);
         var loaded = Forecaster.Load(path);
+        var levels = loaded.Spec.Quantiles;
+        int? horizon = input.PredictHorizon > 0 ? Math.Min(input.PredictHorizon, loaded.Spec.Horizon) : null;
+        double[]? fewer = input.FewerLevels && levels.Length > 1 ? [levels[0], levels[^1]] : null;
         try
         {
-            foreach (var p in loaded.Predict(data))
+            foreach (var p in loaded.Predict(data, horizon, fewer))
+            {
+                Assert.Equal(horizon ?? loaded.Spec.Horizon, p.Values.Length);
+                Assert.Equal((fewer ?? levels).Length, p.Quantiles.Length);
                 AssertOrdered(p.Values, p.Quantiles, $"prediction of {p.Series}");
+            }
         }
         catch (InvalidDataException e)
         {
-            AssertBounded(e); // a history too short for what the chosen method reads
+            AssertBounded(e); // a history too short for what the chosen method reads, or known-future inputs without future rows
         }
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{clock.Elapsed} for one fit");
         return true;

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using Recur.Forecasting;
+using Recur.Tests.Data;
+
+namespace Recur.Tests.Forecast;
+
+/// <summary>Long files whose ids differ in length: a new id does not shrink every series' sizes, and predict skips ids it does not know.</summary>
+public class RaggedSeriesTests
+{
+    // A long file: ids A and B with `rows` daily rows, C with only `shortRows` (it starts late, ends on the same date).
+    private static string LongFile(int rows, int shortRows)
+    {
+        var csv = new StringBuilder("store,date,sales\n");
+        foreach (var (id, n) in new[] { ("A", rows), ("B", rows), ("C", shortRows) })
+            for (int i = rows - n; i < rows; i++)
+                csv.Append(CultureInfo.InvariantCulture, $"{id},{new DateTime(2020, 1, 1).AddDays(i):yyyy-MM-dd},{10 + 3 * Math.Sin(2 * Math.PI * i / 7) + (id == "B" ? 5 : 0) + 0.1 * (i % 3):0.###}\n");
+        return csv.ToString();
+    }
+
+    private static readonly ForecastOptions Tiny = new() { Hidden = 3, Training = new TrainingOptions { Epochs = 1 } };
+
+    [Fact]
+    public void ATooShortIdIsLeftOutWithANoteInsteadOfShrinkingEverySeries()
+    {
+        using var dir = new TempDirectory();
+        var data = SeriesSet.Load(dir.Write("long.csv", LongFile(150, 12)), new CsvOptions { Columns = ["sales"], SeriesId = "store" });
+        var fit = Forecaster.Fit(data, Tiny);
+        // The daily defaults the 150-row series allow (horizon 7, lookback 30), not the 12-row id's (horizon 1, lookback 2).
+        Assert.Equal(7, fit.Model.Spec.Horizon);
+        Assert.Equal(30, fit.Model.Spec.Lookback);
+        Assert.Equal(["A", "B"], fit.Model.Spec.Series.Select(s => s.Name));
+        Assert.Contains(fit.Notes, n => n.StartsWith("left out 1 series too short", StringComparison.Ordinal) && n.Contains("'C (12 rows)'"));
+        Assert.Equal(["A", "B"], fit.Evaluation.Series.Select(s => s.Name));
+    }
+
+    [Fact]
+    public void SeriesOfOneLengthAndASingleShortSeriesBehaveAsBefore()
+    {
+        using var dir = new TempDirectory();
+        // Every id long enough: nothing left out.
+        var even = SeriesSet.Load(dir.Write("even.csv", LongFile(150, 150)), new CsvOptions { Columns = ["sales"], SeriesId = "store" });
+        var fit = Forecaster.Fit(even, Tiny);
+        Assert.Equal(3, fit.Model.Spec.Series.Length);
+        Assert.DoesNotContain(fit.Notes, n => n.StartsWith("left out", StringComparison.Ordinal));
+        // One series too short for the sizes asked: the fit's error, naming it (nothing to fall back on).
+        var single = SeriesSet.Load(dir.Write("short.csv", "date,y\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"2020-01-{i + 1:00},{i % 7}\n"))),
+            new CsvOptions { Columns = ["y"] });
+        var e = Assert.Throws<InvalidDataException>(() => Forecaster.Fit(single, Tiny with { Lookback = 30, Horizon = 7 }));
+        Assert.Contains("rows are too few for lookback 30 and horizon 7", e.Message);
+    }
+
+    [Fact]
+    public void PredictForecastsTheKnownIdsAndSaysWhichItSkipped()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.Write("long.csv", LongFile(150, 12)), model = Path.Combine(dir.Path, "m.safetensors");
+        var fit = CliRunner.Run("forecast", "--csv", csv, "--series-id", "store", "--column", "sales", "--hidden", "3", "--epochs", "1",
+            "--plot", Path.Combine(dir.Path, "p.png"), "--save", model);
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        Assert.Contains("left out 1 series too short", fit.Stdout);
+        var predict = CliRunner.Run("predict", "--model", model, "--csv", csv);
+        Assert.True(predict.ExitCode == 0, predict.Stderr + predict.Stdout);
+        Assert.Contains("skipped 1 series the model was not trained on: 'C'", predict.Stdout);
+        Assert.Contains("A: 150 rows", predict.Stdout);
+        Assert.Contains("B: 150 rows", predict.Stdout);
+    }
+}
