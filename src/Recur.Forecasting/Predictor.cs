@@ -20,6 +20,9 @@ public static class Predictor
             Features = spec.Features,
             KnownFuture = spec.KnownFuture,
             KeepTrailingMissing = true,
+            // The history as the file has it, leading gaps filled from the first value: what the exported ONNX graph does
+            // with the same rows (the fit starts a late series at its first value; a forecast reads only the recent rows).
+            KeepLeadingMissing = true,
         };
     }
 

@@ -36,4 +36,10 @@ public sealed record CsvOptions
     /// inputs); otherwise they are dropped.
     /// </summary>
     public bool KeepTrailingMissing { get; init; }
+
+    /// <summary>
+    /// Keep leading rows whose value is missing (filled later from the first value); otherwise a series starts at its first
+    /// value — in a wide file, a column that begins later than the others (a store opened later) starts on its own date.
+    /// </summary>
+    public bool KeepLeadingMissing { get; init; }
 }

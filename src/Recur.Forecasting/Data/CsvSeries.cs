@@ -55,6 +55,7 @@ public sealed class CsvSeries
             Features = featureColumns ?? [],
             DateColumn = dateColumn,
             KeepTrailingMissing = true,
+            KeepLeadingMissing = true,
         });
         var s = set.Series[0];
         SeriesColumn Filled(string name, double[] values)

@@ -225,7 +225,15 @@ public sealed class SeriesSet
                 }
                 if (length == 0 || values.Take(length).All(double.IsNaN))
                     throw new InvalidDataException($"{where}: column {Excerpt.Of(header[v])} has no values: all {values.Length} cells are missing");
-                series.Add(new TimeSeries(name, values[..length], [.. inputs.Select(i => i[..length])], gridDates?[..length], inserted));
+                // A series that starts later than the file (a store opened in its third year) starts at its first value: the rows
+                // before it would otherwise be filled with that value and train the model on a flat line.
+                int start = 0;
+                while (!o.KeepLeadingMissing && double.IsNaN(values[start])) start++;
+                if (start > 0)
+                    notes.Add($"{where}: {start} leading row(s) without a value of {Excerpt.Of(name)} were dropped" +
+                              (gridDates is null ? "" : $" (it starts on {gridDates[start]:yyyy-MM-dd})"));
+                int insertedKept = dates is null ? 0 : gridRows[start..length].Count(r => r < 0);
+                series.Add(new TimeSeries(name, values[start..length], [.. inputs.Select(i => i[start..length])], gridDates?[start..length], insertedKept));
             }
         }
         return new SeriesSet(series, [.. featureIdx.Select(i => header[i])], [.. knownIdx.Select(i => header[i])], step, path,

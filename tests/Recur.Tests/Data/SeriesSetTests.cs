@@ -175,6 +175,20 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void AColumnThatStartsLaterStartsOnItsOwnDate()
+    {
+        var set = Load("date,a,b\n2020-01-01,1,\n2020-01-02,2,NA\n2020-01-03,3,30\n2020-01-04,4,\n2020-01-05,5,50\n", new CsvOptions { Columns = ["*"] });
+        Assert.Equal([1, 2, 3, 4, 5], set["a"].Values);
+        var b = set["b"];
+        Assert.Equal([30, double.NaN, 50], b.Values);     // the gap inside stays missing
+        Assert.Equal(new DateTime(2020, 1, 3), b.Dates![0]);
+        Assert.Contains(set.Notes, n => n.Contains("2 leading row(s) without a value of 'b' were dropped (it starts on 2020-01-03)"));
+        // The tutorial's CsvSeries keeps them (filled from the first value), as before.
+        var kept = Load("date,y\n2020-01-01,\n2020-01-02,2\n", new CsvOptions { Columns = ["y"], KeepLeadingMissing = true });
+        Assert.Equal([double.NaN, 2], kept.Series[0].Values);
+    }
+
+    [Fact]
     public void LongFilesGroupBySeriesIdAndWideFilesTakeEveryNumericColumn()
     {
         var longSet = Load("symbol,date,price\nA,2020-01-01,1\nB,2020-01-01,10\nA,2020-01-02,2\nB,2020-01-02,20\nB,2020-01-03,30\n",

@@ -149,7 +149,10 @@ public class ForecastFitFuzz(ITestOutputHelper output)
         double[]? fewer = input.FewerLevels && levels.Length > 1 ? [levels[0], levels[^1]] : null;
         try
         {
-            foreach (var p in loaded.Predict(data, horizon, fewer))
+            // The series the fit kept (it leaves out those too short for the sizes the median series allows).
+            var known = new SeriesSet([.. data.Series.Where(x => loaded.Spec.Series.Any(k => k.Name == x.Name))], data.Features, data.KnownFuture, data.Step, data.Source);
+            Assert.Equal(result.Evaluation.Series.Count, known.Series.Count);
+            foreach (var p in loaded.Predict(known, horizon, fewer))
             {
                 Assert.Equal(horizon ?? loaded.Spec.Horizon, p.Values.Length);
                 Assert.Equal((fewer ?? levels).Length, p.Quantiles.Length);
