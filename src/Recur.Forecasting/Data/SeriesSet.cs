@@ -118,8 +118,8 @@ public sealed class SeriesSet
         if (duplicate is not null) throw new ArgumentException($"{path}: column {Excerpt.Of(header[duplicate.Key])} is asked for twice");
         int dateIndex = FindDateColumn(path, header, used, o.DateColumn, out bool dateNamed);
 
-        // Keep only the cells needed (every column for '*').
-        var keep = all ? Enumerable.Range(0, header.Count).ToArray() : used.Append(dateIndex).Where(i => i >= 0).Distinct().ToArray();
+        // Keep only the cells needed (every column for '*', or while the date column is still to be found).
+        var keep = all || !dateNamed ? Enumerable.Range(0, header.Count).ToArray() : used.Append(dateIndex).Where(i => i >= 0).Distinct().ToArray();
         var cells = keep.ToDictionary(i => i, _ => new List<string>());
         var lines = new List<int>();
         var fields = new List<string>(header.Count);
@@ -129,6 +129,20 @@ public sealed class SeriesSet
             lines.Add(csv.LineNumber);
         }
         if (lines.Count == 0) throw new InvalidDataException($"{path}: no data rows after the header");
+
+        string? foundDates = null;
+        if (!dateNamed && (dateIndex < 0 || Readable(cells[dateIndex]) < 0.9 * cells[dateIndex].Count))
+        {
+            // No column named like a date and no first column of dates: the first other column whose every cell reads as a
+            // date (a 'Datum' or 'Fecha' column after the values); columns of numbers are left alone.
+            int found = keep.Where(i => i != dateIndex && !used.Contains(i) && !cells[i].All(c => MissingValues.IsMissing(c) || LooksNumeric(c)))
+                .FirstOrDefault(i => DateFormats.TryParseColumn(cells[i], allowUnixTime: false, out _, out _, o.DayFirst), -1);
+            if (found >= 0)
+            {
+                dateIndex = found;
+                foundDates = $"date column: {Excerpt.Of(header[found])} (every cell reads as a date; --date-column names another)";
+            }
+        }
 
         DateTime[]? dates = null;
         string format = "";
@@ -147,6 +161,7 @@ public sealed class SeriesSet
         }
 
         var notes = new List<string>();
+        if (foundDates is not null) notes.Add(foundDates);
         if (all)
         {
             var skipped = new List<string>();

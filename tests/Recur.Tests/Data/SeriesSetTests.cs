@@ -175,6 +175,18 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void ADateColumnWithAnotherNameAfterTheValuesIsFound()
+    {
+        var set = Load("Umsatz;Datum\n1,5;2020-01-01\n2,5;2020-01-02\n3;2020-01-03\n", new CsvOptions());
+        Assert.Equal(new DateTime(2020, 1, 3), set.Series[0].Dates![2]);
+        Assert.Equal([1.5, 2.5, 3], set.Series[0].Values);
+        Assert.Contains(set.Notes, n => n.StartsWith("date column: 'Datum'", StringComparison.Ordinal));
+        // With --column too; and a column of numbers is never taken for dates.
+        Assert.NotNull(Load("store,y,Fecha\nA,1,2020-01-01\nA,2,2020-01-02\n").Series[0].Dates);
+        Assert.Null(Load("y,code\n1,20200101\n2,20200102\n").Series[0].Dates);
+    }
+
+    [Fact]
     public void AColumnThatStartsLaterStartsOnItsOwnDate()
     {
         var set = Load("date,a,b\n2020-01-01,1,\n2020-01-02,2,NA\n2020-01-03,3,30\n2020-01-04,4,\n2020-01-05,5,50\n", new CsvOptions { Columns = ["*"] });
