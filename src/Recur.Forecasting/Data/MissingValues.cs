@@ -8,11 +8,14 @@ public static class MissingValues
     /// <summary>
     /// Cell texts read as missing, compared case-insensitively after trimming: the empty cell,
     /// <c>NA</c>, <c>N/A</c>, <c>#N/A</c>, <c>NaN</c>, <c>null</c>, <c>None</c> and <c>?</c>
-    /// (what pandas, R, spreadsheets and the UCI archive write). A lone <c>-</c> is not in the
+    /// (what pandas, R, spreadsheets and the UCI archive write), and the error values a spreadsheet
+    /// exports where a formula failed (<c>#DIV/0!</c>, <c>#VALUE!</c>, <c>#REF!</c>, <c>#NAME?</c>,
+    /// <c>#NUM!</c>, <c>#NULL!</c>): there is no number there. A lone <c>-</c> is not in the
     /// set: it is too easily a typo for a number.
     /// </summary>
     public static readonly IReadOnlySet<string> Tokens =
-        new HashSet<string>(["", "NA", "N/A", "#N/A", "NaN", "null", "None", "?"], StringComparer.OrdinalIgnoreCase);
+        new HashSet<string>(["", "NA", "N/A", "#N/A", "NaN", "null", "None", "?", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"],
+            StringComparer.OrdinalIgnoreCase);
 
     /// <summary>True when <paramref name="cell"/> spells a missing value.</summary>
     public static bool IsMissing(string cell) => Tokens.Contains(cell.Trim());
