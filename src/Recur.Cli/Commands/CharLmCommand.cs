@@ -81,8 +81,8 @@ internal static class CharLmCommand
     private static int Train(string textPath, string outPath, string plotPath, CharLmTrainOptions o, string? resume, double? minutes, bool json)
     {
         o.Validate();
-        CheckFolder(outPath, "--out");
-        CheckFolder(plotPath, "--plot");
+        OutputPath.Check(outPath, "--out");
+        OutputPath.Check(plotPath, "--plot");
         if (resume is not null && !File.Exists(resume)) throw new FileNotFoundException($"--resume {resume}: no such checkpoint", resume);
         CharLmTrainer trainer;
         CharCorpus corpus;
@@ -225,11 +225,5 @@ internal static class CharLmCommand
             return 0;
         }));
         return cmd;
-    }
-
-    private static void CheckFolder(string path, string option)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"{option} {path}: folder {dir} does not exist");
     }
 }

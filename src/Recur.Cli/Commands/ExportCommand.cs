@@ -24,6 +24,7 @@ internal static class ExportCommand
 
     internal static OnnxModelInfo Export(string modelPath, string outPath)
     {
+        OutputPath.Check(outPath, "--out");
         var format = Safetensors.Load(modelPath).Metadata.GetValueOrDefault("format");
         return format switch
         {

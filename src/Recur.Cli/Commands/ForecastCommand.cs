@@ -128,9 +128,9 @@ internal static class ForecastCommand
     private static int Run(string path, CsvOptions csvOptions, ForecastOptions o, string plotPath, string? savePath, string? predictionsPath, bool json)
     {
         // Output folders are checked before minutes of training, not after.
-        CheckFolder(plotPath, "--plot");
-        if (savePath is not null) CheckFolder(savePath, "--save");
-        if (predictionsPath is not null) CheckFolder(predictionsPath, "--predictions");
+        OutputPath.Check(plotPath, "--plot");
+        if (savePath is not null) OutputPath.Check(savePath, "--save");
+        if (predictionsPath is not null) OutputPath.Check(predictionsPath, "--predictions");
 
         var data = SeriesSet.Load(path, csvOptions);
         var first = data.Series[0];
@@ -266,11 +266,4 @@ internal static class ForecastCommand
     private static string Num(double v) => v.ToString("0.#####", CultureInfo.InvariantCulture);
 
     private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
-
-    internal static void CheckFolder(string path, string option)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(dir))
-            throw new DirectoryNotFoundException($"{option} {Excerpt.Of(path)}: folder {Excerpt.Of(dir)} does not exist");
-    }
 }

@@ -40,6 +40,8 @@ internal static class SineCommand
 
     private static int Run(SineOptions o, string plotPath, bool json)
     {
+        SineDemo.Validate(o);
+        OutputPath.Check(plotPath, "--plot");
         Console.WriteLine($"recur sine: {o.Cell.ToUpperInvariant()}(1, {o.Hidden}, batch_first=True) + Linear({o.Hidden}, 1), MSE, Adam(lr={o.LearningRate}), {o.Iterations} iterations, seed {o.Seed}");
         SineResult result;
         if (Cli.Interactive)

@@ -39,12 +39,19 @@ internal static class SineDemo
 {
     public const int ReportEvery = 100;
 
-    public static SineResult Run(SineOptions o, Action<SineProgress>? report = null, Action<int, float>? perIteration = null)
+    /// <summary>Refuses options the demo cannot run with (before anything is printed or trained).</summary>
+    /// <exception cref="ArgumentException">A size, rate or clip out of range.</exception>
+    public static void Validate(SineOptions o)
     {
         if (o.Iterations < 1) throw new ArgumentException($"--iterations must be at least 1, got {o.Iterations}");
         if (o.Hidden < 1) throw new ArgumentException($"--hidden must be at least 1, got {o.Hidden}");
         if (!(o.LearningRate > 0)) throw new ArgumentException($"--lr must be positive, got {o.LearningRate}");
         if (o.Clip is float c && !(c > 0)) throw new ArgumentException($"--clip must be positive, got {c}");
+    }
+
+    public static SineResult Run(SineOptions o, Action<SineProgress>? report = null, Action<int, float>? perIteration = null)
+    {
+        Validate(o);
 
         var initRng = new Generator(o.Seed);
         var dataRng = new Generator(o.Seed ^ 0x5EED);

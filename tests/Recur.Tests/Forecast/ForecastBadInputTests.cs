@@ -135,6 +135,25 @@ public class ForecastBadInputTests
         Assert.DoesNotContain("epoch", run.Stdout);
     }
 
+    [Fact]
+    public void OutputPathsThatAreFoldersOrMissingFoldersFailBeforeAnyWork()
+    {
+        using var dir = new TempDirectory();
+        // recur sine: the 6000 iterations are not run for a figure that cannot be written.
+        var sine = CliRunner.Run("sine", "--plot", dir.Path);
+        AssertOneLineError(sine, "--plot", "is a folder");
+        Assert.DoesNotContain("iteration", sine.Stdout);
+        AssertOneLineError(CliRunner.Run("sine", "--plot", Path.Combine(dir.Path, "no", "s.png")), "--plot", "does not exist");
+        // recur forecast --save, recur export --out.
+        string csv = dir.Write("s.csv", SyntheticSeries.Daily(120));
+        var save = CliRunner.Run("forecast", "--csv", csv, "--column", "y", "--plot", Path.Combine(dir.Path, "p.png"), "--save", dir.Path);
+        AssertOneLineError(save, "--save", "is a folder");
+        Assert.DoesNotContain("epoch", save.Stdout);
+        var model = Path.Combine(dir.Path, "m.safetensors");
+        Assert.Equal(0, CliRunner.Run("forecast", "--csv", csv, "--column", "y", "--epochs", "1", "--hidden", "2", "--plot", Path.Combine(dir.Path, "p.png"), "--save", model).ExitCode);
+        AssertOneLineError(CliRunner.Run("export", model, "--out", dir.Path), "--out", "is a folder");
+    }
+
     // ---- predict ----------------------------------------------------------------------------------------
 
     /// <summary>A small trained model saved in <paramref name="dir"/> (trained in-process: no CLI needed).</summary>

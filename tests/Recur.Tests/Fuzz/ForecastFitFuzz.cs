@@ -11,7 +11,7 @@ namespace Recur.Tests.Fuzz;
 /// <see cref="Forecaster.Predict"/>) on random data and options: 1–3 series of 4–150 rows, of one length or ragged (random walks,
 /// seasons, constants, steps, tiny or huge scales, negative values, missing values, without dates or with daily or month-end
 /// dates), 0–2 past-only and 0–1 known-future input columns, any lookback, horizon and
-/// season (or the defaults), transform, method, interval kind, quantile levels, split, backtest (with refit or not),
+/// season (or the defaults), transform, method, interval kind, quantile levels, split (fractions or a test start date), backtest (with refit or not),
 /// cell and size; predictions for all or fewer steps and levels.
 /// Property: the fit raises one of its documented exceptions (<see cref="ArgumentException"/>,
 /// <see cref="InvalidDataException"/>, <see cref="ArithmeticException"/>) with a one-line message of at most
@@ -95,6 +95,8 @@ public class ForecastFitFuzz(ITestOutputHelper output)
         Quantiles = LevelSets[input.Levels],
         TrainFraction = input.Split switch { 0 => 0.7, 1 => 0.5, _ => 0.8 },
         ValidationFraction = input.Split switch { 0 => 0.1, 1 => 0.25, _ => 0.1 },
+        // Split 2 with dates: a test start date instead of fractions (sometimes past the last date, or before the first).
+        TestStart = input.Split == 2 && input.Dates ? (input.Monthly ? new DateTime(2000, 1, 31).AddMonths(input.Length * 3 / 4) : new DateTime(2020, 1, 1).AddDays(input.Length * 3 / 4 - 5 + (int)(input.Seed % 10))) : null,
         Backtest = input.Backtest, Refit = input.Refit && input.Backtest > 1,
         Cell = Cells[input.Cell], Hidden = input.Hidden, Seed = (long)(input.Seed % 1000),
         Training = new TrainingOptions { Epochs = 2 },
