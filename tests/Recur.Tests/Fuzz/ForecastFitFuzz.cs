@@ -120,7 +120,7 @@ public class ForecastFitFuzz(ITestOutputHelper output)
     }
 
     /// <summary>True when the fit succeeded.</summary>
-    private static bool Check(Input input, string dir, Dictionary<string, int> errors)
+    private static bool Check(Input input, string dir, FuzzBudget.Refusals errors)
     {
         var clock = Stopwatch.StartNew();
         var data = Data(input);
@@ -132,9 +132,7 @@ public class ForecastFitFuzz(ITestOutputHelper output)
         catch (Exception e) when (e is ArgumentException or InvalidDataException or ArithmeticException)
         {
             AssertBounded(e);
-            string kind = $"{e.GetType().Name}: {System.Text.RegularExpressions.Regex.Replace(e.Message, "'[^']*'|[0-9.]+", "…")}";
-            kind = kind[..Math.Min(100, kind.Length)];
-            errors[kind] = errors.GetValueOrDefault(kind) + 1;
+            errors.Add(e);
             return false;
         }
         foreach (var s in result.Evaluation.Series)
@@ -174,14 +172,14 @@ public class ForecastFitFuzz(ITestOutputHelper output)
     {
         using var dir = new TempDirectory();
         long fitted = 0, total = 0;
-        var errors = new Dictionary<string, int>();
+        var errors = new FuzzBudget.Refusals();
         FuzzBudget.Run(InputGen, input =>
         {
             total++;
             if (Check(input, dir.Path, errors)) fitted++;
         }, output.WriteLine, input => input.ToString(), iterations: Math.Max(1, FuzzBudget.Iterations / 150));
         output.WriteLine($"{fitted} of {total} fits succeeded; the refusals:");
-        foreach (var (kind, count) in errors.OrderByDescending(e => e.Value).Take(12)) output.WriteLine($"  {count,5}  {kind}");
+        errors.Log(output.WriteLine);
         Assert.True(fitted > 0, "the generator reaches a successful fit");
     }
 }

@@ -67,4 +67,27 @@ internal static class FuzzBudget
             text.Append(b is >= 0x20 and < 0x7f && b != (byte)'\\' ? (char)b : $"\\x{b:x2}");
         return $"{bytes.Length} bytes: {text}{(bytes.Length > 600 ? "…" : "")}";
     }
+
+    /// <summary>
+    /// Counts the refusals of a fuzz run by kind: the exception type and its message with quoted values and numbers
+    /// blanked (after <paramref name="skipTo"/>, e.g. the path), so a run can print which refusals dominate.
+    /// </summary>
+    public sealed class Refusals
+    {
+        private readonly Dictionary<string, int> _counts = [];
+
+        public void Add(Exception e, string? skipTo = null)
+        {
+            string message = skipTo is not null && e.Message.IndexOf(skipTo, StringComparison.Ordinal) is int at and >= 0 ? e.Message[(at + skipTo.Length)..] : e.Message;
+            string kind = $"{e.GetType().Name}: {System.Text.RegularExpressions.Regex.Replace(message, "'[^']*'|[0-9][0-9.]*", "…")}";
+            kind = kind[..Math.Min(100, kind.Length)];
+            _counts[kind] = _counts.GetValueOrDefault(kind) + 1;
+        }
+
+        /// <summary>The most common kinds, one line each.</summary>
+        public void Log(Action<string> log, int most = 12)
+        {
+            foreach (var (kind, count) in _counts.OrderByDescending(c => c.Value).Take(most)) log($"  {count,6}  {kind}");
+        }
+    }
 }
