@@ -265,5 +265,5 @@ internal static class ForecastCommand
 
     private static string Num(double v) => v.ToString("0.#####", CultureInfo.InvariantCulture);
 
-    private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+    private static string F(double v) => Figures.Metric(v);
 }

@@ -104,5 +104,5 @@ internal static class PredictCommand
 
     private static string DateText(DateTime d, bool timeOfDay) => d.ToString(timeOfDay ? "yyyy-MM-dd HH:mm" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string Num(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Num(double v) => Figures.Value(v);
 }

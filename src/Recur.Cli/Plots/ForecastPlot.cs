@@ -104,7 +104,7 @@ internal static class ForecastPlot
         return PlotFile.SavePng(multiplot, path, 1100, 900);
     }
 
-    private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string F(double v) => Figures.Value(v);
 
-    private static string Num(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Num(double v) => Figures.Value(v);
 }

@@ -16,6 +16,29 @@ public class ForecastCommandTests
     ];
 
     [Fact]
+    public void MicroUnitSeriesPrintTheirErrorsAndForecastsNotZeros()
+    {
+        using var dir = new TempDirectory();
+        // The daily synthetic series in millionths (a sensor in amperes, say): its errors are about 1e-7.
+        var lines = SyntheticSeries.Daily(150).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string csv = dir.Write("micro.csv", string.Join("\n", lines.Select((l, i) =>
+        {
+            if (i == 0) return l;
+            var c = l.Split(',');
+            return c[1] == "" ? l : $"{c[0]},{double.Parse(c[1], System.Globalization.CultureInfo.InvariantCulture) * 1e-6:R},{c[2]}";
+        })) + "\n");
+        string model = Path.Combine(dir.Path, "m.safetensors");
+        var fit = CliRunner.Run("forecast", "--csv", csv, "--column", "y", "--epochs", "1", "--hidden", "2", "--plot", Path.Combine(dir.Path, "p.png"), "--save", model);
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        var modelRow = fit.Stdout.Split('\n').First(l => l.Contains("model ("));
+        Assert.DoesNotContain("0.000 │ 0.000", modelRow);   // RMSE and MAE
+        Assert.Matches(@"\d\.\d+E-0\d", modelRow);
+        var predict = CliRunner.Run("predict", "--model", model, "--csv", csv);
+        Assert.True(predict.ExitCode == 0, predict.Stderr + predict.Stdout);
+        Assert.Matches(@"│ \d(\.\d+)?E-06", predict.Stdout);
+    }
+
+    [Fact]
     public void ForecastReportsTheProtocolAndPredictContinuesTheFile()
     {
         using var dir = new TempDirectory();
