@@ -39,6 +39,23 @@ public class ForecastCommandTests
     }
 
     [Fact]
+    public void HugeValuesPrintInExponentFormInsteadOfWrappingTheTable()
+    {
+        using var dir = new TempDirectory();
+        var lines = SyntheticSeries.Daily(150).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string csv = dir.Write("huge.csv", string.Join("\n", lines.Select((l, i) =>
+        {
+            if (i == 0) return l;
+            var c = l.Split(',');
+            return c[1] == "" ? l : $"{c[0]},{double.Parse(c[1], System.Globalization.CultureInfo.InvariantCulture) * 1e12:R},{c[2]}";
+        })) + "\n");
+        var fit = CliRunner.Run("forecast", "--csv", csv, "--column", "y", "--epochs", "1", "--hidden", "2", "--plot", Path.Combine(dir.Path, "p.png"));
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        var modelRow = fit.Stdout.Split('\n').First(l => l.Contains("model ("));
+        Assert.Matches(@"\d\.\d+E\+1\d", modelRow);
+    }
+
+    [Fact]
     public void ForecastReportsTheProtocolAndPredictContinuesTheFile()
     {
         using var dir = new TempDirectory();
