@@ -58,26 +58,35 @@ public static class ForecastJob
     /// <summary>
     /// Several series of different lengths (a long file where some ids start late): the sizes come from the median series, and
     /// the series too short for them are left out with a note — rather than one new id shrinking every series' horizon and
-    /// lookback to what its few rows allow, or failing the whole fit. The fit then runs on the rest with those sizes given.
+    /// lookback to what its few rows allow, or failing the whole fit. So are series that end before <c>--test-start</c> (a
+    /// delisted stock has no test part). The fit then runs on the rest with those sizes given.
     /// Nothing changes when every series fits (or none does: then the fit's own error names the first).
     /// </summary>
     private static (SeriesSet Data, ForecastOptions Options) LeaveOutTooShort(SeriesSet data, ForecastOptions o)
     {
         if (data.Series.Count < 2) return (data, o);
-        var splits = data.Series.ToDictionary(s => s.Name, s => Split(s, o));
+        // A series whose last date comes before --test-start (a delisted stock) has no test part at all.
+        var ended = data.Series.Where(s => o.TestStart is DateTime start && s.Dates is { Length: > 0 } d && d[^1] < start).ToList();
+        var splits = data.Series.Except(ended).ToDictionary(s => s.Name, s => Split(s, o));
+        if (splits.Count == 0) return (data, o);
         int Median(Func<ForecastSplit, int> count)
         {
             var c = splits.Values.Select(count).Order().ToArray();
             return c[c.Length / 2];
         }
         var notes = new List<string>(data.Notes);
-        var (season, horizon, lookback) = Sizes(data, o, Frequency(data), splits[data.Series[0].Name], Median(x => x.TrainCount),
+        var first = data.Series.First(s => splits.ContainsKey(s.Name));
+        var (season, horizon, lookback) = Sizes(data, o, Frequency(data), splits[first.Name], Median(x => x.TrainCount),
             Median(x => x.ValidationCount), Median(x => x.TestCount), notes);
-        var kept = data.Series.Where(s => TooShort(data, s, splits[s.Name], season, horizon, lookback) is null).ToList();
+        var kept = data.Series.Where(s => splits.ContainsKey(s.Name) && TooShort(data, s, splits[s.Name], season, horizon, lookback) is null).ToList();
         if (kept.Count == data.Series.Count || kept.Count == 0) return (data, o);
-        var left = data.Series.Where(s => !kept.Contains(s)).Select(s => $"{s.Name} ({s.Length} rows)").ToList();
-        notes.Add($"left out {left.Count} series too short for lookback {lookback} and horizon {horizon} (the sizes the median series allows; " +
-                  $"a series needs train ≥ lookback + horizon and validation, test ≥ horizon rows): {Excerpt.List(left)}");
+        var tooShort = data.Series.Where(s => splits.ContainsKey(s.Name) && !kept.Contains(s)).Select(s => $"{s.Name} ({s.Length} rows)").ToList();
+        if (ended.Count > 0)
+            notes.Add($"left out {ended.Count} series that end before --test-start {o.TestStart:yyyy-MM-dd}: " +
+                      Excerpt.List([.. ended.Select(s => $"{s.Name} (last date {s.Dates![^1]:yyyy-MM-dd})")]));
+        if (tooShort.Count > 0)
+            notes.Add($"left out {tooShort.Count} series too short for lookback {lookback} and horizon {horizon} (the sizes the median series allows; " +
+                      $"a series needs train ≥ lookback + horizon and validation, test ≥ horizon rows): {Excerpt.List(tooShort)}");
         var subset = new SeriesSet(kept, data.Features, data.KnownFuture, data.Step, data.Source, data.ValueColumn, data.SeriesIdColumn, data.DateFormat, notes)
             { DateColumnName = data.DateColumnName };
         return (subset, o with { Season = season, Horizon = horizon, Lookback = lookback });

@@ -35,6 +35,21 @@ public class RaggedSeriesTests
     }
 
     [Fact]
+    public void AnIdThatEndsBeforeTheTestStartIsLeftOutWithANote()
+    {
+        using var dir = new TempDirectory();
+        // C stops 100 days before the others (a delisted stock): with --test-start after its last date it has no test part.
+        var csv = new StringBuilder("sym,date,px\n");
+        foreach (var (id, n) in new[] { ("A", 300), ("B", 300), ("C", 200) })
+            for (int i = 0; i < n; i++)
+                csv.Append(CultureInfo.InvariantCulture, $"{id},{new DateTime(2010, 1, 1).AddDays(i):yyyy-MM-dd},{100 + 10 * Math.Sin(2 * Math.PI * i / 7) + i % 3:0.###}\n");
+        var data = SeriesSet.Load(dir.Write("delisted.csv", csv.ToString()), new CsvOptions { Columns = ["px"], SeriesId = "sym" });
+        var fit = Forecaster.Fit(data, Tiny with { TestStart = new DateTime(2010, 9, 1) });
+        Assert.Equal(["A", "B"], fit.Model.Spec.Series.Select(s => s.Name));
+        Assert.Contains(fit.Notes, n => n.Contains("left out 1 series that end before --test-start 2010-09-01: 'C (last date 2010-07-19)'"));
+    }
+
+    [Fact]
     public void SeriesOfOneLengthAndASingleShortSeriesBehaveAsBefore()
     {
         using var dir = new TempDirectory();
