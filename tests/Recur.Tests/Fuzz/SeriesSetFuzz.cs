@@ -11,7 +11,8 @@ namespace Recur.Tests.Fuzz;
 /// Fuzz target: <see cref="SeriesSet.Load"/>, the whole path from a file to series — delimiter and decimal-mark detection,
 /// number forms (grouping, decimal commas, exponents, missing tokens, overflow), date forms (ISO with offsets, quarters,
 /// day-first, month names, bare years, serial days, garbage), date regularisation (duplicates, gaps, newest-first, mixed
-/// steps) and long files with a series-id column. Inputs mix well-formed rows with hostile cells.
+/// steps), long files with a series-id column and plain files with the date column last under another name. Inputs mix
+/// well-formed rows with hostile cells.
 /// Property: the load succeeds with dates strictly increasing on one grid and every value finite or NaN, or it raises one
 /// of the documented exceptions (<see cref="FormatException"/>, <see cref="InvalidDataException"/>,
 /// <see cref="ArgumentException"/>) with a one-line message of at most <see cref="MaxMessage"/> characters; never another
@@ -36,15 +37,16 @@ public class SeriesSetFuzz(ITestOutputHelper output)
     private static readonly string[] Values =
     [
         "1", "-2.5", "1e3", "3,25", "1,234.5", "\"1,234.5\"", "1.234,5", "1 234,5", "1'234", "1,23,456", "", "NA", "N/A", "?", "NaN",
-        "1e200", "-1e31", "Infinity", "0x10", "12%", "$5", "abc", "\"a;b\"", "٣", "1.5.6", "+7", ".5", "5.",
+        "1e200", "-1e31", "Infinity", "0x10", "12%", "$5", "abc", "\"a;b\"", "٣", "1.5.6", "+7", ".5", "5.", "#DIV/0!", "#VALUE!",
     ];
 
-    private sealed record Input(int Rows, int Unit, int DateForm, int[] Values, int[] HostileAt, int Separator, bool Reverse, int Duplicate, int Gap, int Ids, bool Header);
+    private sealed record Input(int Rows, int Unit, int DateForm, int[] Values, int[] HostileAt, int Separator, bool Reverse, int Duplicate, int Gap, int Ids, bool Header,
+        bool DateLast);
 
     private static readonly Gen<Input> InputGen = Gen.Select(
         Gen.Select(Gen.Int[0, 40], Gen.Int[0, 3], Gen.Int[0, DateForms.Length - 1], Gen.Int[0, Values.Length - 1].Array[0, 8], Gen.Int[-1, 160].Array[0, 2]),
-        Gen.Select(Gen.Int[0, 2], Gen.Bool, Gen.Int[-1, 400], Gen.Int[-1, 60], Gen.Int[0, 3], Gen.Int[0, 7]),
-        (a, b) => new Input(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, b.Item1, b.Item2, b.Item3, b.Item4, b.Item5, b.Item6 > 0));
+        Gen.Select(Gen.Int[0, 2], Gen.Bool, Gen.Int[-1, 400], Gen.Int[-1, 60], Gen.Int[0, 3], Gen.Int[0, 7], Gen.Bool),
+        (a, b) => new Input(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, b.Item1, b.Item2, b.Item3, b.Item4, b.Item5, b.Item6 > 0, b.Item7));
 
     private static string Render(Input input, out CsvOptions options)
     {
@@ -68,10 +70,11 @@ public class SeriesSetFuzz(ITestOutputHelper output)
                 string value = input.Values.Length > 0 && rng.Next(12) == 0
                     ? Values[input.Values[rng.Next(input.Values.Length)]]
                     : (10 + Math.Sin(i)).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
-                lines.Add(input.Ids > 0 ? $"s{id}{sep}{date}{sep}{value}" : $"{date}{sep}{value}");
+                // A plain file with the date column last, under a name no date list has (found by its cells).
+                lines.Add(input.Ids > 0 ? $"s{id}{sep}{date}{sep}{value}" : input.DateLast ? $"{value}{sep}{date}" : $"{date}{sep}{value}");
             }
         if (input.Reverse) lines.Reverse();
-        string header = input.Ids > 0 ? $"id{sep}date{sep}y" : $"date{sep}y";
+        string header = input.Ids > 0 ? $"id{sep}date{sep}y" : input.DateLast ? $"y{sep}Fecha" : $"date{sep}y";
         options = new CsvOptions { Columns = ["y"], SeriesId = input.Ids > 0 ? "id" : null };
         return (input.Header ? header + "\n" : "") + string.Join("\n", lines) + "\n";
     }
