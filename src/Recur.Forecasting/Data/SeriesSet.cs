@@ -169,6 +169,11 @@ public sealed class SeriesSet
             foreach (int i in keep)
             {
                 if (i == dateIndex && dates is not null || used.Contains(i)) continue;
+                if (IsRowIndex(header[i], cells[i]))
+                {
+                    notes.Add($"skipped the row-index column {Excerpt.Of(header[i])} (0, 1, 2, … as pandas writes its index)");
+                    continue;
+                }
                 // A column with no value at all (the empty column a delimiter at the end of each line makes) is not numeric.
                 if (cells[i].All(c => MissingValues.IsMissing(c) || LooksNumeric(c)) && !cells[i].All(MissingValues.IsMissing)) numeric.Add(i);
                 else skipped.Add(header[i]);
@@ -289,6 +294,17 @@ public sealed class SeriesSet
     }
 
     private static bool LooksNumeric(string cell) => NumberText.LooksNumeric(cell);
+
+    // The row index a DataFrame's to_csv() writes first: an unnamed (or 'Unnamed: 0' / 'index') column counting 0, 1, 2, …
+    // (or from 1). It is a row number, not a series to forecast.
+    private static bool IsRowIndex(string name, List<string> cells)
+    {
+        if (!(name.Trim().Length == 0 || name.Trim() is "Unnamed: 0" or "index") || cells.Count < 2) return false;
+        if (!long.TryParse(cells[0], NumberStyles.None, CultureInfo.InvariantCulture, out long first) || first > 1) return false;
+        for (int r = 1; r < cells.Count; r++)
+            if (!long.TryParse(cells[r], NumberStyles.None, CultureInfo.InvariantCulture, out long v) || v != first + r) return false;
+        return true;
+    }
 
     // Decimal commas: only with a ';' or tab separator, and only when some number is written with a decimal comma
     // (1,5 or 1.234,5) and none with a decimal point (12.5 or 1,234.5; 1.234 could be either).

@@ -187,6 +187,20 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void APandasRowIndexIsNotASeries()
+    {
+        // DataFrame.to_csv() writes its index first, under an empty name.
+        var set = Load(",date,sales\n0,2020-01-01,5\n1,2020-01-02,6\n2,2020-01-03,7\n", new CsvOptions());
+        Assert.Equal("sales", Assert.Single(set.Series).Name);
+        Assert.Contains(set.Notes, n => n.StartsWith("skipped the row-index column ''", StringComparison.Ordinal));
+        var wide = Load("Unnamed: 0,date,a,b\n1,2020-01-01,5,1\n2,2020-01-02,6,2\n3,2020-01-03,7,3\n", new CsvOptions { Columns = ["*"] });
+        Assert.Equal(["a", "b"], wide.Series.Select(x => x.Name));
+        // A named column of 0, 1, 2 is data, and so is an unnamed one that does not count up.
+        Assert.Equal(["n", "sales"], Load("date,n,sales\n2020-01-01,0,5\n2020-01-02,1,6\n", new CsvOptions { Columns = ["*"] }).Series.Select(x => x.Name));
+        Assert.Equal(2, Load("date,,sales\n2020-01-01,3,5\n2020-01-02,9,6\n", new CsvOptions { Columns = ["*"] }).Series.Count);
+    }
+
+    [Fact]
     public void AColumnThatStartsLaterStartsOnItsOwnDate()
     {
         var set = Load("date,a,b\n2020-01-01,1,\n2020-01-02,2,NA\n2020-01-03,3,30\n2020-01-04,4,\n2020-01-05,5,50\n", new CsvOptions { Columns = ["*"] });
