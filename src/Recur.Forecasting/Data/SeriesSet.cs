@@ -244,7 +244,15 @@ public sealed class SeriesSet
                         notes.Add($"{where}: {values.Length - length} trailing row(s) without a value of {Excerpt.Of(name)} were dropped");
                 }
                 if (length == 0 || values.Take(length).All(double.IsNaN))
+                {
+                    // One id of a long file with no value at all (a product never sold) is left out; a column asked for is an error.
+                    if (idIndex >= 0 && groups.Count > 1)
+                    {
+                        notes.Add($"{where}: no value in any of its {values.Length} rows: left out");
+                        continue;
+                    }
                     throw new InvalidDataException($"{where}: column {Excerpt.Of(header[v])} has no values: all {values.Length} cells are missing");
+                }
                 // A series that starts later than the file (a store opened in its third year) starts at its first value: the rows
                 // before it would otherwise be filled with that value and train the model on a flat line.
                 int start = 0;
@@ -256,6 +264,8 @@ public sealed class SeriesSet
                 series.Add(new TimeSeries(name, values[start..length], [.. inputs.Select(i => i[start..length])], gridDates?[start..length], insertedKept));
             }
         }
+        if (series.Count == 0)
+            throw new InvalidDataException($"{path}: column {Excerpt.Of(header[valueIdx[0]])} has no values in any of the {groups.Count} series");
         return new SeriesSet(series, [.. featureIdx.Select(i => header[i])], [.. knownIdx.Select(i => header[i])], step, path,
             idIndex >= 0 || valueIdx.Length == 1 ? header[valueIdx[0]] : null, idIndex >= 0 ? header[idIndex] : null,
             format, notes) { DateColumnName = dates is null ? null : header[dateIndex] };

@@ -201,6 +201,17 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void AnIdWithNoValueIsLeftOutOfALongFile()
+    {
+        var o = new CsvOptions { Columns = ["v"], SeriesId = "id" };
+        var set = Load("id,date,v\nA,2020-01-01,1\nA,2020-01-02,2\nB,2020-01-01,\nB,2020-01-02,NA\n", o);
+        Assert.Equal("A", Assert.Single(set.Series).Name);
+        Assert.Contains(set.Notes, n => n.Contains("(id 'B')") && n.Contains("no value in any of its 2 rows: left out"));
+        var none = Fails<InvalidDataException>("id,date,v\nA,2020-01-01,\nB,2020-01-01,NA\n", o);
+        Assert.Contains("has no values in any of the 2 series", none.Message);
+    }
+
+    [Fact]
     public void AColumnThatStartsLaterStartsOnItsOwnDate()
     {
         var set = Load("date,a,b\n2020-01-01,1,\n2020-01-02,2,NA\n2020-01-03,3,30\n2020-01-04,4,\n2020-01-05,5,50\n", new CsvOptions { Columns = ["*"] });
