@@ -15,18 +15,20 @@ public class ForecastCommandTests
         "--hidden", "8", "--epochs", "3", "--plot", Path.Combine(dir, "plot.png"), "--save", Path.Combine(dir, "model.safetensors"), "--json",
     ];
 
+    // The daily synthetic series (150 rows) with its values multiplied by factor.
+    private static string ScaledDaily(double factor) => string.Join("\n", SyntheticSeries.Daily(150).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select((l, i) =>
+        {
+            var c = l.Split(',');
+            return i == 0 || c[1] == "" ? l : $"{c[0]},{double.Parse(c[1], System.Globalization.CultureInfo.InvariantCulture) * factor:R},{c[2]}";
+        })) + "\n";
+
     [Fact]
     public void MicroUnitSeriesPrintTheirErrorsAndForecastsNotZeros()
     {
         using var dir = new TempDirectory();
         // The daily synthetic series in millionths (a sensor in amperes, say): its errors are about 1e-7.
-        var lines = SyntheticSeries.Daily(150).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string csv = dir.Write("micro.csv", string.Join("\n", lines.Select((l, i) =>
-        {
-            if (i == 0) return l;
-            var c = l.Split(',');
-            return c[1] == "" ? l : $"{c[0]},{double.Parse(c[1], System.Globalization.CultureInfo.InvariantCulture) * 1e-6:R},{c[2]}";
-        })) + "\n");
+        string csv = dir.Write("micro.csv", ScaledDaily(1e-6));
         string model = Path.Combine(dir.Path, "m.safetensors");
         var fit = CliRunner.Run("forecast", "--csv", csv, "--column", "y", "--epochs", "1", "--hidden", "2", "--plot", Path.Combine(dir.Path, "p.png"), "--save", model);
         Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
@@ -42,13 +44,7 @@ public class ForecastCommandTests
     public void HugeValuesPrintInExponentFormInsteadOfWrappingTheTable()
     {
         using var dir = new TempDirectory();
-        var lines = SyntheticSeries.Daily(150).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string csv = dir.Write("huge.csv", string.Join("\n", lines.Select((l, i) =>
-        {
-            if (i == 0) return l;
-            var c = l.Split(',');
-            return c[1] == "" ? l : $"{c[0]},{double.Parse(c[1], System.Globalization.CultureInfo.InvariantCulture) * 1e12:R},{c[2]}";
-        })) + "\n");
+        string csv = dir.Write("huge.csv", ScaledDaily(1e12));
         var fit = CliRunner.Run("forecast", "--csv", csv, "--column", "y", "--epochs", "1", "--hidden", "2", "--plot", Path.Combine(dir.Path, "p.png"));
         Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
         var modelRow = fit.Stdout.Split('\n').First(l => l.Contains("model ("));
