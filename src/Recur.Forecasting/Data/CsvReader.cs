@@ -7,7 +7,7 @@ namespace Recur.Forecasting;
 /// </summary>
 /// <remarks>
 /// <para>Dialect: the separator is ',' unless the header line has none, then ';' if present,
-/// then a tab. Fields may be quoted with '"'; inside quotes the separator and line breaks are
+/// then a tab — or the one a first line <c>sep=;</c> names (Excel's hint, which is then not the header). Fields may be quoted with '"'; inside quotes the separator and line breaks are
 /// literal and '""' is one quote. Whitespace around a field (and around its quotes) is dropped.
 /// CRLF and LF both end a line; a UTF-8 (or UTF-16) byte-order mark is skipped; blank lines are
 /// skipped anywhere, so a one-column file must spell a missing cell (e.g. <c>NA</c>).</para>
@@ -55,9 +55,16 @@ public sealed class CsvReader : IDisposable
         _reader = reader;
         _path = name;
         string? headerLine = NextNonBlankLine();
+        // Excel's separator hint: a first line "sep=;" names the delimiter and is not the header.
+        char? hinted = null;
+        if (headerLine is { Length: 5 } && headerLine.StartsWith("sep=", StringComparison.OrdinalIgnoreCase))
+        {
+            hinted = headerLine[4];
+            headerLine = NextNonBlankLine();
+        }
         if (headerLine is null)
             throw new InvalidDataException($"{name}: the file is empty (no header row)");
-        Delimiter = delimiter ?? DetectDelimiter(headerLine);
+        Delimiter = delimiter ?? hinted ?? DetectDelimiter(headerLine);
         var header = new List<string>();
         ParseRecord(headerLine, header);
         Header = header;

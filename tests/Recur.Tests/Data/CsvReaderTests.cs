@@ -41,6 +41,19 @@ public class CsvReaderTests
     }
 
     [Fact]
+    public void ExcelsSeparatorHintLineNamesTheDelimiter()
+    {
+        // "sep=;" first: the delimiter, though the header has a comma inside a name; line numbers stay physical.
+        var lines = new List<int>();
+        var records = ReadAll("sep=;\ndate;sales, units\n2020-01-01;1,5\n", out var reader, lines);
+        Assert.Equal(';', reader.Delimiter);
+        Assert.Equal(["date", "sales, units"], reader.Header);
+        Assert.Equal(["2020-01-01", "1,5"], records[0]);
+        Assert.Equal([3], lines);
+        Assert.Equal('\t', new CsvReader(new StringReader("SEP=\t\na\tb\n"), "t.csv").Delimiter);
+    }
+
+    [Fact]
     public void SkipsByteOrderMarkFromFile()
     {
         using var dir = new TempDirectory();
