@@ -37,7 +37,7 @@ public sealed class CsvReader : IDisposable
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"CSV file not found: {path}", path);
-        var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var reader = new StreamReader(path, TextEncoding(path), detectEncodingFromByteOrderMarks: true);
         try
         {
             return new CsvReader(reader, path, delimiter);
@@ -47,6 +47,22 @@ public sealed class CsvReader : IDisposable
             reader.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// UTF-8, unless the file's first mebibyte is not valid UTF-8: then Windows-1252, what Excel and most Windows tools write
+    /// in western Europe (a header "Umsätze" came out as "Ums\uFFFDtze"). A byte-order mark overrides either.
+    /// </summary>
+    private static Encoding TextEncoding(string path)
+    {
+        var head = new byte[1 << 20];
+        int n;
+        using (var file = File.OpenRead(path)) n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        // A character cut at the end of the sample is not an error: try the sample less up to three trailing bytes.
+        for (int cut = 0; cut <= Math.Min(3, n); cut++)
+            if (System.Text.Unicode.Utf8.IsValid(head.AsSpan(0, n - cut))) return Encoding.UTF8;
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(1252);
     }
 
     /// <summary>Reads CSV text from <paramref name="reader"/>; <paramref name="name"/> labels errors; <paramref name="delimiter"/> overrides the detection.</summary>

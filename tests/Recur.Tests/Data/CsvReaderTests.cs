@@ -54,6 +54,19 @@ public class CsvReaderTests
     }
 
     [Fact]
+    public void AFileThatIsNotUtf8IsReadAsWindows1252()
+    {
+        using var dir = new TempDirectory();
+        // Excel on Windows in western Europe: "Umsätze €" in code page 1252 (ä = 0xE4, € = 0x80), not valid UTF-8.
+        string path = dir.WriteBytes("cp1252.csv", [.. "Datum;Ums"u8, 0xE4, .. "tze "u8, 0x80, .. "\n2020-01-01;1\n"u8]);
+        using var reader = CsvReader.Open(path);
+        Assert.Equal(["Datum", "Umsätze €"], reader.Header);
+        // UTF-8 stays UTF-8.
+        using var utf8 = CsvReader.Open(dir.Write("utf8.csv", "Datum;Umsätze €\n2020-01-01;1\n"));
+        Assert.Equal(["Datum", "Umsätze €"], utf8.Header);
+    }
+
+    [Fact]
     public void SkipsByteOrderMarkFromFile()
     {
         using var dir = new TempDirectory();
