@@ -9,7 +9,7 @@ namespace Recur.Forecasting;
 /// <remarks>
 /// Families, each with optional time of day where it makes sense:
 /// ISO 8601 (<c>2020-01-31</c>, <c>2020-01-31T13:45[:05[.123]]</c>, with <c>T</c> or a space,
-/// with <c>Z</c>, <c>+02:00</c> or no offset), <c>yyyy-MM</c>, <c>yyyy/MM/dd [HH:mm[:ss]]</c>,
+/// with <c>Z</c>, <c>+02:00</c> or no offset; unpadded <c>2020-1-5</c> too), <c>yyyy-MM</c>, <c>yyyy/MM/dd [HH:mm[:ss]]</c>,
 /// <c>yyyyMMdd</c>, <c>dd.MM.yyyy</c>, <c>MM/dd/yyyy</c> and <c>dd/MM/yyyy</c> (also with '-',
 /// 12- or 24-hour time), <c>d MMM yyyy</c>, <c>MMM d yyyy</c> (also <c>Jan-1-1995</c>, <c>Jan 1, 2000</c>), and, in a column named like a date, <c>yyyy</c> (yearly) and, for a column whose name says it is a date,
 /// Unix time in seconds or milliseconds (spreadsheet serial days for numbers from 10 000 to 99 999). Quarters:
@@ -50,7 +50,8 @@ public static partial class DateFormats
     private static readonly Family[] Families =
     [
         new("ISO 8601", ["yyyy-MM-dd", "yyyy-MM-ddTHH:mmK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK",
-                         "yyyy-MM-dd HH:mmK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK"]),
+                         "yyyy-MM-dd HH:mmK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
+                         .. WithClock("yyyy-M-d", Clock24)]), // 2020-1-5, as R and some exporters write it
         new("yyyy-MM", ["yyyy-MM"]),
         new("yyyy/MM/dd", WithClock("yyyy/M/d", Clock24)),
         new("yyyyMMdd", ["yyyyMMdd"]),

@@ -22,6 +22,8 @@ public class SeriesSetTests
     [Theory]
     [InlineData("2015-01-31", "2015-02-01")]
     [InlineData("2015-01-31 00:00:00", "2015-02-01 00:00:00")]
+    [InlineData("2015-1-31", "2015-2-1")]
+    [InlineData("2015-1-31 0:00", "2015-2-1 0:00")]
     [InlineData("2015/01/31", "2015/02/01")]
     [InlineData("20150131", "20150201")]
     [InlineData("Jan-31-2015", "Feb-1-2015")]
