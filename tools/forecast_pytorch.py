@@ -104,11 +104,15 @@ def transform(series, v):
     return np.log(v) if lam == 0 else (v ** lam - 1) / lam
 
 
-def inverse(series, z):
+def inverse(series, z):  # SeriesTransform.Inverse: beyond Box-Cox's range, the edge it lies beyond; capped at 1e30
     if series["transform"] == "none":
         return z
     lam = series["lambda"]
-    return np.exp(z) if lam == 0 else np.maximum(lam * z + 1, 0) ** (1 / lam)
+    if lam == 0:
+        return np.exp(np.minimum(z, 700))
+    b = lam * z + 1
+    inside = np.minimum(np.maximum(b, 1e-300) ** (1 / lam), 1e30)
+    return np.where(b > 0, inside, 0.0 if lam > 0 else 1e30)
 
 
 def main(model_path, csv_path):
