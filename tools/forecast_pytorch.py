@@ -3,7 +3,8 @@
     /usr/bin/python3 tools/forecast_pytorch.py MODEL.safetensors FILE.csv
 
 Prints the network's forecast as one JSON line, to compare with `recur predict --model MODEL --csv FILE --json`
-when the model's first series uses the method `network` (format_version 2: one series, no known-future columns;
+when the model's first series uses the method `network` or `hybrid` (the hybrid's Holt-Winters anchor and its one-step
+errors recomputed here as HoltWinters does) (format_version 2: one series, no known-future columns;
 the calendar's future phases are read from dates extended by the model's step). A model with learned quantiles
 (`--intervals learned`) also gets its quantile head (`quantile.weight`, `quantile.bias`, monotone as QuantileHeads
 builds it) and prints its spread before recur's calibration; a model with the distribution head (`--intervals gaussian`:
@@ -115,11 +116,42 @@ def inverse(series, z):  # SeriesTransform.Inverse: beyond Box-Cox's range, the 
     return np.where(b > 0, inside, 0.0 if lam > 0 else 1e30)
 
 
+def holt_winters(hw, y, H):
+    """HoltWinters.Filter over y, then its forecast of the H steps after y's end and its one-step errors (0 before its start)."""
+    m, a, beta, g, phi = hw["season"], hw["alpha"], hw["beta"], hw["gamma"], hw["phi"]
+    n = len(y)
+    start = m if m > 1 else 1
+    level, trend, seasonal = np.zeros(n), np.zeros(n), np.zeros(n)
+    if m > 1:
+        first, second = y[:m].mean(), y[m:2 * m].mean()
+        l, b = first, (second - first) / m
+        seasonal[:m] = y[:m] - l
+    else:
+        l, b = y[0], y[1] - y[0]
+    level[start - 1], trend[start - 1] = l, b
+    errors = np.zeros(n)
+    for t in range(start, n):
+        s_prev = seasonal[t - m] if m > 1 else 0.0
+        damped = l + phi * b
+        errors[t] = y[t] - (damped + s_prev)
+        l_new = a * (y[t] - s_prev) + (1 - a) * damped
+        b = beta * (l_new - l) + (1 - beta) * phi * b
+        if m > 1:
+            seasonal[t] = g * (y[t] - damped) + (1 - g) * s_prev
+        l = l_new
+        level[t], trend[t] = l, b
+    forecast, damping, power = np.zeros(H), 0.0, 1.0
+    for h in range(H):
+        power *= phi
+        damping += power
+        forecast[h] = level[n - 1] + damping * trend[n - 1] + (seasonal[n + h - m * (h // m + 1)] if m > 1 else 0.0)
+    return forecast, errors
+
+
 def main(model_path, csv_path):
     state, meta = read_safetensors(model_path)
     assert meta["format_version"] == "2", "this script reads format_version 2"
-    # The hybrid's anchor and window come from Holt-Winters' recursion, which this script does not reimplement.
-    assert meta["anchor"] in ("last", "seasonal"), "this script reads networks anchored on persistence or seasonal naive, not the hybrid (anchor holt-winters)"
+    hybrid = meta["anchor"] == "holt-winters"  # the hybrid: anchored on Holt-Winters, reading its one-step errors
     series = json.loads(meta["series"])[0]
     assert not json.loads(meta["known_future"]), "known-future columns are not handled here"
     L, H, S = int(meta["lookback"]), int(meta["horizon"]), int(meta["season"])
@@ -133,8 +165,14 @@ def main(model_path, csv_path):
     rows = list(csv.DictReader(open(csv_path, newline="")))
     mean, std = series["scaler"]["mean"], series["scaler"]["std"]
     name = meta["value_column"] or series["name"]
-    z = (transform(series, column(rows, name)[-L:]) - mean) / std
-    channels = [z - z[-1]]
+    history = transform(series, column(rows, name))
+    z = (history[-L:] - mean) / std
+    if hybrid:
+        smoothed, errors = holt_winters(series["holt_winters"], history, H)
+        relative = errors[-L:] / std
+    else:
+        relative = z - z[-1]
+    channels = [relative]
     for f, sc in zip(json.loads(meta["features"]), series["input_scalers"]):
         channels.append((column(rows, f)[-L:] - sc["mean"]) / sc["std"])
     future = []
@@ -150,11 +188,11 @@ def main(model_path, csv_path):
             channels += [np.sin(2 * np.pi * p), np.cos(2 * np.pi * p)]
             future += [np.sin(2 * np.pi * q), np.cos(2 * np.pi * q)]
     x = torch.tensor(np.stack(channels, -1), dtype=torch.float32)[None]
-    window = torch.tensor(np.concatenate([z - z[-1]] + future), dtype=torch.float32)[None]
+    window = torch.tensor(np.concatenate([relative] + future), dtype=torch.float32)[None]
     with torch.no_grad():
         correction = model(x, window)[0].double().numpy()
     h = np.arange(H)
-    anchor = np.full(H, z[-1]) if meta["anchor"] == "last" else z[L + h - (h // S + 1) * S]
+    anchor = (smoothed - mean) / std if hybrid else np.full(H, z[-1]) if meta["anchor"] == "last" else z[L + h - (h // S + 1) * S]
     result = {"column": name, "method": series["method"], "forecast": inverse(series, (anchor + correction) * std + mean).tolist()}
     if levels:
         # The head's quantiles before recur's calibration (quantile_scale and the rolling factor on recent residuals, which
