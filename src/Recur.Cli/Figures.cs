@@ -10,8 +10,7 @@ namespace Recur.Cli;
 internal static class Figures
 {
     /// <summary>An error or score in a table: fixed three decimals (0.482), or 1.234E-06 below 0.01 and 3.453E+12 from 1e9.</summary>
-    public static string Metric(double v) => Small(v) ? Exponent(v, "0.###E+00") : Large(v) ? Exponent(v, "0.###E+00")
-        : v.ToString("0.000", CultureInfo.InvariantCulture);
+    public static string Metric(double v) => Small(v) || Large(v) ? Exponent(v, "0.###E+00") : v.ToString("0.000", CultureInfo.InvariantCulture);
 
     /// <summary>A forecast or quantile value: up to three decimals (179.684), or 1.234E-06 below 0.01 and 1.00157E+13 from 1e9.</summary>
     public static string Value(double v) => Small(v) ? Exponent(v, "0.###E+00") : Large(v) ? Exponent(v, "0.#####E+00")

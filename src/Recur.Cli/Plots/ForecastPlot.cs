@@ -61,7 +61,7 @@ internal static class ForecastPlot
                 var band = tail.Add.FillY(xs, s.Forecast.Quantiles[lo][(i * H)..((i + 1) * H)], s.Forecast.Quantiles[hi][(i * H)..((i + 1) * H)]);
                 band.FillColor = Colors.C1.WithAlpha(0.25);
                 band.LineColor = Colors.Transparent;
-                if (k == 0) band.LegendText = $"{1 - 2 * spec.Quantiles[lo]:P0} interval (q{Num(spec.Quantiles[lo])}–q{Num(spec.Quantiles[hi])})";
+                if (k == 0) band.LegendText = $"{1 - 2 * spec.Quantiles[lo]:P0} interval (q{F(spec.Quantiles[lo])}–q{F(spec.Quantiles[hi])})";
             }
             var forecast = tail.Add.ScatterLine(xs, s.Forecast.Point[(i * H)..((i + 1) * H)]);
             forecast.Color = Colors.C1;
@@ -105,6 +105,4 @@ internal static class ForecastPlot
     }
 
     private static string F(double v) => Figures.Value(v);
-
-    private static string Num(double v) => Figures.Value(v);
 }

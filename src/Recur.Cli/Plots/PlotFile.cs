@@ -19,9 +19,9 @@ internal static class PlotFile
 
     private static string Save(string path, Func<byte[]> render)
     {
+        // Checked before the work by every command; again here, in case the folder went away while it trained.
+        OutputPath.Check(path, "--plot");
         var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"cannot write plot {path}: folder {dir} does not exist");
         AtomicFile.WriteAllBytes(full, render());
         return full;
     }

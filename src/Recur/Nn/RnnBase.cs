@@ -226,10 +226,10 @@ public abstract class RnnBase : Module
 
     // ---- the stack ------------------------------------------------------------------------------------
 
-    /// <summary>x: [rows, input_size] packed rows → (last layer's rows, h_n, c_n), dropout between layers in training.</summary>
     /// <summary>
-    /// Runs the stack over time-major rows, or with <paramref name="batchFirst"/> over batch-major rows (equal batch
-    /// sizes): the first layer reads them and the last writes them in that order; the layers between stay time-major.
+    /// x: [rows, input_size] packed rows → (last layer's rows, h_n, c_n), dropout between layers in training. The rows are
+    /// time-major, or with <paramref name="batchFirst"/> batch-major (equal batch sizes): the first layer reads them and the
+    /// last writes them in that order; the layers between stay time-major.
     /// </summary>
     private (Tensor Rows, Tensor HN, Tensor? CN) Run(Tensor x, int[] batchSizes, Tensor? hx, Tensor? cx, bool batchFirst = false)
     {
