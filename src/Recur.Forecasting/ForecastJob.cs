@@ -74,7 +74,7 @@ public static class ForecastJob
             var c = splits.Values.Select(count).Order().ToArray();
             return c[c.Length / 2];
         }
-        var notes = new List<string>(data.Notes);
+        var notes = new List<string>();   // what this adds to the file's notes
         var first = data.Series.First(s => splits.ContainsKey(s.Name));
         var (season, horizon, lookback) = Sizes(data, o, Frequency(data), splits[first.Name], Median(x => x.TrainCount),
             Median(x => x.ValidationCount), Median(x => x.TestCount), notes);
@@ -87,9 +87,7 @@ public static class ForecastJob
         if (tooShort.Count > 0)
             notes.Add($"left out {tooShort.Count} series too short for lookback {lookback} and horizon {horizon} (the sizes the median series allows; " +
                       $"a series needs train ≥ lookback + horizon and validation, test ≥ horizon rows): {Excerpt.List(tooShort)}");
-        var subset = new SeriesSet(kept, data.Features, data.KnownFuture, data.Step, data.Source, data.ValueColumn, data.SeriesIdColumn, data.DateFormat, notes)
-            { DateColumnName = data.DateColumnName };
-        return (subset, o with { Season = season, Horizon = horizon, Lookback = lookback });
+        return (data.WithSeries(kept, [.. notes]), o with { Season = season, Horizon = horizon, Lookback = lookback });
     }
 
     /// <summary>

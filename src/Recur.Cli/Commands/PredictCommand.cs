@@ -41,7 +41,7 @@ internal static class PredictCommand
             options = options with { Columns = [spec.For(only).Name] };
         var data = SeriesSet.Load(csv, options);
         if (only is not null)
-            data = new SeriesSet([data[only]], data.Features, data.KnownFuture, data.Step, data.Source, data.ValueColumn, data.SeriesIdColumn, data.DateFormat, data.Notes);
+            data = data.WithSeries([data[only]]);
         if (only is null && spec.SeriesIdColumn is not null)
         {
             // A long file can hold ids the model was not trained on (a new product, or one recur forecast left out as too
@@ -50,8 +50,7 @@ internal static class PredictCommand
             if (known.Count > 0 && known.Count < data.Series.Count)
             {
                 var unknown = data.Series.Where(s => !known.Contains(s)).Select(s => s.Name).ToList();
-                data = new SeriesSet(known, data.Features, data.KnownFuture, data.Step, data.Source, data.ValueColumn, data.SeriesIdColumn, data.DateFormat,
-                    [.. data.Notes, $"skipped {unknown.Count} series the model was not trained on: {Excerpt.List(unknown)}"]);
+                data = data.WithSeries(known, $"skipped {unknown.Count} series the model was not trained on: {Excerpt.List(unknown)}");
             }
         }
         var predictions = model.Predict(data, horizon, quantiles);

@@ -85,6 +85,15 @@ public sealed class SeriesSet
         return new SeriesSet([new TimeSeries(name, values, null, dates)], step: step, source: name);
     }
 
+    /// <summary>
+    /// The same file's set with only <paramref name="series"/> (a subset of <see cref="Series"/>): the same inputs, step,
+    /// source, columns and date format, its notes followed by <paramref name="notes"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No series.</exception>
+    public SeriesSet WithSeries(IReadOnlyList<TimeSeries> series, params string[] notes) =>
+        new(series, Features, KnownFuture, Step, Source, ValueColumn, SeriesIdColumn, DateFormat, [.. Notes, .. notes])
+        { DateColumnName = DateColumnName };
+
     /// <summary>The series named <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No such series (the message lists those there are).</exception>
     public TimeSeries this[string name] => Series.FirstOrDefault(s => s.Name == name)

@@ -150,7 +150,7 @@ public class ForecastFitFuzz(ITestOutputHelper output)
         try
         {
             // The series the fit kept (it leaves out those too short for the sizes the median series allows).
-            var known = new SeriesSet([.. data.Series.Where(x => loaded.Spec.Series.Any(k => k.Name == x.Name))], data.Features, data.KnownFuture, data.Step, data.Source);
+            var known = data.WithSeries([.. data.Series.Where(x => loaded.Spec.Series.Any(k => k.Name == x.Name))]);
             Assert.Equal(result.Evaluation.Series.Count, known.Series.Count);
             foreach (var p in loaded.Predict(known, horizon, fewer))
             {
