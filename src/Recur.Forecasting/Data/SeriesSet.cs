@@ -139,20 +139,6 @@ public sealed class SeriesSet
         }
         if (lines.Count == 0) throw new InvalidDataException($"{path}: no data rows after the header");
 
-        string? foundDates = null;
-        if (!dateNamed && (dateIndex < 0 || Readable(cells[dateIndex]) < 0.9 * cells[dateIndex].Count))
-        {
-            // No column named like a date and no first column of dates: the first other column whose every cell reads as a
-            // date (a 'Datum' or 'Fecha' column after the values); columns of numbers are left alone.
-            int found = keep.Where(i => i != dateIndex && !used.Contains(i) && !cells[i].All(c => MissingValues.IsMissing(c) || LooksNumeric(c)))
-                .FirstOrDefault(i => DateFormats.TryParseColumn(cells[i], allowUnixTime: false, out _, out _, o.DayFirst), -1);
-            if (found >= 0)
-            {
-                dateIndex = found;
-                foundDates = $"date column: {Excerpt.Of(header[found])} (every cell reads as a date; --date-column names another)";
-            }
-        }
-
         DateTime[]? dates = null;
         string format = "";
         if (dateIndex >= 0)
@@ -166,6 +152,21 @@ public sealed class SeriesSet
                 throw new FormatException(
                     $"{path}: line {lines[bad]}, column {Excerpt.Of(header[dateIndex])}: {Excerpt.Of(dateCells[bad])} is not a date in the format of the other rows " +
                     "(ISO 2015-01-31, 2015/01/31, 20150131, 1995-01, 1995Q1, Jan-1-1995, Jan 1 2000, 31.01.2015, 01/31/2015 or with --day-first 31/01/2015)");
+            }
+        }
+        string? foundDates = null;
+        if (dates is null && !dateNamed)
+        {
+            // No column named like a date and no first column of dates: the first other column whose every cell reads as a
+            // date (a 'Datum' or 'Fecha' column after the values); columns of numbers are left alone.
+            foreach (int i in keep)
+            {
+                if (i == dateIndex || used.Contains(i) || cells[i].All(c => MissingValues.IsMissing(c) || LooksNumeric(c))
+                    || !DateFormats.TryParseColumn(cells[i], allowUnixTime: false, out var parsed, out var found, o.DayFirst))
+                    continue;
+                (dateIndex, dates, format) = (i, parsed, found);
+                foundDates = $"date column: {Excerpt.Of(header[i])} (every cell reads as a date; --date-column names another)";
+                break;
             }
         }
 

@@ -186,6 +186,10 @@ public class SeriesSetTests
         // With --column too; and a column of numbers is never taken for dates.
         Assert.NotNull(Load("store,y,Fecha\nA,1,2020-01-01\nA,2,2020-01-02\n").Series[0].Dates);
         Assert.Null(Load("y,code\n1,20200101\n2,20200102\n").Series[0].Dates);
+        // A first column of dates is the date column, whatever other date columns follow (none of them named like one).
+        var two = Load("start,end,v\n2020-01-01,2020-02-01,1\n2020-01-02,2020-02-02,2\n", new CsvOptions { Columns = ["v"] });
+        Assert.Equal(new DateTime(2020, 1, 1), two.Series[0].Dates![0]);
+        Assert.DoesNotContain(two.Notes, n => n.StartsWith("date column:", StringComparison.Ordinal));
     }
 
     [Fact]
