@@ -21,8 +21,10 @@ public static class DateGrid
     private const int MaxGrowth = 10;
 
     /// <summary>Regularises <paramref name="dates"/> (file order); <paramref name="lines"/> are their 1-based file lines for messages.</summary>
+    /// <param name="duplicateHint">Appended to the duplicated-date message (the caller's guess at the cause, or null).</param>
     /// <exception cref="InvalidDataException">Duplicated dates, unsorted dates, or dates off any one regular grid.</exception>
-    public static RegularDates Regularize(string source, string column, IReadOnlyList<DateTime> dates, IReadOnlyList<int> lines)
+    public static RegularDates Regularize(string source, string column, IReadOnlyList<DateTime> dates, IReadOnlyList<int> lines,
+        Func<string>? duplicateHint = null)
     {
         int n = dates.Count;
         if (n == 0) throw new InvalidDataException($"{source}: column {Excerpt.Of(column)} has no dates");
@@ -34,7 +36,7 @@ public static class DateGrid
                 var all = Enumerable.Range(0, n).Where(j => dates[j] == dates[i]).Select(j => lines[j]).Take(10).ToList();
                 throw new InvalidDataException(
                     $"{source}: date {Format(dates[i])} in column {Excerpt.Of(column)} appears more than once, on lines {string.Join(", ", all)}: " +
-                    "each date must be one row (aggregate the duplicates first)");
+                    "each date must be one row (aggregate the duplicates first)" + duplicateHint?.Invoke());
             }
             seen[dates[i]] = i;
         }

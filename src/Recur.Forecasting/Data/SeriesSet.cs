@@ -230,7 +230,8 @@ public sealed class SeriesSet
             int inserted = 0;
             if (dates is not null)
             {
-                var regular = DateGrid.Regularize(where, header[dateIndex], [.. rows.Select(r => dates[r])], [.. rows.Select(r => lines[r])]);
+                var regular = DateGrid.Regularize(where, header[dateIndex], [.. rows.Select(r => dates[r])], [.. rows.Select(r => lines[r])],
+                    idIndex < 0 ? () => IdColumnHint(path, o.Delimiter, dates, dateIndex) : null);
                 gridRows = [.. regular.Rows.Select(k => k < 0 ? -1 : rows[k])];
                 gridDates = regular.Dates;
                 inserted = regular.Inserted;
@@ -314,6 +315,34 @@ public sealed class SeriesSet
     }
 
     private static bool LooksNumeric(string cell) => NumberText.LooksNumeric(cell);
+
+    /// <summary>
+    /// For a file whose dates repeat: the text columns under which every date is unique, i.e. a long file's id
+    /// column(s) not named with --series-id (a weather export with one row per station and day). Empty if none.
+    /// Reads the file again: this runs only on the way to an error, and the load kept only the columns it needed.
+    /// </summary>
+    private static string IdColumnHint(string path, char? delimiter, DateTime[] dates, int dateIndex)
+    {
+        using var csv = CsvReader.Open(path, delimiter);
+        int width = csv.Header.Count;
+        var pairs = new HashSet<(string, DateTime)>[width];
+        var distinct = new HashSet<string>[width];
+        var candidate = new bool[width];
+        for (int i = 0; i < width; i++) (pairs[i], distinct[i], candidate[i]) = ([], [], i != dateIndex);
+        var fields = new List<string>(width);
+        for (int r = 0; r < dates.Length && csv.ReadRecord(fields); r++)
+            for (int i = 0; i < width; i++)
+                if (candidate[i])
+                {
+                    string cell = fields[i];
+                    distinct[i].Add(cell);
+                    // A numeric column is a value, not an id; a repeated (id, date) pair rules the column out.
+                    candidate[i] = !LooksNumeric(cell) && pairs[i].Add((cell, dates[r]));
+                }
+        var ids = Enumerable.Range(0, width).Where(i => candidate[i] && distinct[i].Count > 1).Select(i => csv.Header[i]).Take(3).ToList();
+        return ids.Count == 0 ? "" :
+            $"; if the file holds several series one below the other, name their id column with --series-id (here each date is unique within {Excerpt.List(ids)})";
+    }
 
     // The row index a DataFrame's to_csv() writes first: an unnamed (or 'Unnamed: 0' / 'index') column counting 0, 1, 2, …
     // (or from 1). It is a row number, not a series to forecast.

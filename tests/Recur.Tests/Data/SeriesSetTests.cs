@@ -71,6 +71,22 @@ public class SeriesSetTests
         var e = Fails<InvalidDataException>("date,y\n2015-01-01,1\n2015-01-02,2\n2015-01-02,3\n2015-01-03,4\n");
         Assert.Contains("2015-01-02", e.Message);
         Assert.Contains("lines 3, 4", e.Message);
+        Assert.DoesNotContain("--series-id", e.Message); // no text column to suggest
+    }
+
+    [Fact]
+    public void DuplicatedDatesOfALongFileWithoutSeriesIdSuggestTheIdColumn()
+    {
+        // A weather export: one row per station and day, the station's code and name as text, and a value column.
+        var e = Fails<InvalidDataException>(
+            "STATION,NAME,DATE,TMAX\nA1,\"AIRPORT, WA\",2015-01-01,5\nA1,\"AIRPORT, WA\",2015-01-02,6\nB2,\"CITY, WA\",2015-01-01,4\nB2,\"CITY, WA\",2015-01-02,5\n",
+            new CsvOptions { Columns = ["TMAX"] });
+        Assert.Contains("2015-01-01", e.Message);
+        Assert.Contains("--series-id", e.Message);
+        Assert.Contains("'STATION', 'NAME'", e.Message);
+        // A text column that repeats within a date (a weekday label) is not suggested.
+        var f = Fails<InvalidDataException>("date,label,y\n2015-01-05,Mon,1\n2015-01-05,Mon,2\n2015-01-06,Tue,3\n");
+        Assert.DoesNotContain("--series-id", f.Message);
     }
 
     [Fact]
