@@ -86,6 +86,9 @@ make_app "$work/readme" "$work/Readme.cs"
 mkdir -p "$work/run" && cp "$root/data/seattle-weather.csv" "$work/run/"
 (cd "$work/run" && dotnet "$work/readme/out/App.dll") | tee "$work/readme.txt"
 grep -q '^test MASE' "$work/readme.txt" || { echo "the README snippet did not get to its forecast"; exit 1; }
+# The package's build/Recur.targets gives the app the large-object threshold training needs.
+grep -q '"System.GC.LOHThreshold": 33554432' "$work/readme/out/App.runtimeconfig.json" \
+    || { echo "the app's runtimeconfig.json lacks System.GC.LOHThreshold from Recur.targets"; cat "$work/readme/out/App.runtimeconfig.json"; exit 1; }
 
 step "console app: resume from a checkpoint, bit for bit"
 make_app "$work/resume" "$root/tools/pack-check/Resume.cs"

@@ -60,7 +60,7 @@ public static class GaussianHead
             for (int i = h; i < residuals.Length; i += horizon)
                 if (float.IsFinite(residuals[i])) { sum += (double)residuals[i] * residuals[i]; n++; }
             double sigma = Math.Max(n > 0 ? Math.Sqrt(sum / n) : 1, 1e-3) - MinSigma;
-            bias[h] = (float)(sigma > 20 ? sigma : Math.Log(Math.Exp(sigma) - 1));
+            bias[h] = (float)QuantileHeads.InverseSoftplus(sigma);
         }
         return bias;
     }

@@ -28,6 +28,9 @@ public static class QuantileHeads
     /// </summary>
     public static Tensor Softplus(Tensor x) => (x.ClampMax(20f).Exp() + 1f).Log() + (x - 20f).Relu();
 
+    /// <summary>softplus⁻¹(y) = log(eʸ − 1) for y &gt; 0 (y itself past 20, where the two agree in double), for starting biases.</summary>
+    internal static double InverseSoftplus(double y) => y > 20 ? y : Math.Log(Math.Exp(y) - 1);
+
     /// <summary>
     /// The monotone quantiles from raw outputs <paramref name="raw"/> [N, Q, H] around <paramref name="point"/> [N, H]
     /// (scaled units, correction to the anchor): [N, Q, H], increasing along Q (see the class comment).
@@ -98,14 +101,9 @@ public static class QuantileHeads
             for (int i = 0; i < n; i++) step.Add(residuals[i * horizon + h]);
             step.Sort();
             double Q_(int k) => step.Count > 0 ? ConformalIntervals.Quantile(step, levels[k]) : (levels[k] - 0.5);
-            static double InverseSoftplus(double g)
-            {
-                g = Math.Max(g, 1e-3);
-                return g > 20 ? g : Math.Log(Math.Exp(g) - 1);
-            }
             bias[m * horizon + h] = (float)Q_(m);
-            for (int k = m + 1; k < Q; k++) bias[k * horizon + h] = (float)InverseSoftplus(Q_(k) - Q_(k - 1));
-            for (int k = m - 1; k >= 0; k--) bias[k * horizon + h] = (float)InverseSoftplus(Q_(k + 1) - Q_(k));
+            for (int k = m + 1; k < Q; k++) bias[k * horizon + h] = (float)InverseSoftplus(Math.Max(Q_(k) - Q_(k - 1), 1e-3));
+            for (int k = m - 1; k >= 0; k--) bias[k * horizon + h] = (float)InverseSoftplus(Math.Max(Q_(k + 1) - Q_(k), 1e-3));
         }
         return bias;
     }
