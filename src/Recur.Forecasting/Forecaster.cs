@@ -55,7 +55,7 @@ public sealed class Forecaster
     /// trained levels; default all). Rows after the last value are the future rows that supply known-future inputs.
     /// </summary>
     /// <exception cref="ArgumentException">A horizon or level the model was not trained for, or a series it does not know.</exception>
-    /// <exception cref="InvalidDataException">Too little history, a different date step, or missing known-future inputs.</exception>
+    /// <exception cref="InvalidDataException">Too little history, a different date step, missing known-future inputs, or a forecast that is not finite (a model file whose weights overflow).</exception>
     public IReadOnlyList<Prediction> Predict(SeriesSet data, int? horizon = null, double[]? quantiles = null) =>
         Predictor.Predict(this, data, horizon, quantiles);
 

@@ -85,6 +85,11 @@ public static class Predictor
                     dates[i] = i < s.Length ? s.Dates[i] : grid is not null ? grid.Add(s.Dates[n - 1], i - n + 1) : s.Dates[n - 1];
             }
             var forecast = model.ForecastSeries(state, y, inputs, dates, [n], actual: s.Take(n).Values, calibrateFrom: 0);
+            // A fitted model never gets here (its forecasts were checked when it was saved), but a model file's weights or
+            // scalings can be finite and still overflow: refuse rather than print ∞ or NaN as a forecast.
+            if (forecast.Point.Take(K).Concat(levelIndex.SelectMany(k => forecast.Quantiles[k].Take(K))).Any(v => !double.IsFinite(v)))
+                throw new InvalidDataException(
+                    $"{data.Source}: series {Excerpt.Of(s.Name)}: the model's forecast is not finite (weights or scalings in the model file beyond what float arithmetic holds?)");
             predictions.Add(new Prediction(s.Name, state.Method, n, s.Take(n).Missing, forecast.Point[..K], quantiles,
                 [.. levelIndex.Select(k => forecast.Quantiles[k][..K])], dates?[n..(n + K)]));
         }

@@ -113,6 +113,21 @@ public class ModelFileTests
         Assert.Contains("head.bias", e.Message);
     }
 
+    [Fact]
+    public void WeightsThatOverflowAreRefusedAtPredictionNotPrintedAsInfinity()
+    {
+        // Found by ModelFileFuzz: finite weights can still overflow float arithmetic; predict printed -Infinity as a quantile.
+        using var dir = new TempDirectory();
+        string csv = dir.Write("d.csv", SyntheticSeries.Daily(120)), path = Path.Combine(dir.Path, "m.safetensors");
+        TestModels.Fit(csv).Model.Save(path);
+        var file = Safetensors.Load(path);
+        Safetensors.Save(path, [.. file.Tensors.Select(t => t with { Data = [.. t.Data.Select(_ => 3e38f)] })], file.Metadata);
+        var model = ModelFile.Load(path); // every weight finite: the file itself is well formed
+        var data = SeriesSet.Load(csv, Predictor.CsvOptionsFor(model));
+        var e = Assert.Throws<InvalidDataException>(() => model.Predict(data));
+        Assert.Contains("not finite", e.Message);
+    }
+
     private static string WriteGood(TempDirectory dir)
     {
         string path = Path.Combine(dir.Path, "good.safetensors");
