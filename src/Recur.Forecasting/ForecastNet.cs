@@ -110,21 +110,7 @@ public sealed class ForecastNet : Module
     public static List<(string Name, int[] Shape)> ExpectedShapes(string cell, int inputSize, int hidden, int layers, int windowWidth, int horizon,
         int headRows = 0)
     {
-        int gates = cell.ToLowerInvariant() switch
-        {
-            "lstm" => 4,
-            "gru" => 3,
-            "rnn" => 1,
-            _ => throw new ArgumentException($"unknown cell '{cell}': expected one of {string.Join(", ", CellChoice.Names)}"),
-        };
-        var shapes = new List<(string, int[])>();
-        for (int k = 0; k < layers; k++)
-        {
-            shapes.Add(($"rnn.weight_ih_l{k}", [gates * hidden, k == 0 ? inputSize : hidden]));
-            shapes.Add(($"rnn.weight_hh_l{k}", [gates * hidden, hidden]));
-            shapes.Add(($"rnn.bias_ih_l{k}", [gates * hidden]));
-            shapes.Add(($"rnn.bias_hh_l{k}", [gates * hidden]));
-        }
+        var shapes = RnnBase.ParameterShapes(CellChoice.Kind(cell), inputSize, hidden, layers).Select(e => ("rnn." + e.Name, e.Shape)).ToList();
         shapes.Add(("head.weight", [horizon, hidden]));
         shapes.Add(("head.bias", [horizon]));
         shapes.Add(("highway.weight", [horizon, windowWidth]));

@@ -65,6 +65,19 @@ public sealed class CharLm : Module
         return (logits, (next.H, next.C!));
     }
 
+    /// <summary>
+    /// The state_dict entries a model of <paramref name="config"/> has, in order (<c>embedding.weight</c> [V, E], the LSTM's
+    /// <c>lstm.weight_ih_l0</c> …, <c>head.weight</c> [V, H], <c>head.bias</c> [V]), without building it: a model file's tensors
+    /// are checked against these before any weight is allocated.
+    /// </summary>
+    public static IReadOnlyList<(string Name, int[] Shape)> ParameterShapes(CharLmConfig config)
+    {
+        config.Validate();
+        return [("embedding.weight", [config.VocabSize, config.EmbeddingDim]),
+            .. RnnBase.ParameterShapes(Nn.Recurrent.CellKind.Lstm, config.EmbeddingDim, config.HiddenSize, config.NumLayers).Select(e => ("lstm." + e.Name, e.Shape)),
+            ("head.weight", [config.VocabSize, config.HiddenSize]), ("head.bias", [config.VocabSize])];
+    }
+
     /// <summary>Number of trainable values.</summary>
     public long ParameterCount => Parameters().Sum(p => (long)p.Numel);
 

@@ -60,18 +60,21 @@ public static class CharLmFile
         if (m.TryGetValue("dropout", out var d) && !float.TryParse(d, NumberStyles.Float, CultureInfo.InvariantCulture, out dropout))
             throw Invalid(path, $"metadata 'dropout' is '{Clip(d)}', not a number");
         if (!(dropout >= 0 && dropout < 1)) dropout = 0f; // only used in training; a bad value must not stop inference
-        var model = new CharLm(new CharLmConfig(vocab.Count, e_, h, l, dropout), new Generator(0));
+        var config = new CharLmConfig(vocab.Count, e_, h, l, dropout);
+        // Every tensor checked against the sizes in the header before the model is built: a header claiming a huge model
+        // over a small file is refused without allocating its weights.
         var byName = file.Tensors.ToDictionary(t => t.Name);
         var state = new Dictionary<string, Tensor>();
-        foreach (var (name, p) in model.NamedParameters())
+        foreach (var (name, shape) in CharLm.ParameterShapes(config))
         {
             if (!byName.TryGetValue(name, out var t)) throw Invalid(path, $"tensor '{name}' is missing");
-            if (!t.Shape.SequenceEqual(p.Shape))
-                throw Invalid(path, $"tensor '{name}' has shape [{string.Join(", ", t.Shape)}], expected [{string.Join(", ", p.Shape)}] from the metadata");
+            if (!t.Shape.SequenceEqual(shape))
+                throw Invalid(path, $"tensor '{name}' has shape [{string.Join(", ", t.Shape)}], expected [{string.Join(", ", shape)}] from the metadata");
             state[name] = Tensor.FromArray(t.Data, t.Shape);
         }
         var extraNames = byName.Keys.Where(k => !state.ContainsKey(k)).ToList();
         if (extraNames.Count > 0) throw Invalid(path, $"unexpected tensor(s): {Clip(string.Join(", ", extraNames))}");
+        var model = new CharLm(config, new Generator(0));
         model.LoadStateDict(state);
         model.Eval();
         return new CharLmModel(model, vocab, m);

@@ -310,6 +310,18 @@ public sealed class CharLmTrainer
         }
         catch (JsonException e) { throw Bad(e.Message); }
         if (minutes is double m) options = options with { Minutes = m };
+        // The saved weights must fit the saved sizes before a model of those sizes is built (a hostile header must not make
+        // this allocate a model far larger than the file).
+        try
+        {
+            options.Validate();
+            var config = new CharLmConfig(corpus.Vocabulary.Count, options.EmbeddingDim, options.HiddenSize, options.NumLayers, options.Dropout);
+            var byName = file.Tensors.ToDictionary(x => x.Name);
+            foreach (var (name, shape) in CharLm.ParameterShapes(config))
+                if (!byName.TryGetValue(name, out var saved) || !saved.Shape.SequenceEqual(shape))
+                    throw Bad($"tensor '{name}' is missing or not [{string.Join(", ", shape)}] as the saved settings say");
+        }
+        catch (ArgumentException e) { throw Bad($"settings: {e.Message}"); }
         var t = new CharLmTrainer(corpus, options);
         Checkpoint.Load(checkpointPath, t.Model, t._optimizer);
         try

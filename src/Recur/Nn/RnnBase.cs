@@ -76,18 +76,52 @@ public abstract class RnnBase : Module
         // Registration order is PyTorch's state_dict order; every tensor ~ U(−1/√hidden, 1/√hidden).
         rng ??= Generator.Default;
         float k = 1f / MathF.Sqrt(hiddenSize);
-        _weights = new DirectionWeights[numLayers][];
+        _weights = CreateWeights(cell, inputSize, hiddenSize, numLayers, bias, bidirectional, projSize,
+            (name, shape) => RegisterParameter(name, Tensor.Uniform(rng, -k, k, shape)));
+    }
+
+    // Every layer's and direction's parameters in state_dict order, each made by make(full name, shape).
+    private static DirectionWeights[][] CreateWeights(CellKind cell, int inputSize, int hiddenSize, int numLayers, bool bias, bool bidirectional,
+        int projSize, Func<string, int[], Tensor> make)
+    {
+        int directions = bidirectional ? 2 : 1, hOut = projSize > 0 ? projSize : hiddenSize;
+        var weights = new DirectionWeights[numLayers][];
         for (int layer = 0; layer < numLayers; layer++)
         {
-            _weights[layer] = new DirectionWeights[NumDirections];
-            int layerInput = layer == 0 ? inputSize : OutputHiddenSize * NumDirections;
-            for (int d = 0; d < NumDirections; d++)
+            weights[layer] = new DirectionWeights[directions];
+            int layerInput = layer == 0 ? inputSize : hOut * directions;
+            for (int d = 0; d < directions; d++)
             {
                 string sfx = $"_l{layer}" + (d == 1 ? "_reverse" : "");
-                _weights[layer][d] = DirectionWeights.Create(
-                    (name, shape) => RegisterParameter(name + sfx, Tensor.Uniform(rng, -k, k, shape)), cell, layerInput, hiddenSize, bias, projSize);
+                weights[layer][d] = DirectionWeights.Create((name, shape) => make(name + sfx, shape), cell, layerInput, hiddenSize, bias, projSize);
             }
         }
+        return weights;
+    }
+
+    /// <summary>
+    /// The state_dict entries a stack of these sizes registers, in order, without building it (no memory for the weights):
+    /// PyTorch's names — <c>weight_ih_l0</c>, <c>weight_hh_l0</c>, <c>bias_ih_l0</c>, <c>bias_hh_l0</c>, <c>weight_hr_l0</c>, each
+    /// layer's <c>_reverse</c> twin — and shapes ([G·H, input], [G·H, H_out], [G·H], [G·H], [proj, H]). For checking a file's
+    /// tensors before allocating a module, so a hostile size in a header costs nothing.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size below 1 (projection below 0), or G·H beyond int range.</exception>
+    public static IReadOnlyList<(string Name, int[] Shape)> ParameterShapes(CellKind cell, int inputSize, int hiddenSize, int numLayers = 1,
+        bool bias = true, bool bidirectional = false, int projSize = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(hiddenSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(numLayers, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(projSize);
+        if ((long)cell.GateCount() * hiddenSize > int.MaxValue || 2L * (projSize > 0 ? projSize : hiddenSize) > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(hiddenSize), hiddenSize, "gates × hidden_size is beyond int range");
+        var shapes = new List<(string, int[])>();
+        CreateWeights(cell, inputSize, hiddenSize, numLayers, bias, bidirectional, projSize, (name, shape) =>
+        {
+            shapes.Add((name, shape));
+            return null!; // only the names and shapes are wanted
+        });
+        return shapes;
     }
 
     /// <summary>How many float32 parameters such a stack has (in floating point: the count of a hostile size must not wrap).</summary>

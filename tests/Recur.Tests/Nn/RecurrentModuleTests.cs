@@ -92,6 +92,27 @@ public class RecurrentModuleTests
     }
 
     [Fact]
+    public void ParameterShapesListTheStateDictWithoutBuildingTheModule()
+    {
+        var cases = new (RnnBase Built, Recur.Nn.Recurrent.CellKind Cell, int Input, int Hidden, int Layers, bool Bias, bool Bi, int Proj)[]
+        {
+            (new Rnn(3, 5), Recur.Nn.Recurrent.CellKind.RnnTanh, 3, 5, 1, true, false, 0),
+            (new Lstm(4, 6, numLayers: 3, bidirectional: true), Recur.Nn.Recurrent.CellKind.Lstm, 4, 6, 3, true, true, 0),
+            (new Lstm(4, 6, numLayers: 2, projSize: 2, bidirectional: true, bias: false), Recur.Nn.Recurrent.CellKind.Lstm, 4, 6, 2, false, true, 2),
+            (new Gru(7, 2, numLayers: 2, bias: false), Recur.Nn.Recurrent.CellKind.Gru, 7, 2, 2, false, false, 0),
+        };
+        foreach (var c in cases)
+            Assert.Equal(c.Built.NamedParameters().Select(p => (p.Name, Shapes.Format(p.Parameter.Shape))),
+                RnnBase.ParameterShapes(c.Cell, c.Input, c.Hidden, c.Layers, c.Bias, c.Bi, c.Proj).Select(e => (e.Name, Shapes.Format(e.Shape))));
+        // Sizes a file header could claim: listed without allocating anything, or refused when they overflow.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(4 * 64, RnnBase.ParameterShapes(Recur.Nn.Recurrent.CellKind.Lstm, 65536, 65536, 64).Count);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
+        Assert.Throws<ArgumentOutOfRangeException>(() => RnnBase.ParameterShapes(Recur.Nn.Recurrent.CellKind.Lstm, 1, int.MaxValue / 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RnnBase.ParameterShapes(Recur.Nn.Recurrent.CellKind.Gru, 0, 4));
+    }
+
+    [Fact]
     public void DefaultInitIsUniformOverOneOverSqrtHidden()
     {
         var m = new Lstm(8, 25, numLayers: 2, projSize: 5);

@@ -45,4 +45,30 @@ public class CharLmResumeTests
         var other = CharCorpus.FromText(CharLmTrainerTests.TinyText().ToUpperInvariant(), 16);
         Assert.Contains("another vocabulary", Assert.Throws<InvalidDataException>(() => CharLmTrainer.Resume(other, CharLmTrainer.CheckpointPath(model))).Message);
     }
+
+    [Fact]
+    public void ACheckpointWhoseSettingsClaimAHugeModelIsRefusedWithoutBuildingIt()
+    {
+        using var dir = new TempDirectory();
+        var corpus = CharCorpus.FromText(CharLmTrainerTests.TinyText(), 16);
+        string model = Path.Combine(dir.Path, "m.safetensors");
+        new CharLmTrainer(corpus, CharLmTrainerTests.TinyOptions(4)).Run(model);
+        string ckpt = CharLmTrainer.CheckpointPath(model);
+        var file = Recur.IO.Safetensors.Load(ckpt);
+        var options = System.Text.Json.JsonSerializer.Deserialize<CharLmTrainOptions>(file.Metadata["charlm.options"])!;
+        foreach (var (hostile, says) in new (CharLmTrainOptions, string)[]
+        {
+            (options with { HiddenSize = 2000, NumLayers = 8 }, "is missing or not"), // a 1 GB model over a small file
+            (options with { HiddenSize = -3 }, "settings"),
+        })
+        {
+            var meta = file.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
+            meta["charlm.options"] = System.Text.Json.JsonSerializer.Serialize(hostile);
+            Recur.IO.Safetensors.Save(ckpt, file.Tensors, meta);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var e = Assert.Throws<InvalidDataException>(() => CharLmTrainer.Resume(corpus, ckpt));
+            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "the claimed model was allocated");
+            Assert.Contains(says, e.Message);
+        }
+    }
 }

@@ -26,6 +26,34 @@ public class CharLmTests
         Assert.Equal("[11]", names["head.bias"]);
     }
 
+    [Theory]
+    [InlineData(11, 6, 10, 2)]
+    [InlineData(1, 1, 1, 1)]
+    [InlineData(65, 64, 256, 3)]
+    public void ParameterShapesAreTheBuiltModelsWithoutBuildingIt(int vocab, int embedding, int hidden, int layers)
+    {
+        var config = new CharLmConfig(vocab, embedding, hidden, layers);
+        var built = new CharLm(config, new Generator(1)).NamedParameters().Select(p => (p.Name, Shapes.Format(p.Parameter.Shape)));
+        Assert.Equal(built, CharLm.ParameterShapes(config).Select(e => (e.Name, Shapes.Format(e.Shape))));
+    }
+
+    [Fact]
+    public void AHeaderClaimingAHugeModelOverASmallFileIsRefusedWithoutAllocatingIt()
+    {
+        // 1 GB of LSTM weights claimed by a 300-byte file: refused by the shape check before the model is built.
+        using var dir = new Recur.Tests.Data.TempDirectory();
+        string path = Path.Combine(dir.Path, "m.safetensors");
+        Recur.IO.Safetensors.Save(path, [new Recur.IO.NamedTensorData("embedding.weight", [2, 1], [0f, 0f])], new Dictionary<string, string>
+        {
+            ["format"] = CharLmFile.Format, ["vocab"] = "\"ab\"", ["vocab_size"] = "2", ["embedding_dim"] = "2000",
+            ["hidden_size"] = "2000", ["num_layers"] = "8", ["dropout"] = "0", ["batch_first"] = "true",
+        });
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => CharLmFile.Load(path));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 4 << 20, "the claimed model was allocated");
+        Assert.Contains("expected [2, 2000]", e.Message);
+    }
+
     [Fact]
     public void ForwardTakesIndicesAndStateAndReturnsLogitsAndState()
     {
