@@ -90,7 +90,8 @@ public static class CharLmFile
 
     private static string Int(int v) => v.ToString(CultureInfo.InvariantCulture);
 
-    private static string Clip(string s) => s.Length <= 80 ? s : s[..77] + "...";
+    // One line, bounded: a hostile header value must not become a long or multi-line message.
+    private static string Clip(string s) => BoundedText.Quote(s);
 
     private static InvalidDataException Invalid(string path, string what) => new($"{path}: not a valid charlm model: {what}");
 }

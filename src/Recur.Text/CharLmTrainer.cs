@@ -309,6 +309,11 @@ public sealed class CharLmTrainer
             loop = JsonSerializer.Deserialize<LoopState>(loopJson) ?? throw Bad("empty loop state");
         }
         catch (JsonException e) { throw Bad(e.Message); }
+        // JSON's null or a missing field reads as null here (and a negative count as itself): refuse them by name.
+        if (loop.InitRng is null || loop.DataRng is null || loop.TrainCurve is null || loop.ValidationCurve is null)
+            throw Bad("the loop state lacks a field (generator states or loss curves)");
+        if (loop.Step < 0 || loop.Total < 0 || loop.BestStep < 0 || loop.EvalsDone < 0 || loop.Tokens < 0 || loop.Epoch < 0)
+            throw Bad($"the loop state has a negative count (step {loop.Step}, epoch {loop.Epoch}, tokens {loop.Tokens})");
         if (minutes is double m) options = options with { Minutes = m };
         // The saved weights must fit the saved sizes before a model of those sizes is built (a hostile header must not make
         // this allocate a model far larger than the file).

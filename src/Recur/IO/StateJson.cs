@@ -108,8 +108,8 @@ internal static class StateJson
         double[] => "an array of numbers", int[] => "an array of integers", _ => like.GetType().Name,
     };
 
-    /// <summary>A value for an error message: quoted, at most 80 characters.</summary>
-    public static string Quote(string s) => "'" + (s.Length > 80 ? s[..80] + "…" : s) + "'";
+    /// <summary>A value for an error message: quoted, on one line (control characters escaped), at most about 80 characters.</summary>
+    public static string Quote(string s) => "'" + BoundedText.Quote(s) + "'"; // one line, bounded
 
     public static string ToJson(Action<Utf8JsonWriter> write)
     {

@@ -35,4 +35,23 @@ public class CheckpointHostileTests
         Assert.Contains($"'{key}' has a JSON string that is not valid UTF-16", ex.Message);
         Assert.Equal(weightBefore, model.Parameters().First().ToArray());
     }
+
+    // A header value with a line break was quoted raw, so the message ran over two lines (CharLmFileFuzz, seed 1, input
+    // 22 499: the format version "1\n"). Quoted values are now one line, control characters escaped.
+    [Fact]
+    public void AHeaderValueWithALineBreakIsQuotedOnOneLine()
+    {
+        using var dir = new TempDirectory();
+        var model = new Linear(2, 1, rng: new Generator(1));
+        var adam = new Adam(model.Parameters());
+        string good = Path.Combine(dir.Path, "good.ckpt");
+        Checkpoint.Save(good, model, adam);
+        var file = Safetensors.Load(good);
+        var metadata = file.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
+        metadata["recur.checkpoint"] = "1\n2";
+        string bad = dir.WriteBytes("bad.ckpt", SafetensorsFuzz.Bytes(file.Tensors, metadata));
+        var ex = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(bad, model, adam));
+        Assert.Contains("format version '1\\u000a2'", ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
 }

@@ -71,4 +71,24 @@ public class CharLmResumeTests
             Assert.Contains(says, e.Message);
         }
     }
+
+    // CharLmFileFuzz (seed 1, input 25 105): a null loss curve in the loop state threw ArgumentNullException.
+    [Theory]
+    [InlineData("\"TrainCurve\":[", "\"TrainCurve\":null,\"x\":[", "lacks a field")]
+    [InlineData("\"InitRng\":\"", "\"InitRng\":null,\"x\":\"", "lacks a field")]
+    [InlineData("\"Step\":", "\"Step\":-7,\"x\":", "negative count")]
+    public void AHostileLoopStateIsAClearError(string find, string replace, string says)
+    {
+        using var dir = new TempDirectory();
+        var corpus = CharCorpus.FromText(CharLmTrainerTests.TinyText(), 16);
+        string model = Path.Combine(dir.Path, "m.safetensors");
+        new CharLmTrainer(corpus, CharLmTrainerTests.TinyOptions(2)).Run(model);
+        string ckpt = CharLmTrainer.CheckpointPath(model);
+        var file = Recur.IO.Safetensors.Load(ckpt);
+        var meta = file.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
+        Assert.Contains(find, meta["charlm.loop"]);
+        meta["charlm.loop"] = meta["charlm.loop"].Replace(find, replace);
+        Recur.IO.Safetensors.Save(ckpt, file.Tensors, meta);
+        Assert.Contains(says, Assert.Throws<InvalidDataException>(() => CharLmTrainer.Resume(corpus, ckpt)).Message);
+    }
 }

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using CsCheck;
+using Recur.IO;
+using Recur.Tests.Data;
+using Recur.Tests.Text;
+using Recur.Text;
+using Xunit.Abstractions;
+
+namespace Recur.Tests.Fuzz;
+
+/// <summary>
+/// Fuzz target: what <c>recur charlm sample --model</c> and <c>recur charlm train --resume</c> read. Inputs are a real
+/// model file and its training checkpoint (a tiny char-LM after a few steps) with their metadata edited — a whole
+/// value replaced (sizes at and past every limit, wrong JSON types, nulls, hostile JSON), one number inside a JSON value
+/// replaced (the loop state's step, epoch, offset, a carried-state length, the settings' sizes), hostile tokens inserted
+/// or ranges deleted — a tensor renamed, reshaped or given a NaN, and in one input of four byte mutations.
+/// Property: a model file loads and writes 20 characters of its own vocabulary, or <see cref="CharLmFile.Load"/> raises
+/// <see cref="InvalidDataException"/>; a checkpoint resumes and trains two more steps, or
+/// <see cref="CharLmTrainer.Resume"/> raises <see cref="InvalidDataException"/>. Either way a one-line message of
+/// bounded length (a checkpoint's state_dict mismatch keeps PyTorch's multi-line layout), allocation bounded by the file's size, never another exception or a hang.
+/// </summary>
+[Trait("Category", "Fuzz")]
+public class CharLmFileFuzz(ITestOutputHelper output)
+{
+    private const int MaxMessage = 600;
+
+    private static long AllocationBound(long fileLength) => 32 * fileLength + (16 << 20);
+
+    private sealed record Edit(int Key, int At, int Token, int Delete, int Replace);
+    private sealed record Input(bool Checkpoint, Edit[] Edits, int Tensor, int TensorEdit, FuzzMutations.Mutation[] Mutations, ulong Seed);
+
+    private static readonly string[] Replacements =
+    [
+        "0", "-1", "1", "2", "65536", "65537", "2147483647", "99999999999999999999", "1e308", "NaN", "", "true", "null", "[]", "{}",
+        "[null]", "\"\"", "\"a\"", "\"\\ud800\"", "\"\\u0000\"", "[1,2]", "-2147483648", "0.999", "1", new string('[', 200),
+    ];
+
+    private static readonly Gen<Input> InputGen = Gen.Select(
+        Gen.Bool,
+        Gen.Select(Gen.Int[0, 63], Gen.Int[0, int.MaxValue], Gen.Int[0, 255], Gen.Int[0, 12], Gen.Int[-1, Replacements.Length - 1],
+            (k, a, t, d, r) => new Edit(k, a, t, d, r)).Array[0, 2],
+        Gen.Int[0, 63], Gen.Int[0, 4], Gen.Select(Gen.Int[0, 3], FuzzMutations.Gen1.Array[1, 2], (k, m) => k == 0 ? m : []), Gen.ULong,
+        (c, e, t, te, m, s) => new Input(c, e, t, te, m, s));
+
+    private static byte[] Build(Input input, SafetensorsFile original)
+    {
+        var metadata = original.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var keys = metadata.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+        foreach (var e in input.Edits)
+        {
+            string key = keys[e.Key % keys.Length], value = metadata[key];
+            if (e.Replace >= 0 && e.Key % 2 == 0)
+            {
+                metadata[key] = Replacements[e.Replace];
+                continue;
+            }
+            if (e.Replace >= 0)
+            {
+                // One JSON number or string inside the value (a loop-state field, a size in the settings) replaced.
+                var parts = System.Text.RegularExpressions.Regex.Matches(value, @"-?\d+(\.\d+)?([eE][-+]?\d+)?|""[^""\\]*""");
+                if (parts.Count > 0)
+                {
+                    var m = parts[e.At % parts.Count];
+                    metadata[key] = value.Remove(m.Index, m.Length).Insert(m.Index, Replacements[e.Replace]);
+                    continue;
+                }
+            }
+            int at = e.At % (value.Length + 1);
+            value = value.Remove(at, Math.Min(e.Delete, value.Length - at));
+            metadata[key] = value.Insert(at, System.Text.Encoding.UTF8.GetString(FuzzMutations.Tokens[e.Token % FuzzMutations.Tokens.Length]));
+        }
+        var tensors = original.Tensors.ToList();
+        int i = input.Tensor % tensors.Count;
+        var t = tensors[i];
+        tensors[i] = input.TensorEdit switch
+        {
+            1 => t with { Name = t.Name + "x" },
+            2 => t with { Shape = [.. t.Shape.Reverse()] },
+            3 => t with { Data = [.. t.Data.Select((v, k) => k == 0 ? float.NaN : v)] },
+            _ => t,
+        };
+        return FuzzMutations.Apply(SafetensorsFuzz.Bytes(tensors, metadata), input.Mutations);
+    }
+
+    // A checkpoint's state_dict mismatch keeps PyTorch's multi-line layout, within CheckpointFuzz's bound.
+    private static void AssertBounded(Exception e, string path, bool checkpoint)
+    {
+        string message = e.Message.Replace(path, "");
+        int max = checkpoint ? CheckpointFuzz.MaxMessage : MaxMessage;
+        Assert.True(message.Length <= max, $"{message.Length}-character message: {message[..Math.Min(200, message.Length)]}");
+        if (!checkpoint || !message.Contains("Error(s) in loading state_dict")) Assert.DoesNotContain('\n', message);
+    }
+
+    private static string Describe(Input input, SafetensorsFile original)
+    {
+        string edited;
+        try
+        {
+            var file = Safetensors.Load(new MemoryStream(Build(input, original)), "input");
+            edited = string.Join("; ", file.Metadata.Where(kv => !original.Metadata.TryGetValue(kv.Key, out var v) || v != kv.Value)
+                .Select(kv => $"{kv.Key}={(kv.Value.Length > 400 ? kv.Value[..400] + "…" : kv.Value)}"));
+        }
+        catch (InvalidDataException) { edited = "(not readable as safetensors)"; }
+        return $"{(input.Checkpoint ? "checkpoint" : "model")}, tensor {input.Tensor} edit {input.TensorEdit}, {input.Mutations.Length} byte mutation(s); edited metadata: {edited}";
+    }
+
+    [Fact]
+    public void EveryFileLoadsAndRunsOrIsInvalidData()
+    {
+        using var dir = new TempDirectory();
+        var corpus = CharCorpus.FromText(CharLmTrainerTests.TinyText(), 16);
+        string modelPath = Path.Combine(dir.Path, "m.safetensors");
+        new CharLmTrainer(corpus, CharLmTrainerTests.TinyOptions(3) with { HiddenSize = 8, EmbeddingDim = 4 }).Run(modelPath);
+        var model = Safetensors.Load(modelPath);
+        var checkpoint = Safetensors.Load(CharLmTrainer.CheckpointPath(modelPath));
+        long loaded = 0, total = 0;
+        var refusals = new FuzzBudget.Refusals();
+        string path = Path.Combine(dir.Path, "in.safetensors");
+        FuzzBudget.Run(InputGen, input =>
+        {
+            total++;
+            byte[] bytes = Build(input, input.Checkpoint ? checkpoint : model);
+            File.Delete(path);
+            path = Path.Combine(dir.Path, $"in{total}.safetensors"); // a fresh name: see CheckpointFuzz
+            File.WriteAllBytes(path, bytes);
+            var clock = Stopwatch.StartNew();
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
+            try
+            {
+                if (input.Checkpoint)
+                {
+                    var trainer = CharLmTrainer.Resume(corpus, path);
+                    Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated <= AllocationBound(bytes.Length), "allocation while resuming");
+                    // On from where it stopped, to the saved step budget (edited or not), and its model and checkpoint saved again.
+                    trainer.Run(Path.Combine(dir.Path, "resumed.safetensors"), cancel: new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token);
+                }
+                else
+                {
+                    var m = CharLmFile.Load(path);
+                    Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated <= AllocationBound(bytes.Length), "allocation while loading");
+                    var text = new CharLmSampler(m.Model, m.Vocabulary).Generate(m.Vocabulary[0].ToString(), 20, 1.0, null, new Generator((long)(input.Seed % 1_000_000)));
+                    var vocabulary = Enumerable.Range(0, m.Vocabulary.Count).Select(k => m.Vocabulary[k]).ToHashSet();
+                    Assert.Equal(20, text.EnumerateRunes().Count());
+                    Assert.All(text.EnumerateRunes(), r => Assert.True(vocabulary.Contains(r), $"'{r}' is not in the vocabulary"));
+                }
+                loaded++;
+            }
+            catch (InvalidDataException e)
+            {
+                AssertBounded(e, path, input.Checkpoint);
+                Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated <= AllocationBound(bytes.Length), "allocation before refusing");
+                refusals.Add(e, ": ");
+            }
+            Assert.True(clock.Elapsed < FuzzBudget.HangLimit, $"{clock.Elapsed} for one file");
+        }, output.WriteLine, input => Describe(input, input.Checkpoint ? checkpoint : model), iterations: Math.Max(1, FuzzBudget.Iterations / 3));
+        output.WriteLine($"{loaded} of {total} files loaded and ran; the refusals:");
+        refusals.Log(output.WriteLine);
+        Assert.True(loaded > 0 && loaded < total, "the generator reaches both outcomes");
+    }
+}
