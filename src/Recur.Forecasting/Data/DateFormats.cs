@@ -13,7 +13,8 @@ namespace Recur.Forecasting;
 /// <c>yyyyMMdd</c>, <c>dd.MM.yyyy</c>, <c>MM/dd/yyyy</c> and <c>dd/MM/yyyy</c> (also with '-',
 /// 12- or 24-hour time), <c>d MMM yyyy</c>, <c>MMM d yyyy</c> (also <c>Jan-1-1995</c>, <c>Jan 1, 2000</c>), and, in a column named like a date, <c>yyyy</c> (yearly) and, for a column whose name says it is a date,
 /// Unix time in seconds or milliseconds (spreadsheet serial days for numbers from 10 000 to 99 999). Quarters:
-/// <c>1990Q1</c>, <c>1990-Q1</c>, <c>1990 Q1</c>, <c>Q1 1990</c>. Single-digit days and months are accepted.
+/// <c>1990Q1</c>, <c>1990-Q1</c>, <c>1990 Q1</c>, <c>Q1 1990</c>. Months by name without a day: <c>Jan 2000</c>,
+/// <c>January 2000</c>, <c>Jan-2000</c>, <c>2000-Jan</c>. ISO weeks: <c>2018-W01</c> (its Monday). Single-digit days and months are accepted.
 /// <para>Day-first and month-first are told apart by looking at every value: the one under which
 /// all cells parse wins; when both do (no day above 12), the one that keeps the dates in
 /// non-decreasing order, and month-first if that still ties. A written offset is kept out of the
@@ -61,7 +62,23 @@ public static partial class DateFormats
         new("d MMM yyyy", [.. WithClock("d MMM yyyy", Clock24), .. WithClock("d-MMM-yyyy", Clock24)]),
         new("MMM d yyyy", [.. WithClock("MMM d yyyy", Clock24), .. WithClock("MMM-d-yyyy", Clock24), .. WithClock("MMM d, yyyy", Clock24)]),
         new("yyyy-Qq", [], Quarter),
+        // Months written with their name and no day (Jan 2000, January 2000, Jan-2000, 2000-Jan): the month's first day.
+        // Two-digit years (Jan-49) are left out: whether 49 is 1949 or 2049 is a guess.
+        new("MMM yyyy", ["MMM yyyy", "MMMM yyyy", "MMM-yyyy", "MMMM-yyyy", "yyyy-MMM", "yyyy MMM", "yyyy-MMMM", "yyyy MMMM"]),
+        new("yyyy-Www", [], IsoWeek),
     ];
+
+    // ISO 8601 weeks, 2018-W01 or 2018W01 (any case): the week's Monday.
+    private static DateTime? IsoWeek(string cell)
+    {
+        var m = IsoWeekForm().Match(cell);
+        if (!m.Success) return null;
+        int year = int.Parse(m.Groups["y"].Value, CultureInfo.InvariantCulture), week = int.Parse(m.Groups["w"].Value, CultureInfo.InvariantCulture);
+        return year >= 1 && week >= 1 && week <= ISOWeek.GetWeeksInYear(year) ? ISOWeek.ToDateTime(year, week, DayOfWeek.Monday) : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(?<y>\d{4})-?[Ww](?<w>\d{2})\s*$")]
+    private static partial System.Text.RegularExpressions.Regex IsoWeekForm();
 
     // Quarters as statistics offices and spreadsheets write them: 1990Q1, 1990-Q1, 1990 Q1, 1990/Q1, Q1 1990, Q1-1990
     // (any case); the quarter's first day.

@@ -151,7 +151,7 @@ public sealed class SeriesSet
                 int bad = DateFormats.FirstUnreadable(dateCells);
                 throw new FormatException(
                     $"{path}: line {lines[bad]}, column {Excerpt.Of(header[dateIndex])}: {Excerpt.Of(dateCells[bad])} is not a date in the format of the other rows " +
-                    "(ISO 2015-01-31, 2015/01/31, 20150131, 1995-01, 1995Q1, Jan-1-1995, Jan 1 2000, 31.01.2015, 01/31/2015 or with --day-first 31/01/2015)");
+                    "(ISO 2015-01-31, 2015/01/31, 20150131, 1995-01, 1995Q1, Jan 1995, 2018-W01, Jan-1-1995, Jan 1 2000, 31.01.2015, 01/31/2015 or with --day-first 31/01/2015)");
             }
         }
         string? foundDates = null;

@@ -96,6 +96,32 @@ public class DateFormatsTests
         Assert.False(DateFormats.TryParseColumn(["1990Q1", "Q"], false, out _, out _));
     }
 
+    [Theory]
+    [InlineData("Jan 1990", "Feb 1990", "Dec 1991")]
+    [InlineData("January 1990", "February 1990", "December 1991")]
+    [InlineData("Jan-1990", "Feb-1990", "Dec-1991")]
+    [InlineData("1990-Jan", "1990-Feb", "1991-Dec")]
+    [InlineData("1990 January", "1990 February", "1991 December")]
+    public void MonthsByNameAreTheirFirstDay(string a, string b, string c)
+    {
+        Assert.True(DateFormats.TryParseColumn([a, b, c], false, out var dates, out string format));
+        Assert.Equal("MMM yyyy", format);
+        Assert.Equal([new DateTime(1990, 1, 1), new DateTime(1990, 2, 1), new DateTime(1991, 12, 1)], dates);
+        Assert.False(DateFormats.TryParseColumn(["Jan-90", "Feb-90"], false, out _, out _)); // a two-digit year is a guess
+        Assert.False(DateFormats.TryParseColumn(["Foo 1990"], false, out _, out _));
+    }
+
+    [Fact]
+    public void IsoWeeksAreTheirMonday()
+    {
+        Assert.True(DateFormats.TryParseColumn(["2018-W01", "2018-W52", "2019w01", "2020-W53"], false, out var dates, out string format));
+        Assert.Equal("yyyy-Www", format);
+        // ISO week 1 of 2018 starts on Monday 1 January; 2019's on Monday 31 December 2018; 2020 has 53 weeks.
+        Assert.Equal([new DateTime(2018, 1, 1), new DateTime(2018, 12, 24), new DateTime(2018, 12, 31), new DateTime(2020, 12, 28)], dates);
+        Assert.False(DateFormats.TryParseColumn(["2019-W53"], false, out _, out _)); // 2019 has 52 weeks
+        Assert.False(DateFormats.TryParseColumn(["2019-W00"], false, out _, out _));
+    }
+
     [Fact]
     public void OffsetsThatChangeMeanUtc()
     {

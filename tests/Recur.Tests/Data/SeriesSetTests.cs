@@ -182,6 +182,15 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void MonthNameAndIsoWeekFilesAreMonthlyAndWeekly()
+    {
+        var monthly = Load("month,sales\nJan 2020,1\nFeb 2020,2\nApr 2020,4\n", new CsvOptions());
+        Assert.Equal([1, 2, double.NaN, 4], monthly.Series[0].Values); // March is a gap on the monthly grid
+        var weekly = Load("week,orders\n2020-W52,1\n2020-W53,2\n2021-W01,3\n", new CsvOptions());
+        Assert.Equal([new DateTime(2020, 12, 21), new DateTime(2020, 12, 28), new DateTime(2021, 1, 4)], weekly.Series[0].Dates);
+    }
+
+    [Fact]
     public void QuarterlyFilesAndTrailingDelimiters()
     {
         var quarterly = Load("quarter,gdp\n1990Q1,1\n1990Q2,2\n1990Q4,4\n1991Q1,5\n", new CsvOptions());

@@ -9,7 +9,7 @@ namespace Recur.Tests.Fuzz;
 
 /// <summary>
 /// Fuzz target: <see cref="SeriesSet.Load"/>, the whole path from a file to series — delimiter and decimal-mark detection,
-/// number forms (grouping, decimal commas, exponents, missing tokens, overflow), date forms (ISO with offsets, quarters,
+/// number forms (grouping, decimal commas, exponents, missing tokens, overflow), date forms (ISO with offsets, quarters, months by name without a day, ISO weeks,
 /// day-first, month names, bare years, serial days, garbage), date regularisation (duplicates, gaps, newest-first, mixed
 /// steps), long files with a series-id column and plain files with the date column last under another name. Inputs mix
 /// well-formed rows with hostile cells.
@@ -30,9 +30,11 @@ public class SeriesSetFuzz(ITestOutputHelper output)
         d => d.ToString("yyyy-MM-dd"), d => d.ToString("yyyy-MM-ddTHH:mm") + "+02:00", d => d.ToString("yyyy/MM/dd"), d => d.ToString("yyyyMMdd"),
         d => d.ToString("dd.MM.yyyy"), d => d.ToString("MM/dd/yyyy"), d => d.ToString("dd/MM/yyyy"), d => d.ToString("MMM d yyyy", System.Globalization.CultureInfo.InvariantCulture),
         d => d.ToString("yyyy-MM"), d => $"{d.Year}Q{(d.Month - 1) / 3 + 1}", d => d.Year.ToString(), d => ((int)(d - new DateTime(1899, 12, 30)).TotalDays).ToString(),
+        d => d.ToString("MMM yyyy", System.Globalization.CultureInfo.InvariantCulture),
+        d => $"{System.Globalization.ISOWeek.GetYear(d)}-W{System.Globalization.ISOWeek.GetWeekOfYear(d):00}",
     ];
 
-    private static readonly string[] HostileDates = ["", "NA", "2020-02-30", "2020-13-01", "yesterday", "1990Q5", "99999999999999999999", "\"2020-01-01\"", "2020-01-01 25:00"];
+    private static readonly string[] HostileDates = ["", "NA", "2020-02-30", "2020-13-01", "yesterday", "1990Q5", "99999999999999999999", "\"2020-01-01\"", "2020-01-01 25:00", "2019-W53", "Foo 2020"];
 
     private static readonly string[] Values =
     [
