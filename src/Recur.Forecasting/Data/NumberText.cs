@@ -8,7 +8,9 @@ namespace Recur.Forecasting;
 /// (<c>1234,5</c>) and digit grouping in threes — <c>1,234.5</c> (Excel in English), <c>1.234,5</c> (most of
 /// Europe), <c>1 234,5</c> / <c>1 234.5</c> (spaces, also no-break and thin spaces) and <c>1'234.5</c> (Swiss).
 /// Grouping is read only in its strict form (one to three digits, then groups of exactly three), so a mistyped
-/// cell is still an error rather than a silently wrong number.
+/// cell is still an error rather than a silently wrong number. Money as accounting exports write it is read too: a
+/// currency sign before or after the number (<c>$1,234.50</c>, <c>-$5</c>, <c>12,50 €</c>, <c>£3</c>) and negatives in
+/// parentheses (<c>(1,234.50)</c> is −1234.5). A percent sign is not (is <c>12%</c> 12 or 0.12?).
 /// </summary>
 public static partial class NumberText
 {
@@ -24,7 +26,41 @@ public static partial class NumberText
     /// </summary>
     public static bool TryParse(string cell, char dec, out double value)
     {
+        value = 0;
+        if (Plain(cell, out bool negate) is not { } s) return false;
+        if (!TryParsePlain(s, dec, out value)) return false;
+        if (negate) value = -value;
+        return true;
+    }
+
+    /// <summary>The currency signs read around a number.</summary>
+    private const string Currency = "$€£¥₹₩₽₺";
+
+    /// <summary>
+    /// The number inside <paramref name="cell"/>: trimmed, accounting parentheses and one currency sign (before or after,
+    /// a sign of the number allowed before it) taken off; null when what is left cannot be a number's text.
+    /// </summary>
+    private static string? Plain(string cell, out bool negate)
+    {
         string s = cell.Trim();
+        negate = false;
+        if (s.Length > 2 && s[0] == '(' && s[^1] == ')')
+        {
+            s = s[1..^1].Trim();
+            negate = true;
+            if (s.Length > 0 && (s[0] == '-' || s[0] == '+')) return null; // (-5) is no accounting form
+        }
+        if (s.Length > 1 && Currency.Contains(s[^1])) s = s[..^1].TrimEnd();
+        else
+        {
+            int at = s.Length > 0 && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+            if (s.Length > at + 1 && Currency.Contains(s[at])) s = s[..at] + s[(at + 1)..].TrimStart();
+        }
+        return s;
+    }
+
+    private static bool TryParsePlain(string s, char dec, out double value)
+    {
         if (double.TryParse(dec == ',' ? s.Replace(',', '.') : s, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
         {
             // "1.234" in a decimal-comma file is a thousand and more, not a bit more than one.
@@ -43,9 +79,9 @@ public static partial class NumberText
     /// </summary>
     public static bool IsDecimalComma(string cell)
     {
-        string s = cell.Trim();
+        if (Plain(cell, out _) is not { } s) return false;
         if (!s.Contains(',')) return false;
-        if (!s.Contains('.')) return TryParse(s, ',', out _);
+        if (!s.Contains('.')) return TryParsePlain(s, ',', out _);
         var m = Grouped().Match(s);
         return m.Success && m.Groups[1].Value == "." && m.Groups[2].Value == ",";
     }
@@ -56,7 +92,7 @@ public static partial class NumberText
     /// </summary>
     public static bool IsDecimalPoint(string cell)
     {
-        string s = cell.Trim();
+        if (Plain(cell, out _) is not { } s) return false;
         if (!s.Contains('.')) return false;
         var m = Grouped().Match(s);
         if (m.Success) return m.Groups[2].Value == ".";

@@ -176,6 +176,7 @@ public sealed class SeriesSet
         {
             var skipped = new List<string>();
             var numeric = new List<int>();
+            string? why = null; // the first cell that kept a column from being numeric, for the error below
             foreach (int i in keep)
             {
                 if (i == dateIndex && dates is not null || used.Contains(i)) continue;
@@ -185,12 +186,18 @@ public sealed class SeriesSet
                     continue;
                 }
                 // A column with no value at all (the empty column a delimiter at the end of each line makes) is not numeric.
-                if (cells[i].All(c => MissingValues.IsMissing(c) || LooksNumeric(c)) && !cells[i].All(MissingValues.IsMissing)) numeric.Add(i);
-                else skipped.Add(header[i]);
+                int bad = cells[i].FindIndex(c => !MissingValues.IsMissing(c) && !LooksNumeric(c));
+                if (bad < 0 && !cells[i].All(MissingValues.IsMissing)) numeric.Add(i);
+                else
+                {
+                    skipped.Add(header[i]);
+                    if (bad >= 0) why ??= $"column {Excerpt.Of(header[i])} has {Excerpt.Of(cells[i][bad])} on line {lines[bad]}" +
+                                          (cells[i][bad].TrimEnd().EndsWith('%') ? ", and a percent sign is not read: is 12% 12 or 0.12?" : "");
+                }
             }
             if (unnamed && numeric.Count != 1)
                 throw new ArgumentException(numeric.Count == 0
-                    ? $"{path}: no numeric column to forecast; name one with --column"
+                    ? $"{path}: no numeric column to forecast{(why is null ? "" : $" ({why})")}; name one with --column"
                     : $"{path}: name the column to forecast with --column (numeric columns here: {Excerpt.List(numeric.Select(i => header[i]).ToList())}), " +
                       "or --column '*' for one global model over all of them");
             if (numeric.Count == 0) throw new ArgumentException($"{path}: --column '*' found no numeric column");
@@ -378,7 +385,8 @@ public sealed class SeriesSet
         if (MissingValues.IsMissing(cell)) return double.NaN;
         if (!NumberText.TryParse(cell, dec, out double value))
             throw new FormatException($"{path}: line {line}, column {Excerpt.Of(column)}: {Excerpt.Of(cell)} is not a number" +
-                                      (dec == '.' && cell.Contains(',') ? " (decimal commas? use --decimal ',')" : ""));
+                                      (cell.TrimEnd().EndsWith('%') ? " (a percent sign is not read: is 12% 12 or 0.12? write the column as plain numbers)"
+                                       : dec == '.' && cell.Contains(',') ? " (decimal commas? use --decimal ',')" : ""));
         if (!double.IsFinite(value) || Math.Abs(value) > MaxMagnitude)
             throw new InvalidDataException($"{path}: line {line}, column {Excerpt.Of(column)}: {Excerpt.Of(cell)} is beyond ±1e30: " +
                                            "the model scales values in float32, so training would overflow; rescale the column");

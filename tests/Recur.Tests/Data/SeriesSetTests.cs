@@ -170,6 +170,27 @@ public class SeriesSetTests
         Assert.Equal([1.234, 2.5], points.Series[0].Values);
     }
 
+    [Fact]
+    public void MoneyAsAccountingExportsWriteIt()
+    {
+        var dollars = Load("date,y\n2015-01-01,\"$1,234.50\"\n2015-01-02,-$5\n2015-01-03,\"(1,000)\"\n2015-01-04,($2.25)\n2015-01-05,£3\n");
+        Assert.Equal([1234.5, -5, -1000, -2.25, 3], dollars.Series[0].Values);
+        var euros = Load("date;y\n2015-01-01;1.234,50 €\n2015-01-02;12,5€\n2015-01-03;(3,5 €)\n");
+        Assert.Equal([1234.5, 12.5, -3.5], euros.Series[0].Values);
+        Assert.Contains(euros.Notes, n => n.Contains("decimal commas"));
+        foreach (string cell in new[] { "$", "(-5)", "$$5", "5 $ 3" })
+            Assert.Contains(cell, Fails<FormatException>($"date,y\n2015-01-01,\"{cell}\"\n").Message);
+    }
+
+    [Fact]
+    public void APercentSignIsAnErrorThatSaysWhy()
+    {
+        Assert.Contains("percent sign is not read", Fails<FormatException>("date,y\n2015-01-01,12.5%\n").Message);
+        // Without --column: the error names the column and the cell that kept it from being numeric.
+        var e = Fails<ArgumentException>("date,rate\n2015-01-01,12.5%\n2015-01-02,13%\n", new CsvOptions());
+        Assert.Contains("column 'rate' has '12.5%' on line 2", e.Message);
+    }
+
     [Theory]
     [InlineData("1,23,456")]   // groups of two: not a grouping anyone's locale writes with this decimal mark
     [InlineData("1234,567.8")] // a first group longer than three digits
