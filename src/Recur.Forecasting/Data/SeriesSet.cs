@@ -6,7 +6,7 @@ namespace Recur.Forecasting;
 /// The series a forecaster is fitted on or predicts: one per value column of a wide file, or one per id of a
 /// long file, all on regular date grids, with the names of the input columns they carry.
 /// </summary>
-public sealed class SeriesSet
+public sealed partial class SeriesSet
 {
     /// <summary>Values beyond this magnitude are refused: the model scales values in float32, and squares them to fit the scaling.</summary>
     public const double MaxMagnitude = 1e30;
@@ -137,6 +137,7 @@ public sealed class SeriesSet
             foreach (int i in keep) cells[i].Add(fields[i]);
             lines.Add(csv.LineNumber);
         }
+        var rowNotes = DropNonDataRows(header, keep, cells, lines, dateIndex);
         if (lines.Count == 0) throw new InvalidDataException($"{path}: no data rows after the header");
 
         DateTime[]? dates = null;
@@ -170,7 +171,7 @@ public sealed class SeriesSet
             }
         }
 
-        var notes = new List<string>();
+        var notes = new List<string>(rowNotes);
         if (foundDates is not null) notes.Add(foundDates);
         if (all)
         {
@@ -322,6 +323,37 @@ public sealed class SeriesSet
     }
 
     private static bool LooksNumeric(string cell) => NumberText.LooksNumeric(cell);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(grand\s+)?(totals?|sub-?totals?|sum|average|avg|mean|summe|gesamt|insgesamt)\b",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex SummaryRow();
+
+    /// <summary>
+    /// Drops the lines spreadsheets and concatenated exports add that hold no data — the header line again (two files
+    /// pasted together), and summary rows ("Total", "Average", …) at the end in place of a date — and says so.
+    /// </summary>
+    private static List<string> DropNonDataRows(IReadOnlyList<string> header, int[] keep, Dictionary<int, List<string>> cells, List<int> lines, int dateIndex)
+    {
+        var drop = new SortedSet<int>();
+        if (keep.Length >= 2)
+            for (int r = 0; r < lines.Count; r++)
+                if (keep.All(i => string.Equals(cells[i][r].Trim(), header[i].Trim(), StringComparison.OrdinalIgnoreCase))) drop.Add(r);
+        var notes = new List<string>();
+        if (drop.Count > 0)
+            notes.Add($"skipped the header line repeated as data on line(s) {string.Join(", ", drop.Take(10).Select(r => lines[r]))}" +
+                      (drop.Count > 10 ? $", … ({drop.Count} in all)" : ""));
+        int summaries = 0, first = -1;
+        if (dateIndex >= 0 && cells.TryGetValue(dateIndex, out var dateCells))
+            for (int r = lines.Count - 1; r >= 0 && (drop.Contains(r) || SummaryRow().IsMatch(dateCells[r])); r--)
+                if (drop.Add(r)) (summaries, first) = (summaries + 1, r);
+        if (summaries > 0)
+            notes.Add($"skipped {summaries} summary row(s) at the end (line {lines[first]}: {Excerpt.Of(cells[dateIndex][first])})");
+        if (drop.Count == 0) return notes;
+        foreach (var list in cells.Values)
+            foreach (int r in drop.Reverse()) list.RemoveAt(r);
+        foreach (int r in drop.Reverse()) lines.RemoveAt(r);
+        return notes;
+    }
 
     /// <summary>
     /// For a file whose dates repeat: the text columns under which every date is unique, i.e. a long file's id

@@ -183,6 +183,19 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void SummaryRowsAtTheEndAndRepeatedHeadersAreSkippedWithANote()
+    {
+        var totals = Load("date,y\n2015-01-01,1\n2015-01-02,2\n2015-01-03,3\nTotal,6\nAverage,2\n");
+        Assert.Equal([1, 2, 3], totals.Series[0].Values);
+        Assert.Contains(totals.Notes, n => n.Contains("skipped 2 summary row(s) at the end (line 5: 'Total')"));
+        var pasted = Load("date,y\n2015-01-01,1\n2015-01-02,2\ndate,y\n2015-01-03,3\n");
+        Assert.Equal([1, 2, 3], pasted.Series[0].Values);
+        Assert.Contains(pasted.Notes, n => n.Contains("header line repeated as data on line(s) 4"));
+        // A summary row in the middle is no date: still an error quoting it.
+        Assert.Contains("'Total'", Fails<FormatException>("date,y\n2015-01-01,1\nTotal,1\n2015-01-02,2\n").Message);
+    }
+
+    [Fact]
     public void APercentSignIsAnErrorThatSaysWhy()
     {
         Assert.Contains("percent sign is not read", Fails<FormatException>("date,y\n2015-01-01,12.5%\n").Message);
