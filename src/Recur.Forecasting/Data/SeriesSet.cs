@@ -127,8 +127,12 @@ public sealed partial class SeriesSet
         if (duplicate is not null) throw new ArgumentException($"{path}: column {Excerpt.Of(header[duplicate.Key])} is asked for twice");
         int dateIndex = FindDateColumn(path, header, used, o.DateColumn, out bool dateNamed);
 
+        // A time-of-day column beside the dates (Date,Time,Temp as loggers write hourly data).
+        int timeIndex = dateIndex < 0 ? -1
+            : Enumerable.Range(0, header.Count).FirstOrDefault(i => i != dateIndex && !used.Contains(i) && TimeColumnNames.Contains(header[i].Trim()), -1);
         // Keep only the cells needed (every column for '*', or while the date column is still to be found).
-        var keep = all || !dateNamed ? Enumerable.Range(0, header.Count).ToArray() : used.Append(dateIndex).Where(i => i >= 0).Distinct().ToArray();
+        var keep = all || !dateNamed ? Enumerable.Range(0, header.Count).ToArray()
+            : used.Append(dateIndex).Append(timeIndex).Where(i => i >= 0).Distinct().ToArray();
         var cells = keep.ToDictionary(i => i, _ => new List<string>());
         var lines = new List<int>();
         var fields = new List<string>(header.Count);
@@ -155,6 +159,15 @@ public sealed partial class SeriesSet
                     "(ISO 2015-01-31, 2015/01/31, 20150131, 1995-01, 1995Q1, Jan 1995, 2018-W01, Jan-1-1995, Jan 1 2000, 31.01.2015, 01/31/2015 or with --day-first 31/01/2015)");
             }
         }
+        string? timeNote = null;
+        if (dates is not null && timeIndex >= 0 && dates.All(d => d.TimeOfDay == TimeSpan.Zero) && dates.Distinct().Count() < dates.Length
+            && TimesOfDay(cells[timeIndex]) is { } times)
+        {
+            for (int r = 0; r < dates.Length; r++) dates[r] += times[r];
+            used.Add(timeIndex); // read as part of the date, not a value or input column
+            format += " + time of day";
+            timeNote = $"dates and times read from {Excerpt.Of(header[dateIndex])} and {Excerpt.Of(header[timeIndex])}";
+        }
         string? foundDates = null;
         if (dates is null && !dateNamed)
         {
@@ -173,6 +186,7 @@ public sealed partial class SeriesSet
 
         var notes = new List<string>(rowNotes);
         if (foundDates is not null) notes.Add(foundDates);
+        if (timeNote is not null) notes.Add(timeNote);
         if (all)
         {
             var skipped = new List<string>();
@@ -323,6 +337,24 @@ public sealed partial class SeriesSet
     }
 
     private static bool LooksNumeric(string cell) => NumberText.LooksNumeric(cell);
+
+    /// <summary>Column names (case-insensitive) read as the time of day of the date beside them.</summary>
+    private static readonly HashSet<string> TimeColumnNames = new(["time", "hour", "time of day", "time_of_day"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every cell as a time of day (13:45, 13:45:30, 1:45 PM, or a whole hour 0–23), or null if one is not.</summary>
+    private static TimeSpan[]? TimesOfDay(List<string> cells)
+    {
+        var times = new TimeSpan[cells.Count];
+        string[] clock = ["H:mm", "HH:mm", "H:mm:ss", "HH:mm:ss", "h:mm tt", "hh:mm tt", "h:mm:ss tt", "hh:mm:ss tt"];
+        for (int r = 0; r < cells.Count; r++)
+        {
+            string c = cells[r].Trim();
+            if (int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out int hour) && hour <= 23) times[r] = TimeSpan.FromHours(hour);
+            else if (DateTime.TryParseExact(c, clock, CultureInfo.InvariantCulture, DateTimeStyles.NoCurrentDateDefault, out var t)) times[r] = t.TimeOfDay;
+            else return null;
+        }
+        return times;
+    }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(grand\s+)?(totals?|sub-?totals?|sum|average|avg|mean|summe|gesamt|insgesamt)\b",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase)]

@@ -195,6 +195,22 @@ public class SeriesSetTests
         Assert.Contains("'Total'", Fails<FormatException>("date,y\n2015-01-01,1\nTotal,1\n2015-01-02,2\n").Message);
     }
 
+    [Theory]
+    [InlineData("Date,Time,Temp", "2021-03-01,23:00", "2021-03-02,00:00", "2021-03-02,01:00")]
+    [InlineData("date,hour,temp", "03/01/2021,23", "03/02/2021,0", "03/02/2021,1")]
+    [InlineData("Date,Time,Temp", "2021-03-01,11:00 PM", "2021-03-02,12:00 AM", "2021-03-02,1:00 AM")]
+    public void ADateColumnAndATimeColumnMakeOneTimestamp(string head, string a, string b, string c)
+    {
+        // Loggers write hourly data with the date and the time of day in two columns: each date then repeats.
+        var set = Load($"{head}\n{a},5\n{b},6\n{c},7\n", new CsvOptions());
+        Assert.Equal([new DateTime(2021, 3, 1, 23, 0, 0), new DateTime(2021, 3, 2, 0, 0, 0), new DateTime(2021, 3, 2, 1, 0, 0)], set.Series[0].Dates);
+        Assert.Equal([5, 6, 7], set.Series[0].Values);
+        Assert.Contains(set.Notes, n => n.Contains("dates and times read from"));
+        // A time column that does not read as times of day is left alone (and the repeated dates stay an error).
+        Assert.Contains("appears more than once", Fails<InvalidDataException>("Date,Time,Temp\n2021-03-01,morning,5\n2021-03-01,noon,6\n",
+            new CsvOptions { Columns = ["Temp"] }).Message);
+    }
+
     [Fact]
     public void APercentSignIsAnErrorThatSaysWhy()
     {
