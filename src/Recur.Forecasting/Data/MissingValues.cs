@@ -10,11 +10,14 @@ public static class MissingValues
     /// <c>NA</c>, <c>N/A</c>, <c>#N/A</c>, <c>NaN</c>, <c>null</c>, <c>None</c> and <c>?</c>
     /// (what pandas, R, spreadsheets and the UCI archive write), and the error values a spreadsheet
     /// exports where a formula failed (<c>#DIV/0!</c>, <c>#VALUE!</c>, <c>#REF!</c>, <c>#NAME?</c>,
-    /// <c>#NUM!</c>, <c>#NULL!</c>): there is no number there. A lone <c>-</c> is not in the
-    /// set: it is too easily a typo for a number.
+    /// <c>#NUM!</c>, <c>#NULL!</c>): there is no number there; and the marks statistics offices use for a value not
+    /// available (<c>..</c>, <c>…</c>, <c>:</c>, <c>n.a.</c>, <c>missing</c>). A lone <c>-</c> is not in the set: it is
+    /// too easily a typo for a number, and some offices write it for zero (the error says so).
     /// </summary>
     public static readonly IReadOnlySet<string> Tokens =
-        new HashSet<string>(["", "NA", "N/A", "#N/A", "NaN", "null", "None", "?", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"],
+        new HashSet<string>(["", "NA", "N/A", "#N/A", "NaN", "null", "None", "?", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
+            // as statistics offices and reports mark a value not available (the World Bank's and ONS's "..", Eurostat's ":")
+            "..", "...", "\u2026", ":", "n.a.", "missing"],
             StringComparer.OrdinalIgnoreCase);
 
     /// <summary>True when <paramref name="cell"/> spells a missing value.</summary>

@@ -54,8 +54,14 @@ public class MissingValuesTests
     [InlineData("#NAME?", true)]
     [InlineData("#NUM!", true)]
     [InlineData("#NULL!", true)]
+    [InlineData("..", true)]       // World Bank, ONS
+    [InlineData("\u2026", true)]
+    [InlineData(":", true)]        // Eurostat
+    [InlineData("n.a.", true)]
+    [InlineData("Missing", true)]
+    [InlineData(".", false)]
     [InlineData("#DIV/0", false)]
-    [InlineData("-", false)]
+    [InlineData("-", false)]       // missing or zero, by office: an error that says so
     [InlineData("0", false)]
     [InlineData("NAN1", false)]
     public void MissingTokens(string cell, bool missing) => Assert.Equal(missing, MissingValues.IsMissing(cell));

@@ -218,6 +218,7 @@ public class SeriesSetTests
         // Without --column: the error names the column and the cell that kept it from being numeric.
         var e = Fails<ArgumentException>("date,rate\n2015-01-01,12.5%\n2015-01-02,13%\n", new CsvOptions());
         Assert.Contains("column 'rate' has '12.5%' on line 2", e.Message);
+        Assert.Contains("a dash can mean missing or zero", Fails<FormatException>("date,y\n2015-01-01,-\n").Message);
     }
 
     [Theory]
