@@ -389,7 +389,7 @@ public sealed partial class SeriesSet
     }
 
     /// <summary>
-    /// For a file whose dates repeat: the text columns under which every date is unique, i.e. a long file's id
+    /// For a file whose dates repeat: the text columns (or columns of a few whole numbers) under which every date is unique, i.e. a long file's id
     /// column(s) not named with --series-id (a weather export with one row per station and day). Empty if none.
     /// Reads the file again: this runs only on the way to an error, and the load kept only the columns it needed.
     /// </summary>
@@ -400,18 +400,24 @@ public sealed partial class SeriesSet
         var pairs = new HashSet<(string, DateTime)>[width];
         var distinct = new HashSet<string>[width];
         var candidate = new bool[width];
-        for (int i = 0; i < width; i++) (pairs[i], distinct[i], candidate[i]) = ([], [], i != dateIndex);
+        var numbers = new bool[width];
+        for (int i = 0; i < width; i++) (pairs[i], distinct[i], candidate[i], numbers[i]) = ([], [], i != dateIndex, true);
         var fields = new List<string>(width);
-        for (int r = 0; r < dates.Length && csv.ReadRecord(fields); r++)
+        int rows = 0;
+        for (int r = 0; r < dates.Length && csv.ReadRecord(fields); r++, rows++)
             for (int i = 0; i < width; i++)
                 if (candidate[i])
                 {
                     string cell = fields[i];
                     distinct[i].Add(cell);
-                    // A numeric column is a value, not an id; a repeated (id, date) pair rules the column out.
-                    candidate[i] = !LooksNumeric(cell) && pairs[i].Add((cell, dates[r]));
+                    // Text, or whole numbers (store 1, 2, 3); a repeated (id, date) pair rules the column out.
+                    numbers[i] &= LooksNumeric(cell);
+                    candidate[i] = (!LooksNumeric(cell) || long.TryParse(cell.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                                   && pairs[i].Add((cell, dates[r]));
                 }
-        var ids = Enumerable.Range(0, width).Where(i => candidate[i] && distinct[i].Count > 1).Select(i => csv.Header[i]).Take(3).ToList();
+        // A column of whole numbers is an id only when few values repeat over many rows (a count of sales is not).
+        var ids = Enumerable.Range(0, width).Where(i => candidate[i] && distinct[i].Count > 1 && (!numbers[i] || distinct[i].Count * 10 <= rows))
+            .Select(i => csv.Header[i]).Take(3).ToList();
         return ids.Count == 0 ? "" :
             $"; if the file holds several series one below the other, name their id column with --series-id (here each date is unique within {Excerpt.List(ids)})";
     }

@@ -84,6 +84,11 @@ public class SeriesSetTests
         Assert.Contains("2015-01-01", e.Message);
         Assert.Contains("--series-id", e.Message);
         Assert.Contains("'STATION', 'NAME'", e.Message);
+        // Ids as a few whole numbers (store 1, 2) are suggested; a value column of whole numbers is not.
+        var rows = string.Concat(Enumerable.Range(0, 20).Select(i => $"1,2015-01-{i + 1:00},{100 + i}\n2,2015-01-{i + 1:00},{200 + i}\n"));
+        var numeric = Fails<InvalidDataException>("store,date,units\n" + rows, new CsvOptions { Columns = ["units"] });
+        Assert.Contains("unique within 'store'", numeric.Message);
+        Assert.DoesNotContain("'units'", numeric.Message[numeric.Message.IndexOf("--series-id")..]);
         // A text column that repeats within a date (a weekday label) is not suggested.
         var f = Fails<InvalidDataException>("date,label,y\n2015-01-05,Mon,1\n2015-01-05,Mon,2\n2015-01-06,Tue,3\n");
         Assert.DoesNotContain("--series-id", f.Message);
