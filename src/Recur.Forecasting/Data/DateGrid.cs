@@ -21,6 +21,10 @@ public static class DateGrid
     private const int MaxGrowth = 10;
 
     /// <summary>Regularises <paramref name="dates"/> (file order); <paramref name="lines"/> are their 1-based file lines for messages.</summary>
+    /// <param name="source">The file (and series) named in messages.</param>
+    /// <param name="column">The date column named in messages.</param>
+    /// <param name="dates">The dates in file order.</param>
+    /// <param name="lines">Each date's 1-based file line.</param>
     /// <param name="duplicateHint">Appended to the duplicated-date message (the caller's guess at the cause, or null).</param>
     /// <exception cref="InvalidDataException">Duplicated dates, unsorted dates, or dates off any one regular grid.</exception>
     public static RegularDates Regularize(string source, string column, IReadOnlyList<DateTime> dates, IReadOnlyList<int> lines,

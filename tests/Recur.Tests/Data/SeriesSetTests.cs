@@ -208,7 +208,7 @@ public class SeriesSetTests
     {
         // Loggers write hourly data with the date and the time of day in two columns: each date then repeats.
         var set = Load($"{head}\n{a},5\n{b},6\n{c},7\n", new CsvOptions());
-        Assert.Equal([new DateTime(2021, 3, 1, 23, 0, 0), new DateTime(2021, 3, 2, 0, 0, 0), new DateTime(2021, 3, 2, 1, 0, 0)], set.Series[0].Dates);
+        Assert.Equal([new DateTime(2021, 3, 1, 23, 0, 0), new DateTime(2021, 3, 2, 0, 0, 0), new DateTime(2021, 3, 2, 1, 0, 0)], set.Series[0].Dates!);
         Assert.Equal([5, 6, 7], set.Series[0].Values);
         Assert.Contains(set.Notes, n => n.Contains("dates and times read from"));
         // A time column that does not read as times of day is left alone (and the repeated dates stay an error).
@@ -243,7 +243,7 @@ public class SeriesSetTests
         var monthly = Load("month,sales\nJan 2020,1\nFeb 2020,2\nApr 2020,4\n", new CsvOptions());
         Assert.Equal([1, 2, double.NaN, 4], monthly.Series[0].Values); // March is a gap on the monthly grid
         var weekly = Load("week,orders\n2020-W52,1\n2020-W53,2\n2021-W01,3\n", new CsvOptions());
-        Assert.Equal([new DateTime(2020, 12, 21), new DateTime(2020, 12, 28), new DateTime(2021, 1, 4)], weekly.Series[0].Dates);
+        Assert.Equal([new DateTime(2020, 12, 21), new DateTime(2020, 12, 28), new DateTime(2021, 1, 4)], weekly.Series[0].Dates!);
     }
 
     [Fact]

@@ -26,8 +26,7 @@ public class CharLmFileFuzz(ITestOutputHelper output)
 
     private static long AllocationBound(long fileLength) => 32 * fileLength + (16 << 20);
 
-    private sealed record Edit(int Key, int At, int Token, int Delete, int Replace);
-    private sealed record Input(bool Checkpoint, Edit[] Edits, int Tensor, int TensorEdit, FuzzMutations.Mutation[] Mutations, ulong Seed);
+    private sealed record Input(bool Checkpoint, MetadataEdits.Edit[] Edits, int Tensor, int TensorEdit, FuzzMutations.Mutation[] Mutations, ulong Seed);
 
     private static readonly string[] Replacements =
     [
@@ -37,38 +36,13 @@ public class CharLmFileFuzz(ITestOutputHelper output)
 
     private static readonly Gen<Input> InputGen = Gen.Select(
         Gen.Bool,
-        Gen.Select(Gen.Int[0, 63], Gen.Int[0, int.MaxValue], Gen.Int[0, 255], Gen.Int[0, 12], Gen.Int[-1, Replacements.Length - 1],
-            (k, a, t, d, r) => new Edit(k, a, t, d, r)).Array[0, 2],
+        MetadataEdits.Gen(Replacements.Length),
         Gen.Int[0, 63], Gen.Int[0, 4], Gen.Select(Gen.Int[0, 3], FuzzMutations.Gen1.Array[1, 2], (k, m) => k == 0 ? m : []), Gen.ULong,
         (c, e, t, te, m, s) => new Input(c, e, t, te, m, s));
 
     private static byte[] Build(Input input, SafetensorsFile original)
     {
-        var metadata = original.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
-        var keys = metadata.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
-        foreach (var e in input.Edits)
-        {
-            string key = keys[e.Key % keys.Length], value = metadata[key];
-            if (e.Replace >= 0 && e.Key % 2 == 0)
-            {
-                metadata[key] = Replacements[e.Replace];
-                continue;
-            }
-            if (e.Replace >= 0)
-            {
-                // One JSON number or string inside the value (a loop-state field, a size in the settings) replaced.
-                var parts = System.Text.RegularExpressions.Regex.Matches(value, @"-?\d+(\.\d+)?([eE][-+]?\d+)?|""[^""\\]*""");
-                if (parts.Count > 0)
-                {
-                    var m = parts[e.At % parts.Count];
-                    metadata[key] = value.Remove(m.Index, m.Length).Insert(m.Index, Replacements[e.Replace]);
-                    continue;
-                }
-            }
-            int at = e.At % (value.Length + 1);
-            value = value.Remove(at, Math.Min(e.Delete, value.Length - at));
-            metadata[key] = value.Insert(at, System.Text.Encoding.UTF8.GetString(FuzzMutations.Tokens[e.Token % FuzzMutations.Tokens.Length]));
-        }
+        var metadata = MetadataEdits.Apply(original.Metadata, input.Edits, Replacements);
         var tensors = original.Tensors.ToList();
         int i = input.Tensor % tensors.Count;
         var t = tensors[i];
@@ -82,27 +56,9 @@ public class CharLmFileFuzz(ITestOutputHelper output)
         return FuzzMutations.Apply(SafetensorsFuzz.Bytes(tensors, metadata), input.Mutations);
     }
 
-    // A checkpoint's state_dict mismatch keeps PyTorch's multi-line layout, within CheckpointFuzz's bound.
-    private static void AssertBounded(Exception e, string path, bool checkpoint)
-    {
-        string message = e.Message.Replace(path, "");
-        int max = checkpoint ? CheckpointFuzz.MaxMessage : MaxMessage;
-        Assert.True(message.Length <= max, $"{message.Length}-character message: {message[..Math.Min(200, message.Length)]}");
-        if (!checkpoint || !message.Contains("Error(s) in loading state_dict")) Assert.DoesNotContain('\n', message);
-    }
-
-    private static string Describe(Input input, SafetensorsFile original)
-    {
-        string edited;
-        try
-        {
-            var file = Safetensors.Load(new MemoryStream(Build(input, original)), "input");
-            edited = string.Join("; ", file.Metadata.Where(kv => !original.Metadata.TryGetValue(kv.Key, out var v) || v != kv.Value)
-                .Select(kv => $"{kv.Key}={(kv.Value.Length > 400 ? kv.Value[..400] + "…" : kv.Value)}"));
-        }
-        catch (InvalidDataException) { edited = "(not readable as safetensors)"; }
-        return $"{(input.Checkpoint ? "checkpoint" : "model")}, tensor {input.Tensor} edit {input.TensorEdit}, {input.Mutations.Length} byte mutation(s); edited metadata: {edited}";
-    }
+    private static string Describe(Input input, SafetensorsFile original) =>
+        $"{(input.Checkpoint ? "checkpoint" : "model")}, tensor {input.Tensor} edit {input.TensorEdit}, {input.Mutations.Length} byte mutation(s); " +
+        $"edited metadata: {MetadataEdits.Changed(original, Build(input, original))}";
 
     [Fact]
     public void EveryFileLoadsAndRunsOrIsInvalidData()
@@ -147,7 +103,8 @@ public class CharLmFileFuzz(ITestOutputHelper output)
             }
             catch (InvalidDataException e)
             {
-                AssertBounded(e, path, input.Checkpoint);
+                // A checkpoint's state_dict mismatch keeps PyTorch's multi-line layout, within CheckpointFuzz's bound.
+                MetadataEdits.AssertBounded(e, path, input.Checkpoint ? CheckpointFuzz.MaxMessage : MaxMessage, multiLineStateDict: input.Checkpoint);
                 Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated <= AllocationBound(bytes.Length), "allocation before refusing");
                 refusals.Add(e, ": ");
             }

@@ -26,8 +26,7 @@ public class ModelFileFuzz(ITestOutputHelper output)
     /// <summary>Allocation bound of a load: 32 bytes per byte of file plus 4 MiB.</summary>
     private static long AllocationBound(long fileLength) => 32 * fileLength + (4 << 20);
 
-    private sealed record Edit(int Key, int At, int Token, int Delete, int Replace);
-    private sealed record Input(int Model, Edit[] Edits, int Tensor, int TensorEdit, FuzzMutations.Mutation[] Mutations, bool PredictFewer);
+    private sealed record Input(int Model, MetadataEdits.Edit[] Edits, int Tensor, int TensorEdit, FuzzMutations.Mutation[] Mutations, bool PredictFewer);
 
     /// <summary>Whole values put in place of a metadata field (numbers at and past every limit, wrong types, hostile JSON).</summary>
     private static readonly string[] Replacements =
@@ -40,8 +39,7 @@ public class ModelFileFuzz(ITestOutputHelper output)
 
     private static readonly Gen<Input> InputGen = Gen.Select(
         Gen.Int[0, 2],
-        Gen.Select(Gen.Int[0, 63], Gen.Int[0, int.MaxValue], Gen.Int[0, 255], Gen.Int[0, 12], Gen.Int[-1, Replacements.Length - 1],
-            (k, a, t, d, r) => new Edit(k, a, t, d, r)).Array[0, 2],
+        MetadataEdits.Gen(Replacements.Length),
         // Byte mutations in one input of four: most of them break the container, and the metadata and tensors are the target.
         Gen.Int[0, 31], Gen.Int[0, 5], Gen.Select(Gen.Int[0, 3], FuzzMutations.Gen1.Array[1, 2], (k, m) => k == 0 ? m : []), Gen.Bool,
         (m, e, t, te, mu, f) => new Input(m, e, t, te, mu, f));
@@ -98,31 +96,7 @@ public class ModelFileFuzz(ITestOutputHelper output)
 
     private static byte[] Build(Input input, SafetensorsFile original)
     {
-        var metadata = original.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
-        var keys = metadata.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
-        foreach (var e in input.Edits)
-        {
-            string key = keys[e.Key % keys.Length], value = metadata[key];
-            if (e.Replace >= 0 && e.Key % 2 == 0)
-            {
-                metadata[key] = Replacements[e.Replace]; // the whole value
-                continue;
-            }
-            if (e.Replace >= 0)
-            {
-                // One number inside a JSON value (a scaler's std, a Holt-Winters parameter, a step size) replaced.
-                var numbers = System.Text.RegularExpressions.Regex.Matches(value, @"-?\d+(\.\d+)?([eE][-+]?\d+)?");
-                if (numbers.Count > 0)
-                {
-                    var m = numbers[e.At % numbers.Count];
-                    metadata[key] = value.Remove(m.Index, m.Length).Insert(m.Index, Replacements[e.Replace]);
-                    continue;
-                }
-            }
-            int at = e.At % (value.Length + 1);
-            value = value.Remove(at, Math.Min(e.Delete, value.Length - at));
-            metadata[key] = value.Insert(at, System.Text.Encoding.UTF8.GetString(FuzzMutations.Tokens[e.Token % FuzzMutations.Tokens.Length]));
-        }
+        var metadata = MetadataEdits.Apply(original.Metadata, input.Edits, Replacements);
         var tensors = original.Tensors.ToList();
         int i = input.Tensor % tensors.Count;
         var t = tensors[i];
@@ -138,27 +112,10 @@ public class ModelFileFuzz(ITestOutputHelper output)
         return FuzzMutations.Apply(SafetensorsFuzz.Bytes(tensors, metadata), input.Mutations);
     }
 
-    // A failure report: the model, the metadata values the edits changed (bounded), the tensor edit and the byte mutations.
-    private static string Describe(Input input, SafetensorsFile original)
-    {
-        var bytes = Build(input, original);
-        string edited;
-        try
-        {
-            var file = Safetensors.Load(new MemoryStream(bytes), "input");
-            edited = string.Join("; ", file.Metadata.Where(kv => !original.Metadata.TryGetValue(kv.Key, out var v) || v != kv.Value)
-                .Select(kv => $"{kv.Key}={(kv.Value.Length > 300 ? kv.Value[..300] + "…" : kv.Value)}"));
-        }
-        catch (InvalidDataException) { edited = "(not readable as safetensors)"; }
-        return $"model {input.Model}, tensor {input.Tensor} edit {input.TensorEdit}, {input.Mutations.Length} byte mutation(s), fewer levels {input.PredictFewer}; edited metadata: {edited}";
-    }
-
-    private static void AssertBounded(Exception e, string path)
-    {
-        string message = e.Message.Replace(path, "");
-        Assert.True(message.Length <= MaxMessage, $"{message.Length}-character message: {message[..Math.Min(200, message.Length)]}");
-        Assert.DoesNotContain('\n', message);
-    }
+    // A failure report: the model, the metadata values the edits changed, the tensor edit and the byte mutations.
+    private static string Describe(Input input, SafetensorsFile original) =>
+        $"model {input.Model}, tensor {input.Tensor} edit {input.TensorEdit}, {input.Mutations.Length} byte mutation(s), fewer levels {input.PredictFewer}; " +
+        $"edited metadata: {MetadataEdits.Changed(original, Build(input, original))}";
 
     [Fact]
     public void EveryFileLoadsAndPredictsFiniteOrderedValuesOrIsInvalidData()
@@ -186,7 +143,7 @@ public class ModelFileFuzz(ITestOutputHelper output)
             catch (InvalidDataException e)
             {
                 allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
-                AssertBounded(e, path);
+                MetadataEdits.AssertBounded(e, path, MaxMessage);
                 Assert.True(allocated <= AllocationBound(bytes.Length), $"{allocated} bytes allocated for a {bytes.Length}-byte file");
                 Assert.True(clock.Elapsed < FuzzBudget.HangLimit, $"{clock.Elapsed} for one file");
                 refusals.Add(e, ": ");
@@ -216,7 +173,7 @@ public class ModelFileFuzz(ITestOutputHelper output)
             }
             catch (InvalidDataException e)
             {
-                AssertBounded(e, path); // a history shorter than the (edited) lookback, known-future rows it lacks, a non-finite forecast
+                MetadataEdits.AssertBounded(e, path, MaxMessage); // a history shorter than the (edited) lookback, known-future rows it lacks, a non-finite forecast
                 refusals.Add(e);
             }
             Assert.True(clock.Elapsed < FuzzBudget.HangLimit, $"{clock.Elapsed} for one file");
