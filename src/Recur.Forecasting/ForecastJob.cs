@@ -567,11 +567,14 @@ public static class ForecastJob
             throw new ArgumentException($"unknown cell {Excerpt.Of(o.Cell)}: expected one of {string.Join(", ", CellChoice.Names)}");
         if (o.Method != "auto" && !ForecastMethods.Names.Contains(o.Method))
             throw new ArgumentException($"unknown method {Excerpt.Of(o.Method)}: expected auto or one of {string.Join(", ", ForecastMethods.Names)}");
-        Positive("--hidden", o.Hidden);
-        Positive("--layers", o.Layers);
-        if (o.Lookback is int l) Positive("--lookback", l);
-        if (o.Horizon is int h) Positive("--horizon", h);
-        if (o.Season is int s) Positive("--season", s);
+        // At most what a model file holds, so a long fit never ends in a model that cannot be saved.
+        InRange("--hidden", o.Hidden, ModelFile.MaxHidden);
+        InRange("--layers", o.Layers, ModelFile.MaxLayers);
+        if (o.Lookback is int l) InRange("--lookback", l, ModelFile.MaxLookback);
+        if (o.Horizon is int h) InRange("--horizon", h, ModelFile.MaxHorizon);
+        if (o.Season is int s) InRange("--season", s, ModelFile.MaxLookback);
+        if (o.Quantiles.Length > ModelFile.MaxQuantiles)
+            throw new ArgumentException($"--quantiles lists {o.Quantiles.Length} levels; a model holds at most {ModelFile.MaxQuantiles}");
         Positive("--backtest", o.Backtest);
         if (o.Refit && o.Backtest < 2) throw new ArgumentException($"--refit needs --backtest K with K ≥ 2 folds, got --backtest {o.Backtest}");
         if (o.Training.Epochs < 0) throw new ArgumentException($"--epochs must be non-negative, got {o.Training.Epochs}");
@@ -614,5 +617,11 @@ public static class ForecastJob
     private static void Positive(string option, int value)
     {
         if (value < 1) throw new ArgumentException($"{option} must be at least 1, got {value}");
+    }
+
+    private static void InRange(string option, int value, int max)
+    {
+        Positive(option, value);
+        if (value > max) throw new ArgumentException($"{option} must be at most {max} (the largest a model file holds), got {value}");
     }
 }

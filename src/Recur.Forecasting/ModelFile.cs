@@ -18,7 +18,9 @@ public static class ModelFile
     public const string FormatVersion = "2";
 
     // Bounds that no sensible model exceeds: a corrupt header cannot make us allocate a huge network.
-    private const int MaxHidden = 4096, MaxLayers = 64, MaxLookback = 1_000_000, MaxHorizon = 100_000, MaxFeatures = 10_000, MaxSeries = 100_000;
+    /// <summary>The largest sizes a model file holds (and <see cref="Forecaster.Fit"/> accepts, so a fitted model can always be saved).</summary>
+    public const int MaxHidden = 4096, MaxLayers = 64, MaxLookback = 1_000_000, MaxHorizon = 100_000, MaxFeatures = 10_000, MaxSeries = 100_000,
+        MaxQuantiles = 1000;
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -178,7 +180,7 @@ public static class ModelFile
         var features = ReadArray<string>(path, meta, "features", MaxFeatures);
         var known = ReadArray<string>(path, meta, "known_future", MaxFeatures);
         var calendar = ReadArray<string>(path, meta, "calendar", MaxFeatures);
-        var quantiles = ReadArray<double>(path, meta, "quantiles", 1000);
+        var quantiles = ReadArray<double>(path, meta, "quantiles", MaxQuantiles);
         if (quantiles.Any(q => !(q > 0 && q < 1)) || quantiles.Zip(quantiles.Skip(1)).Any(p => p.First >= p.Second))
             throw Invalid(path, "metadata 'quantiles' must be increasing levels in (0, 1)");
         try

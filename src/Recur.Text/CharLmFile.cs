@@ -19,7 +19,7 @@ public static class CharLmFile
     /// <summary>The <c>format</c> metadata value.</summary>
     public const string Format = "recur.charlm";
 
-    private const int MaxSize = 1 << 16, MaxLayers = 64;
+    private const int MaxSize = CharLmConfig.MaxSize, MaxLayers = CharLmConfig.MaxLayers;
 
     /// <summary>Writes the model atomically; <paramref name="extra"/> adds metadata (training settings, losses).</summary>
     public static void Save(string path, CharLm model, CharVocabulary vocab, IReadOnlyDictionary<string, string>? extra = null)

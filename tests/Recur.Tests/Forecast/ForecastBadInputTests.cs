@@ -110,6 +110,9 @@ public class ForecastBadInputTests
     [InlineData("--lookback", "0")]
     [InlineData("--horizon", "0")]
     [InlineData("--lr", "0")]
+    [InlineData("--layers", "65")]      // beyond what a model file holds: refused before training, not at the save
+    [InlineData("--hidden", "4097")]
+    [InlineData("--lookback", "2000000000")]
     public void BadNumbers(string option, string value)
     {
         using var dir = new TempDirectory();

@@ -37,6 +37,17 @@ public class CharLmTests
         Assert.Equal(built, CharLm.ParameterShapes(config).Select(e => (e.Name, Shapes.Format(e.Shape))));
     }
 
+    [Theory]
+    [InlineData(0, 8, 1, "--embedding")]
+    [InlineData(8, 65537, 1, "--hidden")]
+    [InlineData(8, 8, 65, "--layers")]
+    public void SizesBeyondWhatAModelFileHoldsAreRefusedBeforeTraining(int embedding, int hidden, int layers, string option)
+    {
+        // A run that trained a model charlm sample would then refuse to load is refused up front.
+        var e = Assert.Throws<ArgumentException>(() => new CharLmTrainOptions { EmbeddingDim = embedding, HiddenSize = hidden, NumLayers = layers }.Validate());
+        Assert.Contains(option, e.Message);
+    }
+
     [Fact]
     public void AHeaderClaimingAHugeModelOverASmallFileIsRefusedWithoutAllocatingIt()
     {
