@@ -131,7 +131,7 @@ public static partial class DateFormats
                 return true;
             }
             (dates, format) = (parsed, family.Name);
-            if (family == Families[0] && OffsetsChange(cells, family.Patterns, out var utc))
+            if (family == Families[0] && MayHaveOffsets(cells) && OffsetsChange(cells, family.Patterns, out var utc))
                 (dates, format) = (utc, family.Name + ", in UTC (the offsets change within the column)");
             return true;
         }
@@ -215,6 +215,18 @@ public static partial class DateFormats
     }
 
     // True when the cells' written offsets are not all the same; then utc holds every cell in UTC.
+    // Whether any ISO cell writes an offset (Z, +hh:mm or −hh:mm after the date): only then is the column parsed again
+    // for OffsetsChange, so plain dates and local times (most files) are read once.
+    private static bool MayHaveOffsets(IReadOnlyList<string> cells)
+    {
+        foreach (string c in cells)
+        {
+            var time = c.AsSpan().Trim();
+            if (time.Length > 10 && (time[10..].IndexOfAny('Z', 'z', '+') >= 0 || time[10..].Contains('-'))) return true;
+        }
+        return false;
+    }
+
     private static bool OffsetsChange(IReadOnlyList<string> cells, string[] patterns, out DateTime[] utc)
     {
         utc = new DateTime[cells.Count];
