@@ -172,8 +172,13 @@ internal static class BenchCommand
         _ => ms.ToString("0", CultureInfo.InvariantCulture),
     };
 
-    private static string VectorWidth() =>
-        Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2/256-bit" : "128-bit SIMD";
+    // What the CPU has and what the kernels run on: they differ under RECUR_VECTOR=256 (the AVX2 path on an AVX-512 CPU).
+    private static string VectorWidth()
+    {
+        string cpu = Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2/256-bit" : "128-bit SIMD";
+        string used = Recur.Kernels.Gates.VectorBits switch { 512 => "Vector512", 256 => "Vector256", _ => "scalar" };
+        return $"{cpu}, kernels on {used}";
+    }
 
     private static string CpuName()
     {
