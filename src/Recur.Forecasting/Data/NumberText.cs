@@ -10,7 +10,7 @@ namespace Recur.Forecasting;
 /// Grouping is read only in its strict form (one to three digits, then groups of exactly three), so a mistyped
 /// cell is still an error rather than a silently wrong number. Money as accounting exports write it is read too: a
 /// currency sign before or after the number (<c>$1,234.50</c>, <c>-$5</c>, <c>12,50 €</c>, <c>£3</c>) and negatives in
-/// parentheses (<c>(1,234.50)</c> is −1234.5). A percent sign is not (is <c>12%</c> 12 or 0.12?).
+/// parentheses (<c>(1,234.50)</c> is −1234.5) or with a trailing minus (<c>1.234,50-</c>, as ledgers export them). A percent sign is not (is <c>12%</c> 12 or 0.12?).
 /// </summary>
 public static partial class NumberText
 {
@@ -49,6 +49,12 @@ public static partial class NumberText
             s = s[1..^1].Trim();
             negate = true;
             if (s.Length > 0 && (s[0] == '-' || s[0] == '+')) return null; // (-5) is no accounting form
+        }
+        else if (s.Length > 1 && s[^1] == '-' && char.IsDigit(s[^2]))
+        {
+            s = s[..^1]; // a trailing minus, as SAP and other ledgers export negatives (1.234,50-)
+            negate = true;
+            if (s[0] == '-' || s[0] == '+') return null;
         }
         if (s.Length > 1 && Currency.Contains(s[^1])) s = s[..^1].TrimEnd();
         else

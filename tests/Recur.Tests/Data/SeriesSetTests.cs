@@ -180,10 +180,10 @@ public class SeriesSetTests
     {
         var dollars = Load("date,y\n2015-01-01,\"$1,234.50\"\n2015-01-02,-$5\n2015-01-03,\"(1,000)\"\n2015-01-04,($2.25)\n2015-01-05,£3\n");
         Assert.Equal([1234.5, -5, -1000, -2.25, 3], dollars.Series[0].Values);
-        var euros = Load("date;y\n2015-01-01;1.234,50 €\n2015-01-02;12,5€\n2015-01-03;(3,5 €)\n");
-        Assert.Equal([1234.5, 12.5, -3.5], euros.Series[0].Values);
+        var euros = Load("date;y\n2015-01-01;1.234,50 €\n2015-01-02;12,5€\n2015-01-03;(3,5 €)\n2015-01-04;1.234,50-\n");
+        Assert.Equal([1234.5, 12.5, -3.5, -1234.5], euros.Series[0].Values);
         Assert.Contains(euros.Notes, n => n.Contains("decimal commas"));
-        foreach (string cell in new[] { "$", "(-5)", "$$5", "5 $ 3" })
+        foreach (string cell in new[] { "$", "(-5)", "$$5", "5 $ 3", "-5-", "-" })
             Assert.Contains(cell, Fails<FormatException>($"date,y\n2015-01-01,\"{cell}\"\n").Message);
     }
 
