@@ -13,9 +13,9 @@ namespace Recur.Tests.Fuzz;
 /// model file and its training checkpoint (a tiny char-LM after a few steps) with their metadata edited — a whole
 /// value replaced (sizes at and past every limit, wrong JSON types, nulls, hostile JSON), one number inside a JSON value
 /// replaced (the loop state's step, epoch, offset, a carried-state length, the settings' sizes), hostile tokens inserted
-/// or ranges deleted — a tensor renamed, reshaped or given a NaN, and in one input of four byte mutations.
+/// or ranges deleted — a tensor renamed, reshaped, shortened or given a NaN or a huge value, and in one input of four byte mutations.
 /// Property: a model file loads and writes 20 characters of its own vocabulary, or <see cref="CharLmFile.Load"/> raises
-/// <see cref="InvalidDataException"/>; a checkpoint resumes and trains two more steps, or
+/// <see cref="InvalidDataException"/>; a checkpoint resumes and runs on to its step budget, or
 /// <see cref="CharLmTrainer.Resume"/> raises <see cref="InvalidDataException"/>. Either way a one-line message of
 /// bounded length (a checkpoint's state_dict mismatch keeps PyTorch's multi-line layout), allocation bounded by the file's size, never another exception or a hang.
 /// </summary>
@@ -37,22 +37,13 @@ public class CharLmFileFuzz(ITestOutputHelper output)
     private static readonly Gen<Input> InputGen = Gen.Select(
         Gen.Bool,
         MetadataEdits.Gen(Replacements.Length),
-        Gen.Int[0, 63], Gen.Int[0, 4], Gen.Select(Gen.Int[0, 3], FuzzMutations.Gen1.Array[1, 2], (k, m) => k == 0 ? m : []), Gen.ULong,
+        Gen.Int[0, 63], Gen.Int[0, MetadataEdits.TensorEdits - 1], Gen.Select(Gen.Int[0, 3], FuzzMutations.Gen1.Array[1, 2], (k, m) => k == 0 ? m : []), Gen.ULong,
         (c, e, t, te, m, s) => new Input(c, e, t, te, m, s));
 
     private static byte[] Build(Input input, SafetensorsFile original)
     {
         var metadata = MetadataEdits.Apply(original.Metadata, input.Edits, Replacements);
-        var tensors = original.Tensors.ToList();
-        int i = input.Tensor % tensors.Count;
-        var t = tensors[i];
-        tensors[i] = input.TensorEdit switch
-        {
-            1 => t with { Name = t.Name + "x" },
-            2 => t with { Shape = [.. t.Shape.Reverse()] },
-            3 => t with { Data = [.. t.Data.Select((v, k) => k == 0 ? float.NaN : v)] },
-            _ => t,
-        };
+        var tensors = MetadataEdits.EditTensor(original.Tensors, input.Tensor, input.TensorEdit);
         return FuzzMutations.Apply(SafetensorsFuzz.Bytes(tensors, metadata), input.Mutations);
     }
 

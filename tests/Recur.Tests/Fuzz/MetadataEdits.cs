@@ -4,8 +4,9 @@ using Recur.IO;
 namespace Recur.Tests.Fuzz;
 
 /// <summary>
-/// Edits of a safetensors file's metadata for the model-file fuzz targets: a whole value replaced by one of a target's
-/// hostile replacements, one JSON number or string inside a value replaced, or hostile tokens inserted and a range deleted.
+/// Edits of a safetensors model file for the model-file fuzz targets: in the metadata, a whole value replaced by one of a
+/// target's hostile replacements, one JSON number or string inside a value replaced, or hostile tokens inserted and a
+/// range deleted; and one tensor renamed, reshaped, shortened or given a NaN or a huge value.
 /// </summary>
 internal static class MetadataEdits
 {
@@ -45,6 +46,30 @@ internal static class MetadataEdits
             metadata[key] = value.Insert(at, System.Text.Encoding.UTF8.GetString(FuzzMutations.Tokens[e.Token % FuzzMutations.Tokens.Length]));
         }
         return metadata;
+    }
+
+    /// <summary>Kinds of tensor edit <see cref="EditTensor"/> knows (0 leaves the tensor alone).</summary>
+    public const int TensorEdits = 6;
+
+    /// <summary>
+    /// Tensor <paramref name="index"/> (modulo the count) edited: 1 renamed, 2 its shape reversed (the same values), 3 one
+    /// value short, 4 a NaN, 5 a finite but huge value (3·10³⁸).
+    /// </summary>
+    public static List<NamedTensorData> EditTensor(IReadOnlyList<NamedTensorData> tensors, int index, int kind)
+    {
+        var list = tensors.ToList();
+        int i = index % list.Count;
+        var t = list[i];
+        list[i] = kind switch
+        {
+            1 => t with { Name = t.Name + "x" },
+            2 => t with { Shape = [.. t.Shape.Reverse()] },
+            3 when t.Data.Length > 1 => t with { Shape = [t.Data.Length - 1], Data = t.Data[..^1] },
+            4 => t with { Data = [.. t.Data.Select((v, k) => k == 0 ? float.NaN : v)] },
+            5 => t with { Data = [.. t.Data.Select((v, k) => k == 0 ? 3e38f : v)] },
+            _ => t,
+        };
+        return list;
     }
 
     /// <summary>For a failure report: the metadata values of <paramref name="bytes"/> that differ from the original's, each cut at 400 characters.</summary>

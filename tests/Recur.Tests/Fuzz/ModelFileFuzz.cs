@@ -41,7 +41,7 @@ public class ModelFileFuzz(ITestOutputHelper output)
         Gen.Int[0, 2],
         MetadataEdits.Gen(Replacements.Length),
         // Byte mutations in one input of four: most of them break the container, and the metadata and tensors are the target.
-        Gen.Int[0, 31], Gen.Int[0, 5], Gen.Select(Gen.Int[0, 3], FuzzMutations.Gen1.Array[1, 2], (k, m) => k == 0 ? m : []), Gen.Bool,
+        Gen.Int[0, 31], Gen.Int[0, MetadataEdits.TensorEdits - 1], Gen.Select(Gen.Int[0, 3], FuzzMutations.Gen1.Array[1, 2], (k, m) => k == 0 ? m : []), Gen.Bool,
         (m, e, t, te, mu, f) => new Input(m, e, t, te, mu, f));
 
     // The three fitted models (saved once) and the data each predicts from.
@@ -97,18 +97,7 @@ public class ModelFileFuzz(ITestOutputHelper output)
     private static byte[] Build(Input input, SafetensorsFile original)
     {
         var metadata = MetadataEdits.Apply(original.Metadata, input.Edits, Replacements);
-        var tensors = original.Tensors.ToList();
-        int i = input.Tensor % tensors.Count;
-        var t = tensors[i];
-        tensors[i] = input.TensorEdit switch
-        {
-            1 => t with { Name = t.Name + "x" },
-            2 => t with { Shape = [.. t.Shape.Reverse()] },                       // the same values, transposed shape
-            3 when t.Data.Length > 1 => t with { Shape = [t.Data.Length - 1], Data = t.Data[..^1] },
-            4 => t with { Data = [.. t.Data.Select((v, k) => k == 0 ? float.NaN : v)] },
-            5 => t with { Data = [.. t.Data.Select((v, k) => k == 0 ? 3e38f : v)] }, // finite but huge
-            _ => t,
-        };
+        var tensors = MetadataEdits.EditTensor(original.Tensors, input.Tensor, input.TensorEdit);
         return FuzzMutations.Apply(SafetensorsFuzz.Bytes(tensors, metadata), input.Mutations);
     }
 
