@@ -214,7 +214,6 @@ public static partial class DateFormats
         return true;
     }
 
-    // True when the cells' written offsets are not all the same; then utc holds every cell in UTC.
     // Whether any ISO cell writes an offset (Z, +hh:mm or −hh:mm after the date): only then is the column parsed again
     // for OffsetsChange, so plain dates and local times (most files) are read once.
     private static bool MayHaveOffsets(IReadOnlyList<string> cells)
@@ -227,6 +226,7 @@ public static partial class DateFormats
         return false;
     }
 
+    // True when the cells' written offsets are not all the same; then utc holds every cell in UTC.
     private static bool OffsetsChange(IReadOnlyList<string> cells, string[] patterns, out DateTime[] utc)
     {
         utc = new DateTime[cells.Count];

@@ -33,6 +33,15 @@ public static partial class NumberText
         return true;
     }
 
+    /// <summary>
+    /// Why <paramref name="cell"/>, which is not read as a number, was not read when it looks like one — a percent sign or a
+    /// lone dash, each meaning two things — for the error to say; null otherwise.
+    /// </summary>
+    public static string? WhyNotRead(string cell) =>
+        cell.TrimEnd().EndsWith('%') ? "a percent sign is not read: is 12% 12 or 0.12? write the column as plain numbers"
+        : cell.Trim() is "-" or "--" or "\u2013" or "\u2014" ? "a dash can mean missing or zero: write NA or 0"
+        : null;
+
     /// <summary>The currency signs read around a number.</summary>
     private const string Currency = "$€£¥₹₩₽₺";
 

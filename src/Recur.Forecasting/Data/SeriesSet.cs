@@ -207,8 +207,7 @@ public sealed class SeriesSet
                 {
                     skipped.Add(header[i]);
                     if (bad >= 0) why ??= $"column {Excerpt.Of(header[i])} has {Excerpt.Of(cells[i][bad])} on line {lines[bad]}" +
-                                          (cells[i][bad].TrimEnd().EndsWith('%') ? ", and a percent sign is not read: is 12% 12 or 0.12?"
-                                           : cells[i][bad].Trim() is "-" or "--" or "\u2013" or "\u2014" ? ", and a dash can mean missing or zero: write NA or 0" : "");
+                                          (NumberText.WhyNotRead(cells[i][bad]) is { } reason ? $", and {reason}" : "");
                 }
             }
             if (unnamed && numeric.Count != 1)
@@ -362,8 +361,7 @@ public sealed class SeriesSet
         if (MissingValues.IsMissing(cell)) return double.NaN;
         if (!NumberText.TryParse(cell, dec, out double value))
             throw new FormatException($"{path}: line {line}, column {Excerpt.Of(column)}: {Excerpt.Of(cell)} is not a number" +
-                                      (cell.TrimEnd().EndsWith('%') ? " (a percent sign is not read: is 12% 12 or 0.12? write the column as plain numbers)"
-                                       : cell.Trim() is "-" or "--" or "\u2013" or "\u2014" ? " (a dash can mean missing or zero: write NA or 0)"
+                                      (NumberText.WhyNotRead(cell) is { } why ? $" ({why})"
                                        : dec == '.' && cell.Contains(',') ? " (decimal commas? use --decimal ',')" : ""));
         if (!double.IsFinite(value) || Math.Abs(value) > MaxMagnitude)
             throw new InvalidDataException($"{path}: line {line}, column {Excerpt.Of(column)}: {Excerpt.Of(cell)} is beyond ±1e30: " +

@@ -9,8 +9,6 @@ namespace Recur.Forecasting;
 /// </summary>
 internal static partial class SpreadsheetQuirks
 {
-    private static bool LooksNumeric(string cell) => NumberText.LooksNumeric(cell);
-
     /// <summary>Column names (case-insensitive) read as the time of day of the date beside them.</summary>
     internal static readonly HashSet<string> TimeColumnNames = new(["time", "hour", "time of day", "time_of_day"], StringComparer.OrdinalIgnoreCase);
 
@@ -83,8 +81,9 @@ internal static partial class SpreadsheetQuirks
                     string cell = fields[i];
                     distinct[i].Add(cell);
                     // Text, or whole numbers (store 1, 2, 3); a repeated (id, date) pair rules the column out.
-                    numbers[i] &= LooksNumeric(cell);
-                    candidate[i] = (!LooksNumeric(cell) || long.TryParse(cell.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                    bool number = NumberText.LooksNumeric(cell);
+                    numbers[i] &= number;
+                    candidate[i] = (!number || long.TryParse(cell.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out _))
                                    && pairs[i].Add((cell, dates[r]));
                 }
         // A column of whole numbers is an id only when few values repeat over many rows (a count of sales is not).
