@@ -14,7 +14,9 @@ namespace Recur.Forecasting;
 /// 12- or 24-hour time), <c>d MMM yyyy</c>, <c>MMM d yyyy</c> (also <c>Jan-1-1995</c>, <c>Jan 1, 2000</c>), and, in a column named like a date, <c>yyyy</c> (yearly) and, for a column whose name says it is a date,
 /// Unix time in seconds or milliseconds (spreadsheet serial days for numbers from 10 000 to 99 999). Quarters:
 /// <c>1990Q1</c>, <c>1990-Q1</c>, <c>1990 Q1</c>, <c>Q1 1990</c>. Months by name without a day: <c>Jan 2000</c>,
-/// <c>January 2000</c>, <c>Jan-2000</c>, <c>2000-Jan</c>. ISO weeks: <c>2018-W01</c> (its Monday). Single-digit days and months are accepted.
+/// <c>January 2000</c>, <c>Jan-2000</c>, <c>2000-Jan</c>; as numbers: <c>01/2000</c>, <c>2000M01</c>. ISO weeks: <c>2018-W01</c>
+/// (its Monday). Two-digit years where the day is written too (<c>1/31/20</c>, <c>31/01/20</c>, <c>01-Jan-20</c>), as
+/// 1950–2049. Single-digit days and months are accepted.
 /// <para>Day-first and month-first are told apart by looking at every value: the one under which
 /// all cells parse wins; when both do (no day above 12), the one that keeps the dates in
 /// non-decreasing order, and month-first if that still ties. A written offset is kept out of the
@@ -24,7 +26,9 @@ namespace Recur.Forecasting;
 public static partial class DateFormats
 {
     // One way of writing dates: .NET exact-format patterns, or (for forms .NET has no specifier for) a parser of its own.
-    private sealed record Family(string Name, string[] Patterns, Func<string, DateTime?>? Custom = null)
+    // Rival: the family that reads the same cells with day and month swapped (month-first's day-first twin); the
+    // column goes to the rival when only the rival keeps the dates in order.
+    private sealed record Family(string Name, string[] Patterns, Func<string, DateTime?>? Custom = null, Family? Rival = null)
     {
         public bool TryParse(string cell, out DateTime date)
         {
@@ -43,10 +47,22 @@ public static partial class DateFormats
     private static readonly string[] Clock24 = ["", " H:mm", " H:mm:ss"];
     private static readonly string[] Clock12Or24 = ["", " H:mm", " H:mm:ss", " h:mm tt", " h:mm:ss tt"];
 
-    private static readonly Family MonthFirst =
-        new("MM/dd/yyyy", [.. WithClock("M/d/yyyy", Clock12Or24), .. WithClock("M-d-yyyy", Clock12Or24)]);
     private static readonly Family DayFirst =
         new("dd/MM/yyyy", [.. WithClock("d/M/yyyy", Clock12Or24), .. WithClock("d-M-yyyy", Clock12Or24)]);
+    private static readonly Family MonthFirst =
+        new("MM/dd/yyyy", [.. WithClock("M/d/yyyy", Clock12Or24), .. WithClock("M-d-yyyy", Clock12Or24)], Rival: DayFirst);
+
+    // Two-digit years, as spreadsheets write dates by default (1/31/20, 31/01/20, 01-Jan-20): read as 1950–2049, .NET's
+    // and most spreadsheets' window, and said so in the format's name (the load prints it). Only where the day is
+    // written too: in Jan-20 the 20 could be the day as well as the year.
+    private const string TwoDigitYears = " (two-digit years as 1950-2049)";
+
+    /// <summary>Whether <paramref name="format"/> (as <see cref="TryParseColumn"/> names it) reads two-digit years.</summary>
+    public static bool HasTwoDigitYears(string format) => format.Contains(TwoDigitYears, StringComparison.Ordinal);
+    private static readonly Family DayFirstShort =
+        new("dd/MM/yy" + TwoDigitYears, [.. WithClock("d/M/yy", Clock12Or24), .. WithClock("d-M-yy", Clock12Or24)]);
+    private static readonly Family MonthFirstShort =
+        new("MM/dd/yy" + TwoDigitYears, [.. WithClock("M/d/yy", Clock12Or24), .. WithClock("M-d-yy", Clock12Or24)], Rival: DayFirstShort);
 
     private static readonly Family[] Families =
     [
@@ -66,7 +82,26 @@ public static partial class DateFormats
         // Two-digit years (Jan-49) are left out: whether 49 is 1949 or 2049 is a guess.
         new("MMM yyyy", ["MMM yyyy", "MMMM yyyy", "MMM-yyyy", "MMMM-yyyy", "yyyy-MMM", "yyyy MMM", "yyyy-MMMM", "yyyy MMMM"]),
         new("yyyy-Www", [], IsoWeek),
+        // Months without a day as numbers: 01/2000 (month/year) and 2000M01, as Eurostat and the IMF write them.
+        new("MM/yyyy", ["M/yyyy"]),
+        new("yyyy'M'MM", [], StatisticsMonth),
+        // Two-digit years come last, so a four-digit year is always read as written.
+        MonthFirstShort,
+        DayFirstShort,
+        new("d-MMM-yy" + TwoDigitYears, [.. WithClock("d-MMM-yy", Clock24), .. WithClock("d MMM yy", Clock24)]),
     ];
+
+    // 2000M01, 2000M1, 2000-M01 (any case): the month's first day.
+    private static DateTime? StatisticsMonth(string cell)
+    {
+        var m = StatisticsMonthForm().Match(cell);
+        if (!m.Success) return null;
+        int year = int.Parse(m.Groups["y"].Value, CultureInfo.InvariantCulture), month = int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture);
+        return year >= 1 && month is >= 1 and <= 12 ? new DateTime(year, month, 1) : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(?<y>\d{4})-?[Mm](?<m>\d{1,2})\s*$")]
+    private static partial System.Text.RegularExpressions.Regex StatisticsMonthForm();
 
     // ISO 8601 weeks, 2018-W01 or 2018W01 (any case): the week's Monday.
     private static DateTime? IsoWeek(string cell)
@@ -114,20 +149,22 @@ public static partial class DateFormats
         format = "";
         if (cells.Count == 0)
             return false;
-        if (dayFirst && TryParseAll(cells, DayFirst, out var dayFirstDates))
-        {
-            (dates, format) = (dayFirstDates, DayFirst.Name);
-            return true;
-        }
+        if (dayFirst)
+            foreach (var family in (Family[])[DayFirst, DayFirstShort])
+                if (TryParseAll(cells, family, out var dayFirstDates))
+                {
+                    (dates, format) = (dayFirstDates, family.Name);
+                    return true;
+                }
         foreach (var family in Families)
         {
             if (!TryParseAll(cells, family, out var parsed))
                 continue;
-            // Only the month-first family has a rival that can also fit every cell.
-            if (family == MonthFirst && !IsNonDecreasing(parsed)
-                && TryParseAll(cells, DayFirst, out var dayFirstParsed) && IsNonDecreasing(dayFirstParsed))
+            // Only the month-first families have a rival that can also fit every cell.
+            if (family.Rival is { } rival && !IsNonDecreasing(parsed)
+                && TryParseAll(cells, rival, out var rivalParsed) && IsNonDecreasing(rivalParsed))
             {
-                (dates, format) = (dayFirstParsed, DayFirst.Name);
+                (dates, format) = (rivalParsed, rival.Name);
                 return true;
             }
             (dates, format) = (parsed, family.Name);

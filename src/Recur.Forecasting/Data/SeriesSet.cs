@@ -156,7 +156,7 @@ public sealed class SeriesSet
                 int bad = DateFormats.FirstUnreadable(dateCells);
                 throw new FormatException(
                     $"{path}: line {lines[bad]}, column {Excerpt.Of(header[dateIndex])}: {Excerpt.Of(dateCells[bad])} is not a date in the format of the other rows " +
-                    "(ISO 2015-01-31, 2015/01/31, 20150131, 1995-01, 1995Q1, Jan 1995, 2018-W01, Jan-1-1995, Jan 1 2000, 31.01.2015, 01/31/2015 or with --day-first 31/01/2015)");
+                    "(ISO 2015-01-31, 2015/01/31, 20150131, 1995-01, 1995Q1, Jan 1995, 2018-W01, 2000M01, 01/2000, Jan-1-1995, Jan 1 2000, 31.01.2015, 01/31/2015, 01-Jan-15 or with --day-first 31/01/2015)");
             }
         }
         string? timeNote = null;
@@ -226,6 +226,7 @@ public sealed class SeriesSet
         if (dec == ',' && csv.Delimiter == ',') throw new ArgumentException("--decimal ',' needs a separator other than ',' (e.g. --delimiter ';')");
         if (dec == ',' && o.Decimal is null) notes.Add("decimal commas detected (';'-separated file)");
         if (format.Contains("UTC")) notes.Add("the dates' UTC offsets change within the file (daylight saving): every date is taken in UTC");
+        if (DateFormats.HasTwoDigitYears(format)) notes.Add($"dates with two-digit years ({Excerpt.Of(format)}): 00-49 read as 2000-2049, 50-99 as 1950-1999");
 
         // Rows of each group (one group for a wide file, one per id for a long one), in file order.
         var groups = new List<(string Id, List<int> Rows)>();

@@ -111,6 +111,46 @@ public class DateFormatsTests
         Assert.False(DateFormats.TryParseColumn(["Foo 1990"], false, out _, out _));
     }
 
+    [Theory]
+    [InlineData("01/1990", "02/1990", "12/1991", "MM/yyyy")]
+    [InlineData("1/1990", "2/1990", "12/1991", "MM/yyyy")]
+    [InlineData("1990M01", "1990M02", "1991M12", "yyyy'M'MM")]
+    [InlineData("1990m1", "1990-M2", "1991M12", "yyyy'M'MM")]
+    public void MonthsAsNumbersAreTheirFirstDay(string a, string b, string c, string format)
+    {
+        Assert.True(DateFormats.TryParseColumn([a, b, c], false, out var dates, out string found));
+        Assert.Equal(format, found);
+        Assert.Equal([new DateTime(1990, 1, 1), new DateTime(1990, 2, 1), new DateTime(1991, 12, 1)], dates);
+        Assert.False(DateFormats.TryParseColumn(["13/1990"], false, out _, out _));
+        Assert.False(DateFormats.TryParseColumn(["1990M13"], false, out _, out _));
+        Assert.False(DateFormats.TryParseColumn(["1990M"], false, out _, out _));
+    }
+
+    [Theory]
+    [InlineData("1/31/20", "2/1/20", "MM/dd/yy")]
+    [InlineData("31/01/20", "01/02/20", "dd/MM/yy")]
+    [InlineData("31-Jan-20", "01-Feb-20", "d-MMM-yy")]
+    [InlineData("31 Jan 20", "1 Feb 20", "d-MMM-yy")]
+    public void TwoDigitYearsWithADayAreReadAsNineteenFiftyToTwentyFortyNine(string a, string b, string format)
+    {
+        Assert.True(DateFormats.TryParseColumn([a, b], false, out var dates, out string found));
+        Assert.StartsWith(format + " (two-digit years as 1950-2049)", found);
+        Assert.Equal([new DateTime(2020, 1, 31), new DateTime(2020, 2, 1)], dates);
+        Assert.True(DateFormats.TryParseColumn(["01-Jan-49", "01-Jan-50", "31-Dec-99"], false, out dates, out _));
+        Assert.Equal([2049, 1950, 1999], dates.Select(d => d.Year));
+        // A four-digit year is read as written, never through the two-digit family.
+        Assert.Equal("MM/dd/yyyy", Detect(false, "1/31/2020").Format);
+        // Ambiguous (no day above 12): the order decides, as for four-digit years.
+        Assert.Equal("dd/MM/yy (two-digit years as 1950-2049)", Detect(false, "11/01/20", "12/01/20", "01/02/20").Format);
+    }
+
+    [Fact]
+    public void DayFirstFlagReadsTwoDigitYearsDayFirst()
+    {
+        Assert.True(DateFormats.TryParseColumn(["01/02/20", "01/03/20"], false, out var dates, out _, dayFirst: true));
+        Assert.Equal(new DateTime(2020, 2, 1), dates[0]);
+    }
+
     [Fact]
     public void IsoWeeksAreTheirMonday()
     {

@@ -113,6 +113,17 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void TwoDigitYearsAreReadWithANote()
+    {
+        // Oracle's and spreadsheets' default DD-MON-YY, monthly: 1999 then 2000.
+        var set = Load("date,y\n01-Nov-99,1\n01-Dec-99,2\n01-Jan-00,3\n01-Feb-00,4\n");
+        Assert.Equal(new DateTime(1999, 11, 1), set.Series[0].Dates![0]);
+        Assert.Equal(new DateTime(2000, 2, 1), set.Series[0].Dates![3]);
+        Assert.Contains(set.Notes, n => n.Contains("two-digit years") && n.Contains("1950-1999"));
+        Assert.DoesNotContain(Load("date,y\n2015-01-01,1\n2015-01-02,2\n").Notes, n => n.Contains("two-digit"));
+    }
+
+    [Fact]
     public void ANewestFirstFileIsReversedWithANote()
     {
         var set = Load("date,y\n2015-01-03,3\n2015-01-02,2\n2015-01-01,1\n");
