@@ -10,7 +10,9 @@ namespace Recur.Forecasting;
 /// then a tab — or the one a first line <c>sep=;</c> names (Excel's hint, which is then not the header). Fields may be quoted with '"'; inside quotes the separator and line breaks are
 /// literal and '""' is one quote. Whitespace around a field (and around its quotes) is dropped.
 /// CRLF and LF both end a line; a UTF-8 (or UTF-16) byte-order mark is skipped; blank lines are
-/// skipped anywhere, so a one-column file must spell a missing cell (e.g. <c>NA</c>).</para>
+/// skipped anywhere, so a one-column file must spell a missing cell (e.g. <c>NA</c>). Lines above the header that are
+/// not data — a title, "Source: …", "# comments" — are skipped (<see cref="Preamble"/>) when a later line has the shape
+/// of a header followed by rows of its width.</para>
 /// <para>Every record must have as many fields as the header; a ragged row is an
 /// <see cref="InvalidDataException"/> naming its line.</para>
 /// </remarks>
@@ -20,6 +22,16 @@ public sealed class CsvReader : IDisposable
     private readonly string _path;
     private readonly StringBuilder _field = new();
     private int _nextLine = 1; // 1-based number of the next physical line to read
+    private readonly Queue<string> _ahead = new(); // physical lines read ahead while looking for the header
+
+    /// <summary>
+    /// The lines above the header that were not data (a title, "Source: …", "# comments" as statistics offices and
+    /// loggers write them): how many, and the first of them; 0 and null when the header is the first line.
+    /// </summary>
+    public (int Count, string? First) Preamble { get; }
+
+    /// <summary>1-based line number of the header.</summary>
+    public int HeaderLine { get; }
 
     /// <summary>The header's column names, trimmed, in file order.</summary>
     public IReadOnlyList<string> Header { get; }
@@ -80,6 +92,12 @@ public sealed class CsvReader : IDisposable
         }
         if (headerLine is null)
             throw new InvalidDataException($"{name}: the file is empty (no header row)");
+        HeaderLine = LineNumber;
+        if (hinted is null)
+        {
+            var (skipped, header0, at) = FindHeader(headerLine, delimiter);
+            if (skipped > 0) (Preamble, headerLine, HeaderLine) = ((skipped, headerLine), header0, at);
+        }
         Delimiter = delimiter ?? hinted ?? DetectDelimiter(headerLine);
         var header = new List<string>();
         ParseRecord(headerLine, header);
@@ -111,13 +129,81 @@ public sealed class CsvReader : IDisposable
     {
         while (true)
         {
-            string? line = _reader.ReadLine();
+            string? line = ReadPhysicalLine();
             if (line is null)
                 return null;
             LineNumber = _nextLine++;
             if (!string.IsNullOrWhiteSpace(line))
                 return line;
         }
+    }
+
+    private string? ReadPhysicalLine() => _ahead.Count > 0 ? _ahead.Dequeue() : _reader.ReadLine();
+
+    /// <summary>Lines read ahead to find the header, and the data rows after it compared to it.</summary>
+    private const int HeaderSearchLines = 20, RowsCompared = 10;
+
+    /// <summary>
+    /// The header when <paramref name="first"/> is not it: the first of the next lines that has at least two fields,
+    /// reads no field as a number, and is followed by rows with as many fields (the next one and 4 in 5) — when the first line
+    /// starts with '#' or has fewer fields. Returns (0, first, _) when the first line is the header (or nothing better is found: the
+    /// usual errors then say what is wrong). Lines read ahead stay queued for the records.
+    /// </summary>
+    private (int Skipped, string Header, int Line) FindHeader(string first, char? delimiter)
+    {
+        var lines = new List<(string Text, int Line)> { (first, LineNumber) };
+        int physical = _nextLine;
+        while (lines.Count < HeaderSearchLines + RowsCompared + 1 && _reader.ReadLine() is { } next)
+        {
+            _ahead.Enqueue(next);
+            if (!string.IsNullOrWhiteSpace(next)) lines.Add((next, physical));
+            physical++;
+        }
+        for (int h = 0; h < Math.Min(HeaderSearchLines, lines.Count - 1); h++)
+        {
+            char d = delimiter ?? DetectDelimiter(lines[h].Text);
+            int k = FieldCount(lines[h].Text, d);
+            if (k < 2 || SplitOneLine(lines[h].Text, d).Any(NumberText.LooksNumeric)) continue;
+            // Rows of its width right below it and in most of the rows compared (a ragged row then gets its usual error).
+            int rows = Math.Min(RowsCompared, lines.Count - 1 - h), fit = 0;
+            for (int r = h + 1; r <= h + rows; r++) fit += FieldCount(lines[r].Text, d) == k ? 1 : 0;
+            if (FieldCount(lines[h + 1].Text, d) != k || fit * 5 < rows * 4) continue;
+            if (h == 0) break;
+            // A first line as wide as this one or wider is a header whose rows went wrong (the usual error says where),
+            // not a title.
+            if (!lines[0].Text.TrimStart().StartsWith('#') && FieldCount(lines[0].Text, d) >= k) break;
+            // Consume the queued physical lines up to and including the header's.
+            while (_nextLine <= lines[h].Line)
+            {
+                _ahead.Dequeue();
+                _nextLine++;
+            }
+            LineNumber = lines[h].Line;
+            return (h, lines[h].Text, lines[h].Line);
+        }
+        return (0, first, LineNumber);
+    }
+
+    // Fields on one physical line (quotes respected; a field that continues on the next line counts as one).
+    private static int FieldCount(string line, char delimiter) => SplitOneLine(line, delimiter).Count;
+
+    private static List<string> SplitOneLine(string line, char delimiter)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        bool quoted = false;
+        foreach (char c in line)
+        {
+            if (c == '"') quoted = !quoted;
+            else if (c == delimiter && !quoted)
+            {
+                fields.Add(field.ToString().Trim());
+                field.Clear();
+            }
+            else field.Append(c);
+        }
+        fields.Add(field.ToString().Trim());
+        return fields;
     }
 
     // The separator is looked for outside quotes only, so a quoted header name may hold any of them.
@@ -151,7 +237,7 @@ public sealed class CsvReader : IDisposable
                 {
                     if (i == line.Length)
                     {
-                        string? next = _reader.ReadLine();
+                        string? next = ReadPhysicalLine();
                         if (next is null)
                             throw new InvalidDataException($"{_path}: line {startLine}: a quoted field is never closed");
                         _nextLine++;

@@ -185,6 +185,8 @@ public sealed class SeriesSet
         }
 
         var notes = new List<string>(rowNotes);
+        if (csv.Preamble is (> 0 and var above, var firstSkipped))
+            notes.Insert(0, $"skipped {above} line(s) above the header on line {csv.HeaderLine} (the first: {Excerpt.Of(firstSkipped!)})");
         if (foundDates is not null) notes.Add(foundDates);
         if (timeNote is not null) notes.Add(timeNote);
         if (all)

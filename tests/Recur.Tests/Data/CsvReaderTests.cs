@@ -115,4 +115,50 @@ public class CsvReaderTests
         var ex = Assert.Throws<InvalidDataException>(() => ReadAll("a,b\n\"x\"y,2\n", out _));
         Assert.Contains("line 2", ex.Message);
     }
+
+    [Fact]
+    public void LinesAboveTheHeaderAreSkipped()
+    {
+        // A statistics office's export: a title, a source line, a blank line, then the table.
+        var lines = new List<int>();
+        var records = ReadAll("Monthly output, seasonally adjusted\nSource: Example Office\n\ndate;value\n2020-01;1,5\n2020-02;2\n", out var reader, lines);
+        Assert.Equal(["date", "value"], reader.Header);
+        Assert.Equal(';', reader.Delimiter);
+        Assert.Equal((2, "Monthly output, seasonally adjusted"), reader.Preamble);
+        Assert.Equal(4, reader.HeaderLine);
+        Assert.Equal([["2020-01", "1,5"], ["2020-02", "2"]], records);
+        Assert.Equal([5, 6], lines);
+
+        // A logger's comment lines, delimiters and all.
+        records = ReadAll("# logger v2, site 7\n# units: kWh\ntime,kwh,temp\n1,2,3\n4,5,6\n", out reader);
+        Assert.Equal(["time", "kwh", "temp"], reader.Header);
+        Assert.Equal(2, reader.Preamble.Count);
+        Assert.Equal(2, records.Count);
+
+        // A ragged row after a preamble is still an error naming its own line.
+        var e = Assert.Throws<InvalidDataException>(() =>
+            ReadAll("Title\ndate,v\n2020-01-01,1\n2020-01-02,2\n2020-01-03,3\n2020-01-04,4\n2020-01-05,5\n2020-01-06,6,7\n", out _));
+        Assert.Contains("line 8 has 3 fields", e.Message);
+    }
+
+    [Theory]
+    [InlineData("date,value\n2020-01-01,1\n2020-01-02,2\n")]             // the usual file
+    [InlineData("country,2019,2020\nA,1,2\nB,3,4\n")]                   // years as column names
+    [InlineData("date,note,v\n2020-01-01,\"two\nlines\",1\n2020-01-02,x,2\n")] // a quoted line break in the first row
+    [InlineData("value\n1\n2\n")]                                       // one column
+    public void TheFirstLineStaysTheHeaderWhenItIsOne(string text)
+    {
+        var records = ReadAll(text, out var reader);
+        Assert.Equal((0, (string?)null), reader.Preamble);
+        Assert.Equal(1, reader.HeaderLine);
+        Assert.Equal(2, records.Count);
+    }
+
+    [Fact]
+    public void AFirstLineNarrowerThanDataRowsIsNotTakenForAPreambleWhenLaterLinesAreData()
+    {
+        // The header has fewer names than the rows have fields (no header-like line follows): the usual error, at line 2.
+        var e = Assert.Throws<InvalidDataException>(() => ReadAll("date,value\n2020-01-01,1,5\n2020-01-02,2,5\n", out _));
+        Assert.Contains("line 2 has 3 fields, the header has 2", e.Message);
+    }
 }

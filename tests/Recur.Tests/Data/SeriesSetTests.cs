@@ -113,6 +113,14 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void ATitleAboveTheTableIsSkippedWithANote()
+    {
+        var set = Load("Industrial output\nSource: Example Office, 2026\ndate,y\n2015-01-01,1\n2015-01-02,2\n2015-01-03,3\n");
+        Assert.Equal([1.0, 2, 3], set.Series[0].Values);
+        Assert.Contains(set.Notes, n => n.Contains("skipped 2 line(s) above the header on line 3") && n.Contains("Industrial output"));
+    }
+
+    [Fact]
     public void TwoDigitYearsAreReadWithANote()
     {
         // Oracle's and spreadsheets' default DD-MON-YY, monthly: 1999 then 2000.
