@@ -31,6 +31,7 @@ internal static class ForecastCommand
         var dateColumn = new Option<string?>("--date-column") { Description = "the date column (default: one named date, time, timestamp, … or a first column of dates)" };
         var dayFirst = new Option<bool>("--day-first") { Description = "read ambiguous dates like 03/04/2020 as 3 April" };
         var delimiter = new Option<string?>("--delimiter") { Description = "field separator (default: detected: ',', ';' or tab)" };
+        var naValues = new Option<string?>("--na-values") { Description = "more cells that mean missing, comma-separated, as pandas' na_values: numbers (--na-values=-9999 also matches -9999.0) or texts" };
         var decimalMark = new Option<string?>("--decimal") { Description = "decimal mark '.' or ',' (default: ',' for ';'-separated files written with decimal commas)" };
         var quantiles = new Option<string>("--quantiles") { Description = "quantile levels in (0, 1), comma-separated", DefaultValueFactory = _ => "0.1,0.5,0.9" };
         var intervals = new Option<string>("--intervals") { Description = "learned (default: the network's quantile head, trained by the pinball loss and calibrated on validation and recent residuals; conformal where a baseline method is chosen), gaussian (as learned, from a distribution head: σ per step trained by the Gaussian likelihood, quantiles point + σ·z) or conformal (offsets from held-out residuals, any method)", DefaultValueFactory = _ => new ForecastOptions().Intervals };
@@ -59,7 +60,7 @@ internal static class ForecastCommand
         var json = new Option<bool>("--json") { Description = "print the result as one JSON object on the last line" };
         var cmd = new Command("forecast", "Fit a forecaster (one global network, the method chosen per series on validation, quantiles from the network's calibrated quantile head or conformal) and compare it with five baselines on the test part")
         {
-            csv, column, seriesId, lookback, horizon, season, features, knownFuture, calendar, dateColumn, dayFirst, delimiter, decimalMark,
+            csv, column, seriesId, lookback, horizon, season, features, knownFuture, calendar, dateColumn, dayFirst, delimiter, decimalMark, naValues,
             quantiles, intervals, transform, method, split, testStart, backtest, refit, embedding, cell, hidden, layers, epochs, lr, batch, seed, plot, save, predictions, json,
         };
         cmd.SetAction(r => Cli.Guard(() =>
@@ -79,6 +80,7 @@ internal static class ForecastCommand
                 DayFirst = r.GetValue(dayFirst),
                 Delimiter = Char("--delimiter", r.GetValue(delimiter)),
                 Decimal = Char("--decimal", r.GetValue(decimalMark)),
+                NaValues = SplitList(r.GetValue(naValues)),
             };
             var options = new ForecastOptions
             {

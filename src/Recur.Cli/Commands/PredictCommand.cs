@@ -19,15 +19,17 @@ internal static class PredictCommand
         var series = new Option<string?>("--series") { Description = "forecast only this series (default: every series the model knows in the file)" };
         var dayFirst = new Option<bool>("--day-first") { Description = "read ambiguous dates like 03/04/2020 as 3 April" };
         var delimiter = new Option<string?>("--delimiter") { Description = "field separator (default: detected)" };
+        var naValues = new Option<string?>("--na-values") { Description = "more cells that mean missing, comma-separated (as recur forecast)" };
         var decimalMark = new Option<string?>("--decimal") { Description = "decimal mark '.' or ',' (default: detected)" };
         var json = new Option<bool>("--json") { Description = "print the forecast as one JSON object on the last line" };
         var cmd = new Command("predict", "Forecast the next values after the end of each series in a CSV file with a saved model")
         {
-            model, csv, horizon, quantiles, series, dayFirst, delimiter, decimalMark, json,
+            model, csv, horizon, quantiles, series, dayFirst, delimiter, decimalMark, naValues, json,
         };
         cmd.SetAction(r => Cli.Guard(() => Run(r.GetValue(model)!, r.GetValue(csv)!, r.GetValue(horizon),
             r.GetValue(quantiles) is { } q ? ForecastCommand.Numbers("--quantiles", q) : null, r.GetValue(series),
-            new CsvOptions { DayFirst = r.GetValue(dayFirst), Delimiter = ForecastCommand.Char("--delimiter", r.GetValue(delimiter)), Decimal = ForecastCommand.Char("--decimal", r.GetValue(decimalMark)) },
+            new CsvOptions { DayFirst = r.GetValue(dayFirst), Delimiter = ForecastCommand.Char("--delimiter", r.GetValue(delimiter)), Decimal = ForecastCommand.Char("--decimal", r.GetValue(decimalMark)),
+                NaValues = ForecastCommand.SplitList(r.GetValue(naValues)) },
             r.GetValue(json))));
         return cmd;
     }

@@ -32,6 +32,13 @@ public sealed record CsvOptions
     public char? Decimal { get; init; }
 
     /// <summary>
+    /// More cells that mean "missing", as pandas' <c>na_values</c>: a number matches every cell with that value
+    /// (<c>-9999</c> also matches <c>-9999.0</c>), a text matches case-insensitively after trimming. Applied to the value and
+    /// input columns; <see cref="MissingValues.Tokens"/> are always missing.
+    /// </summary>
+    public IReadOnlyList<string> NaValues { get; init; } = [];
+
+    /// <summary>
     /// Keep trailing rows whose value is missing (the rows after the history, where <c>predict</c> reads the known-future
     /// inputs); otherwise they are dropped.
     /// </summary>

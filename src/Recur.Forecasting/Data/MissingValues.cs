@@ -24,6 +24,62 @@ public static class MissingValues
     public static bool IsMissing(string cell) => Tokens.Contains(cell.Trim());
 
     /// <summary>
+    /// A test for the cells <paramref name="naValues"/> names (<see cref="CsvOptions.NaValues"/>): a number matches the
+    /// cells of that value, written with a decimal point or comma; any other text matches itself, case-insensitively.
+    /// </summary>
+    public static Func<string, bool> Matcher(IReadOnlyList<string> naValues)
+    {
+        if (naValues.Count == 0) return _ => false;
+        var numbers = new HashSet<double>();
+        var texts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var v in naValues)
+        {
+            texts.Add(v.Trim());
+            if (NumberText.TryParse(v, '.', out double x)) numbers.Add(x);
+        }
+        return cell =>
+        {
+            if (texts.Contains(cell.Trim())) return true;
+            return numbers.Count > 0 && (NumberText.TryParse(cell, '.', out double a) && numbers.Contains(a)
+                                         || NumberText.TryParse(cell, ',', out double b) && numbers.Contains(b));
+        };
+    }
+
+    /// <summary>
+    /// A value that looks like a missing-value code rather than data: all nines (<c>-9999</c>, <c>999.9</c>, as NOAA's
+    /// and many loggers' files mark a missing reading), at least twice, and more than 10 robust standard deviations
+    /// (1.4826 · median absolute deviation) from the median of the other values. Null when there is none. Only a hint:
+    /// the load says so and <c>--na-values</c> decides.
+    /// </summary>
+    public static double? LikelyCode(ReadOnlySpan<double> values)
+    {
+        var counts = new Dictionary<double, int>();
+        foreach (double v in values)
+            if (AllNines(v)) counts[v] = counts.GetValueOrDefault(v) + 1;
+        foreach (var (code, n) in counts.OrderByDescending(c => c.Value))
+        {
+            if (n < 2) break;
+            var rest = new List<double>();
+            foreach (double v in values)
+                if (!double.IsNaN(v) && v != code) rest.Add(v);
+            if (rest.Count < 10) continue;
+            rest.Sort();
+            double median = rest[rest.Count / 2];
+            var deviations = rest.Select(v => Math.Abs(v - median)).Order().ToList();
+            double spread = 1.4826 * deviations[deviations.Count / 2];
+            if (spread > 0 && Math.Abs(code - median) > 10 * spread) return code;
+        }
+        return null;
+    }
+
+    // 99, -999, 9999.9, 99999 …: every digit a nine, two to nine before the point and up to two after.
+    private static bool AllNines(double v) => Nines.Contains(Math.Abs(v));
+
+    private static readonly HashSet<double> Nines =
+        [.. from whole in Enumerable.Range(2, 8) from fraction in Enumerable.Range(0, 3)
+            select double.Parse(new string('9', whole) + (fraction > 0 ? "." + new string('9', fraction) : ""), System.Globalization.CultureInfo.InvariantCulture)];
+
+    /// <summary>
     /// Fills the NaN entries of <paramref name="values"/> in place and returns how many were filled.
     /// A gap between known values a = y[i] and b = y[j] becomes y[k] = a + (b − a)·(k − i)/(j − i);
     /// a leading gap takes the first known value, a trailing gap the last one.

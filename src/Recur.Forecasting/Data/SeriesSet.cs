@@ -136,9 +136,19 @@ public sealed class SeriesSet
         var cells = keep.ToDictionary(i => i, _ => new List<string>());
         var lines = new List<int>();
         var fields = new List<string>(header.Count);
+        // --na-values: those cells become empty (missing) in every column but the dates, times and ids.
+        var isCode = MissingValues.Matcher(o.NaValues);
+        int[] coded = o.NaValues.Count == 0 ? [] : [.. keep.Where(i => i != idIndex && i != timeIndex && !(dateNamed && i == dateIndex))];
+        int codes = 0;
         while (csv.ReadRecord(fields))
         {
             foreach (int i in keep) cells[i].Add(fields[i]);
+            foreach (int i in coded)
+                if (isCode(fields[i]))
+                {
+                    cells[i][^1] = "";
+                    codes++;
+                }
             lines.Add(csv.LineNumber);
         }
         var rowNotes = SpreadsheetQuirks.DropNonDataRows(header, keep, cells, lines, dateIndex);
@@ -187,6 +197,7 @@ public sealed class SeriesSet
         var notes = new List<string>(rowNotes);
         if (csv.Preamble is (> 0 and var above, var firstSkipped))
             notes.Insert(0, $"skipped {above} line(s) above the header on line {csv.HeaderLine} (the first: {Excerpt.Of(firstSkipped!)})");
+        if (codes > 0) notes.Add($"{codes} cell(s) read as missing (--na-values {Excerpt.Of(string.Join(",", o.NaValues))})");
         if (foundDates is not null) notes.Add(foundDates);
         if (timeNote is not null) notes.Add(timeNote);
         if (all)
@@ -296,6 +307,8 @@ public sealed class SeriesSet
                 if (start > 0)
                     notes.Add($"{where}: {start} leading row(s) without a value of {Excerpt.Of(name)} were dropped" +
                               (gridDates is null ? "" : $" (it starts on {gridDates[start]:yyyy-MM-dd})"));
+                if (MissingValues.LikelyCode(values.AsSpan(start, length - start)) is { } code)
+                    notes.Add(FormattableString.Invariant($"{where}: {code} appears {values.Count(x => x == code)} times in {Excerpt.Of(name)}, far outside its other values: a missing-value code? --na-values={code} reads it as missing"));
                 int insertedKept = dates is null ? 0 : gridRows[start..length].Count(r => r < 0);
                 series.Add(new TimeSeries(name, values[start..length], [.. inputs.Select(i => i[start..length])], gridDates?[start..length], insertedKept));
             }

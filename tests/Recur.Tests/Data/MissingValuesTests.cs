@@ -65,4 +65,37 @@ public class MissingValuesTests
     [InlineData("0", false)]
     [InlineData("NAN1", false)]
     public void MissingTokens(string cell, bool missing) => Assert.Equal(missing, MissingValues.IsMissing(cell));
+
+    [Fact]
+    public void NaValuesMatchNumbersByValueAndTextsByName()
+    {
+        var isCode = MissingValues.Matcher(["-9999", "x"]);
+        Assert.True(isCode("-9999"));
+        Assert.True(isCode(" -9999.0 "));
+        Assert.True(isCode("-9999,00"));
+        Assert.True(isCode("X"));
+        Assert.False(isCode("-999"));
+        Assert.False(isCode("9999"));
+        Assert.False(isCode(""));       // the empty cell is missing anyway, not through the matcher
+        Assert.False(MissingValues.Matcher([])("-9999"));
+    }
+
+    [Fact]
+    public void AllNinesFarFromTheRestIsALikelyCode()
+    {
+        var values = Enumerable.Range(0, 100).Select(i => 15 + 5 * Math.Sin(i / 5.0)).ToArray();
+        values[10] = values[50] = -9999;
+        Assert.Equal(-9999, MissingValues.LikelyCode(values));
+        values[50] = 3;
+        Assert.Null(MissingValues.LikelyCode(values));          // once is an outlier, not a code
+        values[50] = 999.9;
+        values[10] = 999.9;
+        Assert.Equal(999.9, MissingValues.LikelyCode(values));  // NOAA's 999.9
+        // Nines inside the data's range are data (a price of 99).
+        var prices = Enumerable.Range(0, 100).Select(i => 90.0 + i % 12).ToArray();
+        Assert.Null(MissingValues.LikelyCode(prices));
+        // Not all nines: an outlier, not a code.
+        values[10] = values[50] = -8888;
+        Assert.Null(MissingValues.LikelyCode(values));
+    }
 }

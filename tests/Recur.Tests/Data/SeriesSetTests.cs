@@ -113,6 +113,25 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void NaValuesAreMissingAndAnUnnamedCodeIsPointedOut()
+    {
+        var rows = string.Concat(Enumerable.Range(0, 40).Select(i =>
+            $"2015-01-{1 + i % 28:00},{(i % 13 == 5 ? "-9999" : (20 + i % 7).ToString())},{(i == 7 ? "x" : "1")}\n"));
+        // Daily dates would repeat past the 28th: use a row number instead.
+        string text = "t,y,f\n" + string.Concat(rows.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select((r, i) => $"{i}{r[10..]}\n"));
+        var hinted = Load(text);
+        Assert.Equal(0, hinted.Series[0].Missing);
+        Assert.Contains(hinted.Notes, n => n.Contains("-9999 appears 3 times") && n.Contains("--na-values=-9999"));
+
+        var set = Load(text, new CsvOptions { Columns = ["y"], Features = ["f"], NaValues = ["-9999", "x"] });
+        Assert.Equal(3, set.Series[0].Missing);
+        Assert.DoesNotContain(set.Series[0].Values, v => v == -9999);
+        Assert.True(double.IsNaN(set.Series[0].Inputs[0][7])); // the input column's "x" too
+        Assert.Contains(set.Notes, n => n.Contains("4 cell(s) read as missing (--na-values"));
+        Assert.DoesNotContain(set.Notes, n => n.Contains("a missing-value code?"));
+    }
+
+    [Fact]
     public void ATitleAboveTheTableIsSkippedWithANote()
     {
         var set = Load("Industrial output\nSource: Example Office, 2026\ndate,y\n2015-01-01,1\n2015-01-02,2\n2015-01-03,3\n");

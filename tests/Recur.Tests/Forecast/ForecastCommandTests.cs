@@ -24,6 +24,35 @@ public class ForecastCommandTests
         })) + "\n";
 
     [Fact]
+    public void NaValuesReadACodeAsMissingInForecastAndPredict()
+    {
+        using var dir = new TempDirectory();
+        // The daily series with NOAA's -9999 for a few missing readings.
+        var lines = ScaledDaily(1).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 20; i < lines.Length; i += 31)
+        {
+            var c = lines[i].Split(',');
+            if (c[1] != "") lines[i] = $"{c[0]},-9999,{c[2]}";
+        }
+        string csv = dir.Write("coded.csv", string.Join("\n", lines) + "\n");
+        string model = Path.Combine(dir.Path, "m.safetensors");
+        var hint = CliRunner.Run("forecast", "--csv", csv, "--column", "y", "--epochs", "1", "--hidden", "2", "--plot", Path.Combine(dir.Path, "p.png"));
+        Assert.True(hint.ExitCode == 0, hint.Stderr + hint.Stdout);
+        Assert.Contains("--na-values=-9999 reads it as missing", hint.Stdout);
+
+        var fit = CliRunner.Run("forecast", "--csv", csv, "--column", "y", "--epochs", "1", "--hidden", "2", "--plot", Path.Combine(dir.Path, "p.png"),
+            "--save", model, "--na-values", "-9999");
+        Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
+        Assert.Contains("cell(s) read as missing (--na-values '-9999')", fit.Stdout);
+        Assert.DoesNotContain("a missing-value code?", fit.Stdout);
+        var predict = CliRunner.Run("predict", "--model", model, "--csv", csv, "--na-values=-9999", "--json");
+        Assert.True(predict.ExitCode == 0, predict.Stderr + predict.Stdout);
+        var json = JsonDocument.Parse(predict.Stdout.Trim().Split('\n')[^1]).RootElement;
+        Assert.True(json.GetProperty("missing_filled").GetInt32() > 0);
+        Assert.All(json.GetProperty("forecast").EnumerateArray(), f => Assert.InRange(f.GetDouble(), -1000, 1000));
+    }
+
+    [Fact]
     public void MicroUnitSeriesPrintTheirErrorsAndForecastsNotZeros()
     {
         using var dir = new TempDirectory();
