@@ -9,8 +9,8 @@ namespace Recur.Forecasting;
 /// <remarks>
 /// Families, each with optional time of day where it makes sense:
 /// ISO 8601 (<c>2020-01-31</c>, <c>2020-01-31T13:45[:05[.123]]</c>, with <c>T</c> or a space,
-/// with <c>Z</c>, <c>+02:00</c> or no offset; unpadded <c>2020-1-5</c> too), <c>yyyy-MM</c>, <c>yyyy/MM/dd [HH:mm[:ss]]</c>,
-/// <c>yyyyMMdd</c>, <c>dd.MM.yyyy</c>, <c>MM/dd/yyyy</c> and <c>dd/MM/yyyy</c> (also with '-',
+/// with <c>Z</c>, <c>+02:00</c>, <c>+02</c>, <c> UTC</c> or no offset; unpadded <c>2020-1-5</c> too), <c>yyyy-MM</c>, <c>yyyy/MM/dd [HH:mm[:ss]]</c>,
+/// <c>yyyy.MM.dd</c>, <c>yyyyMMdd</c> (also <c>yyyyMMddTHHmmss</c>), <c>dd.MM.yyyy</c>, <c>MM/dd/yyyy</c> and <c>dd/MM/yyyy</c> (also with '-',
 /// 12- or 24-hour time), <c>d MMM yyyy</c>, <c>MMM d yyyy</c> (also <c>Jan-1-1995</c>, <c>Jan 1, 2000</c>), and, in a column named like a date, <c>yyyy</c> (yearly) and, for a column whose name says it is a date,
 /// Unix time in seconds or milliseconds (spreadsheet serial days for numbers from 10 000 to 99 999). Quarters:
 /// <c>1990Q1</c>, <c>1990-Q1</c>, <c>1990 Q1</c>, <c>Q1 1990</c>. Months by name without a day: <c>Jan 2000</c>,
@@ -68,15 +68,22 @@ public static partial class DateFormats
     [
         new("ISO 8601", ["yyyy-MM-dd", "yyyy-MM-ddTHH:mmK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK",
                          "yyyy-MM-dd HH:mmK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
+                         // an hours-only offset as PostgreSQL writes it (+00), and BigQuery's " UTC"
+                         "yyyy-MM-dd HH:mm:ss.FFFFFFFzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzz", "yyyy-MM-dd HH:mm:ss.FFFFFFF 'UTC'",
                          .. WithClock("yyyy-M-d", Clock24)]), // 2020-1-5, as R and some exporters write it
         new("yyyy-MM", ["yyyy-MM"]),
         new("yyyy/MM/dd", WithClock("yyyy/M/d", Clock24)),
-        new("yyyyMMdd", ["yyyyMMdd"]),
+        new("yyyyMMdd", ["yyyyMMdd", "yyyyMMddTHHmmss", "yyyyMMddTHHmm", "yyyyMMdd HHmm", "yyyyMMdd HH:mm", "yyyyMMdd HH:mm:ss"]), // with ISO's basic time
         new("dd.MM.yyyy", WithClock("d.M.yyyy", Clock24)),
+        new("yyyy.MM.dd", WithClock("yyyy.M.d", Clock24)),
         MonthFirst,
         DayFirst,
-        new("d MMM yyyy", [.. WithClock("d MMM yyyy", Clock24), .. WithClock("d-MMM-yyyy", Clock24)]),
-        new("MMM d yyyy", [.. WithClock("MMM d yyyy", Clock24), .. WithClock("MMM-d-yyyy", Clock24), .. WithClock("MMM d, yyyy", Clock24)]),
+        // Also with full month names (1 January 2020, January 1, 2020) and a weekday first (Wed, 01 Jan 2020 as RFC 1123
+        // writes HTTP dates; Wednesday, January 1, 2020 as a spreadsheet's long date): .NET checks the weekday.
+        new("d MMM yyyy", [.. WithClock("d MMM yyyy", Clock24), .. WithClock("d-MMM-yyyy", Clock24), .. WithClock("d MMMM yyyy", Clock24),
+                           .. WithClock("ddd, d MMM yyyy", Clock24), "ddd, d MMM yyyy HH:mm:ss 'GMT'"]),
+        new("MMM d yyyy", [.. WithClock("MMM d yyyy", Clock24), .. WithClock("MMM-d-yyyy", Clock24), .. WithClock("MMM d, yyyy", Clock24),
+                           .. WithClock("MMMM d yyyy", Clock24), .. WithClock("MMMM d, yyyy", Clock24), "dddd, MMMM d, yyyy", "ddd, MMM d, yyyy"]),
         new("yyyy-Qq", [], Quarter),
         // Months written with their name and no day (Jan 2000, January 2000, Jan-2000, 2000-Jan): the month's first day.
         // Two-digit years (Jan-49) are left out: whether 49 is 1949 or 2049 is a guess.

@@ -29,11 +29,38 @@ public class DateFormatsTests
     [InlineData("31/01/2020", "dd/MM/yyyy", "2020-01-31T00:00:00")]
     [InlineData("31-01-2020", "dd/MM/yyyy", "2020-01-31T00:00:00")]
     [InlineData("31 Jan 2020", "d MMM yyyy", "2020-01-31T00:00:00")]
+    [InlineData("2020-01-31 13:45:05 UTC", "ISO 8601", "2020-01-31T13:45:05")]      // BigQuery
+    [InlineData("2020-01-31 13:45:05+00", "ISO 8601", "2020-01-31T13:45:05")]       // PostgreSQL
+    [InlineData("2020-01-31 13:45:05.5+01", "ISO 8601", "2020-01-31T13:45:05.5")]
+    [InlineData("20200131T134505", "yyyyMMdd", "2020-01-31T13:45:05")]              // ISO basic
+    [InlineData("20200131 1345", "yyyyMMdd", "2020-01-31T13:45:00")]
+    [InlineData("2020.01.31", "yyyy.MM.dd", "2020-01-31T00:00:00")]
+    [InlineData("31 January 2020", "d MMM yyyy", "2020-01-31T00:00:00")]
+    [InlineData("Fri, 31 Jan 2020", "d MMM yyyy", "2020-01-31T00:00:00")]
+    [InlineData("Fri, 31 Jan 2020 13:45:05 GMT", "d MMM yyyy", "2020-01-31T13:45:05")] // RFC 1123
+    [InlineData("January 31, 2020", "MMM d yyyy", "2020-01-31T00:00:00")]
+    [InlineData("Friday, January 31, 2020", "MMM d yyyy", "2020-01-31T00:00:00")]
     public void DetectsCommonFormats(string cell, string format, string expected)
     {
         var (first, found) = Detect(false, cell);
         Assert.Equal(format, found);
         Assert.Equal(DateTime.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), first);
+    }
+
+    [Fact]
+    public void AWeekdayThatDisagreesWithTheDateIsNotADate()
+    {
+        Assert.False(DateFormats.TryParseColumn(["Thu, 31 Jan 2020"], false, out _, out _));
+        Assert.False(DateFormats.TryParseColumn(["Thursday, January 31, 2020"], false, out _, out _));
+    }
+
+    [Fact]
+    public void HoursOnlyOffsetsThatChangeMeanUtc()
+    {
+        // PostgreSQL's local time across the October change, offsets written as +02/+01.
+        Assert.True(DateFormats.TryParseColumn(["2021-10-31 01:00:00+02", "2021-10-31 02:00:00+02", "2021-10-31 02:00:00+01"], false, out var dates, out string format));
+        Assert.Contains("UTC", format);
+        Assert.Equal([new DateTime(2021, 10, 30, 23, 0, 0), new DateTime(2021, 10, 31, 0, 0, 0), new DateTime(2021, 10, 31, 1, 0, 0)], dates);
     }
 
     [Fact]
