@@ -32,9 +32,19 @@ public static class ForecastJob
     private static (int Season, int Horizon, int Lookback) Sizes(SeriesSet data, ForecastOptions o, SeriesFrequency frequency, ForecastSplit firstSplit,
         int train, int validation, int test, List<string> notes)
     {
-        int season = o.Season ?? (frequency.HasDates ? frequency.Season : ForecastDefaults.DetectSeason(data.Series[0].Filled().AsSpan(0, firstSplit.TrainEnd)));
-        if (o.Season is null)
-            notes.Add($"season {season} ({(frequency.HasDates ? $"{frequency.Name} data" : season > 1 ? "autocorrelation of the training part" : "no clear season in the training part")})");
+        int Detect() => ForecastDefaults.DetectSeason(data.Series[0].Filled().AsSpan(0, firstSplit.TrainEnd));
+        string Detected(int s) => s > 1 ? "autocorrelation of the training part" : "no clear season in the training part";
+        int season = o.Season ?? (frequency.HasDates ? frequency.Season : Detect());
+        if (o.Season is null && frequency.HasDates && season > firstSplit.TrainEnd)
+        {
+            // Less than one season of training rows (a year of weekly data): the frequency's season cannot be seen, let alone
+            // learned; the training part's own autocorrelation decides, as for undated data (it was an error asking for --season).
+            int calendar = season;
+            season = Detect();
+            notes.Add($"season {season} ({frequency.Name} data, but the {firstSplit.TrainEnd} rows before validation are fewer than its season of {calendar}: {Detected(season)})");
+        }
+        else if (o.Season is null)
+            notes.Add($"season {season} ({(frequency.HasDates ? $"{frequency.Name} data" : Detected(season))})");
         int horizon = o.Horizon ?? Math.Max(1, Math.Min(ForecastDefaults.Horizon(frequency, season), Math.Min(validation, test)));
         if (o.Horizon is null) notes.Add($"horizon {horizon}");
         int lookback = o.Lookback ?? ForecastDefaults.Lookback(season, horizon, train);

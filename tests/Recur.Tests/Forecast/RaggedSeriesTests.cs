@@ -21,6 +21,23 @@ public class RaggedSeriesTests
     private static readonly ForecastOptions Tiny = new() { Hidden = 3, Training = new TrainingOptions { Epochs = 1 } };
 
     [Fact]
+    public void LessThanOneSeasonOfTrainingRowsFallsBackToTheDetectedSeason()
+    {
+        // A year of weekly data: 42 training rows, fewer than the weekly season of 52 (it was an error asking for --season).
+        using var dir = new TempDirectory();
+        var csv = new StringBuilder("date,sales\n");
+        for (int i = 0; i < 60; i++)
+            csv.Append(CultureInfo.InvariantCulture, $"{new DateTime(2020, 1, 5).AddDays(7 * i):yyyy-MM-dd},{100 + 10 * Math.Sin(2 * Math.PI * i / 52) + (i % 4):0.###}\n");
+        var data = SeriesSet.Load(dir.Write("weekly.csv", csv.ToString()), new CsvOptions { Columns = ["sales"] });
+        var fit = Forecaster.Fit(data, Tiny);
+        Assert.True(fit.Model.Spec.Season < 42, $"season {fit.Model.Spec.Season}");
+        Assert.Contains(fit.Notes, n => n.Contains("weekly data, but the 42 rows before validation are fewer than its season of 52"));
+        // Asked for, the season stands, and so does the error.
+        var asked = Assert.Throws<InvalidDataException>(() => Forecaster.Fit(data, Tiny with { Season = 52 }));
+        Assert.Contains("season 52 is longer than the 42 rows", asked.Message);
+    }
+
+    [Fact]
     public void ATooShortIdIsLeftOutWithANoteInsteadOfShrinkingEverySeries()
     {
         using var dir = new TempDirectory();
