@@ -76,7 +76,8 @@ public static class ForecastJob
     {
         if (data.Series.Count < 2) return (data, o);
         // A series whose last date comes before --test-start (a delisted stock) has no test part at all.
-        var ended = data.Series.Where(s => o.TestStart is DateTime start && s.Dates is { Length: > 0 } d && d[^1] < start).ToList();
+        // One that starts on or after it (a new listing) has nothing to train on.
+        var ended = data.Series.Where(s => o.TestStart is DateTime start && s.Dates is { Length: > 0 } d && (d[^1] < start || d[0] >= start)).ToList();
         var splits = data.Series.Except(ended).ToDictionary(s => s.Name, s => Split(s, o));
         if (splits.Count == 0) return (data, o);
         int Median(Func<ForecastSplit, int> count)
@@ -92,8 +93,8 @@ public static class ForecastJob
         if (kept.Count == data.Series.Count || kept.Count == 0) return (data, o);
         var tooShort = data.Series.Where(s => splits.ContainsKey(s.Name) && !kept.Contains(s)).Select(s => $"{s.Name} ({s.Length} rows)").ToList();
         if (ended.Count > 0)
-            notes.Add($"left out {ended.Count} series that end before --test-start {o.TestStart:yyyy-MM-dd}: " +
-                      Excerpt.List([.. ended.Select(s => $"{s.Name} (last date {s.Dates![^1]:yyyy-MM-dd})")]));
+            notes.Add($"left out {ended.Count} series that end before --test-start {o.TestStart:yyyy-MM-dd} or start on or after it: " +
+                      Excerpt.List([.. ended.Select(s => s.Dates![^1] < o.TestStart ? $"{s.Name} (last date {s.Dates![^1]:yyyy-MM-dd})" : $"{s.Name} (first date {s.Dates[0]:yyyy-MM-dd})")]));
         if (tooShort.Count > 0)
             notes.Add($"left out {tooShort.Count} series too short for lookback {lookback} and horizon {horizon} (the sizes the median series allows; " +
                       $"a series needs train ≥ lookback + horizon and validation, test ≥ horizon rows): {Excerpt.List(tooShort)}");
@@ -524,6 +525,7 @@ public static class ForecastJob
             if (s.Dates is null) throw new ArgumentException("--test-start needs a date column");
             int test = Array.FindIndex(s.Dates, d => d >= start);
             if (test < 0) throw new ArgumentException($"--test-start {start:yyyy-MM-dd} is after the last date of series {Excerpt.Of(s.Name)} ({s.Dates[^1]:yyyy-MM-dd})");
+            if (test == 0) throw new ArgumentException($"--test-start {start:yyyy-MM-dd} is not after the first date of series {Excerpt.Of(s.Name)} ({s.Dates[0]:yyyy-MM-dd}): nothing is left to train on");
             return ForecastSplit.FromBoundaries(s.Length, test - test / 8, test);
         }
         return ForecastSplit.FromFractions(s.Length, o.TrainFraction, o.ValidationFraction);

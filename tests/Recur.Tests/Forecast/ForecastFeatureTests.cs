@@ -194,6 +194,11 @@ public class ForecastFeatureTests
         var dated = Forecaster.Fit(data, o with { TestStart = new DateTime(2006, 1, 1) }).Splits["s0"];
         Assert.Equal(72, dated.ValidationEnd);
         Assert.Equal(72 - 9, dated.TrainEnd);
+        // Outside the dates: each end names the series' date it passed.
+        var late = Assert.Throws<ArgumentException>(() => Forecaster.Fit(data, o with { TestStart = new DateTime(2030, 1, 1) }));
+        Assert.Contains("--test-start 2030-01-01 is after the last date of series 's0'", late.Message);
+        var early = Assert.Throws<ArgumentException>(() => Forecaster.Fit(data, o with { TestStart = new DateTime(1990, 1, 1) }));
+        Assert.Contains("--test-start 1990-01-01 is not after the first date of series 's0'", early.Message);
     }
 
     [Fact]

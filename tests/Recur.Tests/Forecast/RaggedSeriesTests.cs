@@ -63,7 +63,15 @@ public class RaggedSeriesTests
         var data = SeriesSet.Load(dir.Write("delisted.csv", csv.ToString()), new CsvOptions { Columns = ["px"], SeriesId = "sym" });
         var fit = Forecaster.Fit(data, Tiny with { TestStart = new DateTime(2010, 9, 1) });
         Assert.Equal(["A", "B"], fit.Model.Spec.Series.Select(s => s.Name));
-        Assert.Contains(fit.Notes, n => n.Contains("left out 1 series that end before --test-start 2010-09-01: 'C (last date 2010-07-19)'"));
+        Assert.Contains(fit.Notes, n => n.Contains("left out 1 series that end before --test-start 2010-09-01 or start on or after it: 'C (last date 2010-07-19)'"));
+
+        // D is listed only after the test start: nothing to train on, left out the same way.
+        for (int i = 260; i < 300; i++)
+            csv.Append(CultureInfo.InvariantCulture, $"D,{new DateTime(2010, 1, 1).AddDays(i):yyyy-MM-dd},{50 + i % 5}\n");
+        data = SeriesSet.Load(dir.Write("listed.csv", csv.ToString()), new CsvOptions { Columns = ["px"], SeriesId = "sym" });
+        fit = Forecaster.Fit(data, Tiny with { TestStart = new DateTime(2010, 9, 1) });
+        Assert.Equal(["A", "B"], fit.Model.Spec.Series.Select(s => s.Name));
+        Assert.Contains(fit.Notes, n => n.Contains("left out 2 series") && n.Contains("'D (first date 2010-09-18)'"));
     }
 
     [Fact]
