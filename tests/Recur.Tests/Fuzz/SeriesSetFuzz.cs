@@ -10,7 +10,8 @@ namespace Recur.Tests.Fuzz;
 /// <summary>
 /// Fuzz target: <see cref="SeriesSet.Load"/>, the whole path from a file to series — delimiter and decimal-mark detection,
 /// number forms (grouping, decimal commas, exponents, missing tokens, overflow), date forms (ISO with offsets, quarters, months by name without a day, ISO weeks,
-/// day-first, month names, bare years, serial days, garbage), date regularisation (duplicates, gaps, newest-first, mixed
+/// day-first, month names, bare years, serial days, two-digit years, 2000M01, RFC 1123, garbage), lines above the header,
+/// <c>--na-values</c>, date regularisation (duplicates, gaps, newest-first, mixed
 /// steps), long files with a series-id column and plain files with the date column last under another name. Inputs mix
 /// well-formed rows with hostile cells.
 /// Property: the load succeeds with dates strictly increasing on one grid and every value finite or NaN, or it raises one
@@ -32,7 +33,14 @@ public class SeriesSetFuzz(ITestOutputHelper output)
         d => d.ToString("yyyy-MM"), d => $"{d.Year}Q{(d.Month - 1) / 3 + 1}", d => d.Year.ToString(), d => ((int)(d - new DateTime(1899, 12, 30)).TotalDays).ToString(),
         d => d.ToString("MMM yyyy", System.Globalization.CultureInfo.InvariantCulture),
         d => $"{System.Globalization.ISOWeek.GetYear(d)}-W{System.Globalization.ISOWeek.GetWeekOfYear(d):00}",
+        // two-digit years, statistics offices' months, RFC 1123, PostgreSQL's offsets
+        d => d.ToString("M/d/yy", System.Globalization.CultureInfo.InvariantCulture), d => d.ToString("dd-MMM-yy", System.Globalization.CultureInfo.InvariantCulture),
+        d => $"{d.Year}M{d.Month:00}", d => d.ToString("MM/yyyy", System.Globalization.CultureInfo.InvariantCulture),
+        d => d.ToString("ddd, dd MMM yyyy HH:mm:ss 'GMT'", System.Globalization.CultureInfo.InvariantCulture), d => d.ToString("yyyy-MM-dd HH:mm:ss") + "+01",
     ];
+
+    // Lines above the header: none, a title, comments with the separator in them, a source line with a number.
+    private static readonly string[][] Preambles = [[], ["Monthly output"], ["# logger v2, site 7", "# units: kWh; daily"], ["Title", "Source: Office, 2026", ""]];
 
     private static readonly string[] HostileDates = ["", "NA", "2020-02-30", "2020-13-01", "yesterday", "1990Q5", "99999999999999999999", "\"2020-01-01\"", "2020-01-01 25:00", "2019-W53", "Foo 2020"];
 
@@ -40,15 +48,18 @@ public class SeriesSetFuzz(ITestOutputHelper output)
     [
         "1", "-2.5", "1e3", "3,25", "1,234.5", "\"1,234.5\"", "1.234,5", "1 234,5", "1'234", "1,23,456", "", "NA", "N/A", "?", "NaN",
         "1e200", "-1e31", "Infinity", "0x10", "12%", "$5", "\"(1,234.5)\"", "12,50 €", "(-5)", "abc", "\"a;b\"", "٣", "1.5.6", "+7", ".5", "5.", "#DIV/0!", "#VALUE!",
+        "-9999", "-9999.0", "999.9",
     ];
 
     private sealed record Input(int Rows, int Unit, int DateForm, int[] Values, int[] HostileAt, int Separator, bool Reverse, int Duplicate, int Gap, int Ids, bool Header,
-        bool DateLast);
+        bool DateLast, int Preamble, bool NaValues);
 
     private static readonly Gen<Input> InputGen = Gen.Select(
         Gen.Select(Gen.Int[0, 40], Gen.Int[0, 3], Gen.Int[0, DateForms.Length - 1], Gen.Int[0, Values.Length - 1].Array[0, 8], Gen.Int[-1, 160].Array[0, 2]),
         Gen.Select(Gen.Int[0, 2], Gen.Bool, Gen.Int[-1, 400], Gen.Int[-1, 60], Gen.Int[0, 3], Gen.Int[0, 7], Gen.Bool),
-        (a, b) => new Input(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, b.Item1, b.Item2, b.Item3, b.Item4, b.Item5, b.Item6 > 0, b.Item7));
+        Gen.Select(Gen.Int[0, 7], Gen.Bool),
+        (a, b, c) => new Input(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, b.Item1, b.Item2, b.Item3, b.Item4, b.Item5, b.Item6 > 0, b.Item7,
+            c.Item1 < Preambles.Length ? c.Item1 : 0, c.Item2));
 
     private static string Render(Input input, out CsvOptions options)
     {
@@ -77,8 +88,9 @@ public class SeriesSetFuzz(ITestOutputHelper output)
             }
         if (input.Reverse) lines.Reverse();
         string header = input.Ids > 0 ? $"id{sep}date{sep}y" : input.DateLast ? $"y{sep}Fecha" : $"date{sep}y";
-        options = new CsvOptions { Columns = ["y"], SeriesId = input.Ids > 0 ? "id" : null };
-        return (input.Header ? header + "\n" : "") + string.Join("\n", lines) + "\n";
+        options = new CsvOptions { Columns = ["y"], SeriesId = input.Ids > 0 ? "id" : null, NaValues = input.NaValues ? ["-9999", "?"] : [] };
+        string preamble = string.Concat(Preambles[input.Preamble].Select(l => l.Replace(";", sep) + "\n"));
+        return preamble + (input.Header ? header + "\n" : "") + string.Join("\n", lines) + "\n";
     }
 
     private static bool Check(string path, CsvOptions options, FuzzBudget.Refusals errors)
