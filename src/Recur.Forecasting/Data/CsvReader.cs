@@ -9,8 +9,8 @@ namespace Recur.Forecasting;
 /// <para>Dialect: the separator is ',' unless the header line has none, then ';' if present,
 /// then a tab — or the one a first line <c>sep=;</c> names (Excel's hint, which is then not the header). Fields may be quoted with '"'; inside quotes the separator and line breaks are
 /// literal and '""' is one quote. Whitespace around a field (and around its quotes) is dropped.
-/// CRLF and LF both end a line; a UTF-8 (or UTF-16) byte-order mark is skipped; blank lines are
-/// skipped anywhere, so a one-column file must spell a missing cell (e.g. <c>NA</c>). Lines above the header that are
+/// CRLF and LF both end a line; a UTF-8 (or UTF-16) byte-order mark is skipped; blank lines, and lines of separators
+/// only (<see cref="EmptyRows"/>), are skipped anywhere, so a one-column file must spell a missing cell (e.g. <c>NA</c>). Lines above the header that are
 /// not data — a title, "Source: …", "# comments" — are skipped (<see cref="Preamble"/>) when a later line has the shape
 /// of a header followed by rows of its width.</para>
 /// <para>Every record must have as many fields as the header; a ragged row is an
@@ -111,16 +111,28 @@ public sealed class CsvReader : IDisposable
     /// <exception cref="InvalidDataException">The record's field count differs from the header's.</exception>
     public bool ReadRecord(List<string> fields)
     {
-        fields.Clear();
-        string? line = NextNonBlankLine();
-        if (line is null)
-            return false;
-        ParseRecord(line, fields);
-        if (fields.Count != Header.Count)
-            throw new InvalidDataException(
-                $"{_path}: line {LineNumber} has {fields.Count} fields, the header has {Header.Count}");
-        return true;
+        while (true)
+        {
+            fields.Clear();
+            string? line = NextNonBlankLine();
+            if (line is null)
+                return false;
+            ParseRecord(line, fields);
+            // A line of separators only (";;;", as spreadsheets export formatted but empty rows) is a blank line too.
+            if (fields.TrueForAll(f => f.Length == 0) && line.Contains(Delimiter))
+            {
+                EmptyRows++;
+                continue;
+            }
+            if (fields.Count != Header.Count)
+                throw new InvalidDataException(
+                    $"{_path}: line {LineNumber} has {fields.Count} fields, the header has {Header.Count}");
+            return true;
+        }
     }
+
+    /// <summary>Lines of separators only (<c>;;;</c>) skipped so far, as blank lines are.</summary>
+    public int EmptyRows { get; private set; }
 
     /// <summary>Closes the underlying file.</summary>
     public void Dispose() => _reader.Dispose();

@@ -197,6 +197,7 @@ public sealed class SeriesSet
         var notes = new List<string>(rowNotes);
         if (csv.Preamble is (> 0 and var above, var firstSkipped))
             notes.Insert(0, $"skipped {above} line(s) above the header on line {csv.HeaderLine} (the first: {Excerpt.Of(firstSkipped!)})");
+        if (csv.EmptyRows > 0) notes.Add($"skipped {csv.EmptyRows} empty row(s) (separators only, as spreadsheets export formatted empty rows)");
         if (codes > 0) notes.Add($"{codes} cell(s) read as missing (--na-values {Excerpt.Of(string.Join(",", o.NaValues))})");
         if (foundDates is not null) notes.Add(foundDates);
         if (timeNote is not null) notes.Add(timeNote);

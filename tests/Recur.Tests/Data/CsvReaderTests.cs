@@ -117,6 +117,18 @@ public class CsvReaderTests
     }
 
     [Fact]
+    public void LinesOfSeparatorsOnlyAreSkippedLikeBlankLines()
+    {
+        var lines = new List<int>();
+        var records = ReadAll("date;v;note\n2020-01-01;1;\n;;\n2020-01-02;2;x\n;;\n ; ; \n", out var reader, lines);
+        Assert.Equal([["2020-01-01", "1", ""], ["2020-01-02", "2", "x"]], records);
+        Assert.Equal([2, 4], lines);
+        Assert.Equal(3, reader.EmptyRows);
+        // One column: an empty quoted cell is still a (missing) value.
+        Assert.Equal([["1"], [""]], ReadAll("v\n1\n\"\"\n", out _));
+    }
+
+    [Fact]
     public void LinesAboveTheHeaderAreSkipped()
     {
         // A statistics office's export: a title, a source line, a blank line, then the table.

@@ -132,6 +132,14 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void EmptyRowsOfSeparatorsAreSkippedWithANote()
+    {
+        var set = Load("date;y;note\n2015-01-01;1;\n2015-01-02;2;\n;;\n2015-01-03;3;\n;;\n;;\n");
+        Assert.Equal([1.0, 2, 3], set.Series[0].Values);
+        Assert.Contains(set.Notes, n => n.Contains("skipped 3 empty row(s)"));
+    }
+
+    [Fact]
     public void ATitleAboveTheTableIsSkippedWithANote()
     {
         var set = Load("Industrial output\nSource: Example Office, 2026\ndate,y\n2015-01-01,1\n2015-01-02,2\n2015-01-03,3\n");
