@@ -85,6 +85,14 @@ public static partial class NumberText
         return IsGrouped(s, dec, out value);
     }
 
+    /// <summary>A yes/no flag: <c>true</c>/<c>false</c>, <c>yes</c>/<c>no</c> (any case, trimmed), as exports write a boolean column.</summary>
+    public static bool TryParseFlag(string cell, out bool value)
+    {
+        var t = cell.AsSpan().Trim();
+        value = t.Equals("true", StringComparison.OrdinalIgnoreCase) || t.Equals("yes", StringComparison.OrdinalIgnoreCase);
+        return value || t.Equals("false", StringComparison.OrdinalIgnoreCase) || t.Equals("no", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>True when <paramref name="cell"/> can be read as a number with '.' or with ',' as the decimal mark.</summary>
     public static bool LooksNumeric(string cell) => TryParse(cell, '.', out _) || TryParse(cell, ',', out _);
 

@@ -257,6 +257,14 @@ public sealed class SeriesSet
         else groups.Add(("", [.. Enumerable.Range(0, lines.Count)]));
 
         int[] inputIdx = [.. featureIdx, .. knownIdx];
+        // An input column of yes/no flags (a holiday written TRUE/FALSE) reads as 1/0.
+        var flags = inputIdx.Where(i => cells[i].Exists(c => !MissingValues.IsMissing(c)) && cells[i].TrueForAll(c => MissingValues.IsMissing(c) || NumberText.TryParseFlag(c, out _))).ToHashSet();
+        if (flags.Count > 0) notes.Add($"read as 1/0 (true/false, yes/no): {Excerpt.List([.. flags.Select(i => header[i])])}");
+        double Cell(int col, int r)
+        {
+            if (!flags.Contains(col)) return ParseNumber(path, lines[r], header[col], cells[col][r], dec);
+            return NumberText.TryParseFlag(cells[col][r], out bool flag) ? (flag ? 1 : 0) : double.NaN;
+        }
         var series = new List<TimeSeries>();
         DateStep? step = null;
         foreach (var (id, rows) in groups)
@@ -278,7 +286,7 @@ public sealed class SeriesSet
                 if (regular.Reversed) notes.Add($"{where}: the dates run newest-first; the rows were reversed");
                 if (inserted > 0) notes.Add($"{where}: {inserted} date(s) missing from the {regular.Step} grid were inserted as missing values");
             }
-            double[] Column(int col) => [.. gridRows.Select(r => r < 0 ? double.NaN : ParseNumber(path, lines[r], header[col], cells[col][r], dec))];
+            double[] Column(int col) => [.. gridRows.Select(r => r < 0 ? double.NaN : Cell(col, r))];
             var inputs = inputIdx.Select(Column).ToArray();
             foreach (int v in valueIdx)
             {

@@ -132,6 +132,21 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void InputFlagsReadAsOneAndZero()
+    {
+        string text = "date,y,holiday,promo\n2015-01-01,1,TRUE,yes\n2015-01-02,2,false,No\n2015-01-03,3,,no\n";
+        var set = Load(text, new CsvOptions { Columns = ["y"], Features = ["promo"], KnownFuture = ["holiday"] });
+        Assert.Equal([1.0, 0, 0], set.Series[0].Inputs[0]);                     // promo
+        Assert.Equal(1.0, set.Series[0].Inputs[1][0]);                          // holiday
+        Assert.Equal(0.0, set.Series[0].Inputs[1][1]);
+        Assert.True(double.IsNaN(set.Series[0].Inputs[1][2]));                  // missing stays missing
+        Assert.Contains(set.Notes, n => n.Contains("read as 1/0") && n.Contains("'promo'") && n.Contains("'holiday'"));
+        // Flags mixed with numbers, or a flag in the value column, are still not numbers.
+        Assert.Throws<FormatException>(() => Load("date,y,f\n2015-01-01,1,TRUE\n2015-01-02,2,3\n", new CsvOptions { Columns = ["y"], Features = ["f"] }));
+        Assert.Throws<FormatException>(() => Load("date,y\n2015-01-01,TRUE\n2015-01-02,FALSE\n"));
+    }
+
+    [Fact]
     public void EmptyRowsOfSeparatorsAreSkippedWithANote()
     {
         var set = Load("date;y;note\n2015-01-01;1;\n2015-01-02;2;\n;;\n2015-01-03;3;\n;;\n;;\n");
