@@ -62,7 +62,8 @@ public sealed record ForecastOptions
     public string Transform { get; init; } = "none";
 
     /// <summary>
-    /// "auto" (the method that wins on validation) or one of <see cref="ForecastMethods.Names"/> (e.g. "network") for
+    /// "auto" (the method that wins on validation; on a short validation part the better combination unless another is
+    /// clearly better: <c>ForecastJob.Choose</c>) or one of <see cref="ForecastMethods.Names"/> (e.g. "network") for
     /// every series.
     /// </summary>
     public string Method { get; init; } = "auto";

@@ -38,7 +38,7 @@ internal static class ForecastCommand
         intervals.AcceptOnlyFromAmong([.. ForecastOptions.IntervalKinds]);
         var transform = new Option<string>("--transform") { Description = "none, log, boxcox (λ fitted on the training part) or auto (the model fitted under each, the simplest kept unless a more complex one is 2 % better on validation)", DefaultValueFactory = _ => "none" };
         transform.AcceptOnlyFromAmong([.. SeriesTransform.Names]);
-        var method = new Option<string>("--method") { Description = "auto (the method that wins on validation) or one method for every series: network, persistence, seasonal naive, mean, drift, holt-winters, network+holt-winters, ensemble, hybrid (a network that learns the correction to Holt-Winters)", DefaultValueFactory = _ => "auto" };
+        var method = new Option<string>("--method") { Description = "auto (the method that wins on validation; on a short validation part the better combination unless another is clearly better) or one method for every series: network, persistence, seasonal naive, mean, drift, holt-winters, network+holt-winters, ensemble, hybrid (a network that learns the correction to Holt-Winters)", DefaultValueFactory = _ => "auto" };
         method.AcceptOnlyFromAmong(["auto", .. ForecastMethods.Names]);
         var split = new Option<string>("--split") { Description = "TRAIN,VAL fractions of each series (the rest is the test part)", DefaultValueFactory = _ => "0.7,0.1" };
         var testStart = new Option<string?>("--test-start") { Description = "DATE: the test part starts at this date (validation: the last 1/8 before it); overrides --split" };

@@ -219,4 +219,35 @@ public class ForecastPartsTests
         Assert.Equal(ForecastAnchor.Seasonal, spec.Anchor);
         Assert.Contains(fit.Notes, c => c.Contains("autocorrelation"));
     }
+
+    // Validation errors per origin for every method: `winner` gets `gap` less than the combinations on each origin (plus noise).
+    private static (Dictionary<string, double>, Dictionary<string, double[]>) Errors(int origins, string winner, double gap, double noise)
+    {
+        var rng = new Random(3);
+        var perOrigin = ForecastMethods.Names.ToDictionary(m => m, m => Enumerable.Range(0, origins).Select(_ => (m == "ensemble" ? 1.0 : 1.5) + 0.2 * rng.NextDouble()).ToArray());
+        perOrigin["network+holt-winters"] = [.. perOrigin["ensemble"].Select(e => e + 0.01)];   // the better combination: ensemble
+        perOrigin[winner] = [.. perOrigin["ensemble"].Select((e, k) => e - gap + noise * (k % 2 == 0 ? 1 : -1))];
+        return (perOrigin.ToDictionary(p => p.Key, p => p.Value.Average()), perOrigin);
+    }
+
+    [Fact]
+    public void AShortValidationPartKeepsTheBetterCombinationUnlessTheWinnerIsClearlyBetter()
+    {
+        // A yearly series: 8 origins of 3 steps (2.7 windows). A winner by 0.02 ± 0.3 is noise: the ensemble stays.
+        var (mean, perOrigin) = Errors(8, "persistence", 0.02, 0.3);
+        Assert.Equal("persistence", ForecastMethods.Names.MinBy(m => mean[m]));
+        var (kept, why) = ForecastJob.Choose(mean, perOrigin, 3);
+        Assert.Equal("ensemble", kept);
+        Assert.Contains("persistence's lower MASE over 2.7 validation windows is not clearly better", why);
+        // A winner by 0.3 on every origin is clear.
+        (mean, perOrigin) = Errors(8, "persistence", 0.3, 0.01);
+        Assert.Equal(("persistence", (string?)null), ForecastJob.Choose(mean, perOrigin, 3));
+        // A long validation part (140 origins of 7 steps: 20 windows): the least MASE, however slight.
+        (mean, perOrigin) = Errors(140, "network", 0.02, 0.3);
+        Assert.Equal(("network", (string?)null), ForecastJob.Choose(mean, perOrigin, 7));
+        // The combinations not available (no network trained): the least MASE.
+        (mean, perOrigin) = Errors(8, "persistence", 0.02, 0.3);
+        mean["ensemble"] = mean["network+holt-winters"] = double.PositiveInfinity;
+        Assert.Equal("persistence", ForecastJob.Choose(mean, perOrigin, 3).Method);
+    }
 }
