@@ -15,7 +15,7 @@ namespace Recur.Forecasting;
 /// Unix time in seconds or milliseconds (spreadsheet serial days for numbers from 10 000 to 99 999). Quarters:
 /// <c>1990Q1</c>, <c>1990-Q1</c>, <c>1990 Q1</c>, <c>Q1 1990</c>. Months by name without a day: <c>Jan 2000</c>,
 /// <c>January 2000</c>, <c>Jan-2000</c>, <c>2000-Jan</c>; as numbers: <c>01/2000</c>, <c>2000M01</c>. ISO weeks: <c>2018-W01</c>
-/// (its Monday). Two-digit years where the day is written too (<c>1/31/20</c>, <c>31/01/20</c>, <c>01-Jan-20</c>), as
+/// (its Monday). Two-digit years (<c>1/31/20</c>, <c>31/01/20</c>, <c>01-Jan-20</c>, and <c>Jan-20</c> as a month), as
 /// 1950–2049. Single-digit days and months are accepted.
 /// <para>Day-first and month-first are told apart by looking at every value: the one under which
 /// all cells parse wins; when both do (no day above 12), the one that keeps the dates in
@@ -86,7 +86,7 @@ public static partial class DateFormats
                            .. WithClock("MMMM d yyyy", Clock24), .. WithClock("MMMM d, yyyy", Clock24), "dddd, MMMM d, yyyy", "ddd, MMM d, yyyy"]),
         new("yyyy-Qq", [], Quarter),
         // Months written with their name and no day (Jan 2000, January 2000, Jan-2000, 2000-Jan): the month's first day.
-        // Two-digit years (Jan-49) are left out: whether 49 is 1949 or 2049 is a guess.
+        // With two-digit years (Jan-20) see the last family.
         new("MMM yyyy", ["MMM yyyy", "MMMM yyyy", "MMM-yyyy", "MMMM-yyyy", "yyyy-MMM", "yyyy MMM", "yyyy-MMMM", "yyyy MMMM"]),
         new("yyyy-Www", [], IsoWeek),
         // Months without a day as numbers: 01/2000 (month/year) and 2000M01, as Eurostat and the IMF write them.
@@ -96,6 +96,10 @@ public static partial class DateFormats
         MonthFirstShort,
         DayFirstShort,
         new("d-MMM-yy" + TwoDigitYears, [.. WithClock("d-MMM-yy", Clock24), .. WithClock("d MMM yy", Clock24)]),
+        // Jan-20, as a spreadsheet exports a monthly date formatted mmm-yy: 20 could be a day, but dates without a year
+        // are no time axis, so in a column of them it is the year (a daily column such as Jan-05 … Jan-31, Feb-01 then
+        // fails as out of order rather than being read as days).
+        new("MMM-yy" + TwoDigitYears, ["MMM-yy", "MMM yy", "MMMM-yy", "MMMM yy"]),
     ];
 
     // 2000M01, 2000M1, 2000-M01 (any case): the month's first day.

@@ -134,7 +134,10 @@ public class DateFormatsTests
         Assert.True(DateFormats.TryParseColumn([a, b, c], false, out var dates, out string format));
         Assert.Equal("MMM yyyy", format);
         Assert.Equal([new DateTime(1990, 1, 1), new DateTime(1990, 2, 1), new DateTime(1991, 12, 1)], dates);
-        Assert.False(DateFormats.TryParseColumn(["Jan-90", "Feb-90"], false, out _, out _)); // a two-digit year is a guess
+        // With a two-digit year the month's first day too, 1950–2049, noted in the format's name.
+        Assert.True(DateFormats.TryParseColumn(["Nov-99", "Dec-99", "Jan-00"], false, out var shortYears, out string shortFormat));
+        Assert.Equal([new DateTime(1999, 11, 1), new DateTime(1999, 12, 1), new DateTime(2000, 1, 1)], shortYears);
+        Assert.True(DateFormats.HasTwoDigitYears(shortFormat));
         Assert.False(DateFormats.TryParseColumn(["Foo 1990"], false, out _, out _));
     }
 

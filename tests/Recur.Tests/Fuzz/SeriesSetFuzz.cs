@@ -35,7 +35,7 @@ public class SeriesSetFuzz(ITestOutputHelper output)
         d => $"{System.Globalization.ISOWeek.GetYear(d)}-W{System.Globalization.ISOWeek.GetWeekOfYear(d):00}",
         // two-digit years, statistics offices' months, RFC 1123, PostgreSQL's offsets
         d => d.ToString("M/d/yy", System.Globalization.CultureInfo.InvariantCulture), d => d.ToString("dd-MMM-yy", System.Globalization.CultureInfo.InvariantCulture),
-        d => $"{d.Year}M{d.Month:00}", d => d.ToString("MM/yyyy", System.Globalization.CultureInfo.InvariantCulture),
+        d => $"{d.Year}M{d.Month:00}", d => d.ToString("MM/yyyy", System.Globalization.CultureInfo.InvariantCulture), d => d.ToString("MMM-yy", System.Globalization.CultureInfo.InvariantCulture),
         d => d.ToString("ddd, dd MMM yyyy HH:mm:ss 'GMT'", System.Globalization.CultureInfo.InvariantCulture), d => d.ToString("yyyy-MM-dd HH:mm:ss") + "+01",
     ];
 
