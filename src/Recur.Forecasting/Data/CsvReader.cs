@@ -153,7 +153,7 @@ public sealed class CsvReader : IDisposable
     private string? ReadPhysicalLine() => _ahead.Count > 0 ? _ahead.Dequeue() : _reader.ReadLine();
 
     /// <summary>Lines read ahead to find the header, and the data rows after it compared to it.</summary>
-    private const int HeaderSearchLines = 20, RowsCompared = 10;
+    private const int HeaderSearchLines = 20, RowsCompared = 10, LookAheadChars = 1 << 20;
 
     /// <summary>
     /// The header when <paramref name="first"/> is not it: the first of the next lines that has at least two fields,
@@ -165,9 +165,12 @@ public sealed class CsvReader : IDisposable
     {
         var lines = new List<(string Text, int Line)> { (first, LineNumber) };
         int physical = _nextLine;
-        while (lines.Count < HeaderSearchLines + RowsCompared + 1 && _reader.ReadLine() is { } next)
+        // At most ~1 MiB read ahead: a file of a few huge lines is read one line at a time, as before.
+        long buffered = first.Length;
+        while (lines.Count < HeaderSearchLines + RowsCompared + 1 && buffered < LookAheadChars && _reader.ReadLine() is { } next)
         {
             _ahead.Enqueue(next);
+            buffered += next.Length;
             if (!string.IsNullOrWhiteSpace(next)) lines.Add((next, physical));
             physical++;
         }
