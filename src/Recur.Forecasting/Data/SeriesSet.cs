@@ -266,6 +266,8 @@ public sealed class SeriesSet
             return NumberText.TryParseFlag(cells[col][r], out bool flag) ? (flag ? 1 : 0) : double.NaN;
         }
         var series = new List<TimeSeries>();
+        // Values that look like missing-value codes, with their cell count and series: one note each after the loop.
+        var likelyCodes = new SortedDictionary<double, (int Cells, List<string> Series)>();
         DateStep? step = null;
         foreach (var (id, rows) in groups)
         {
@@ -317,11 +319,16 @@ public sealed class SeriesSet
                     notes.Add($"{where}: {start} leading row(s) without a value of {Excerpt.Of(name)} were dropped" +
                               (gridDates is null ? "" : $" (it starts on {gridDates[start]:yyyy-MM-dd})"));
                 if (MissingValues.LikelyCode(values.AsSpan(start, length - start)) is { } code)
-                    notes.Add(FormattableString.Invariant($"{where}: {code} appears {values.Count(x => x == code)} times in {Excerpt.Of(name)}, far outside its other values: a missing-value code? --na-values={code} reads it as missing"));
+                {
+                    if (!likelyCodes.TryGetValue(code, out var seen)) likelyCodes[code] = seen = (0, []);
+                    likelyCodes[code] = (seen.Cells + values.Count(x => x == code), [.. seen.Series, name]);
+                }
                 int insertedKept = dates is null ? 0 : gridRows[start..length].Count(r => r < 0);
                 series.Add(new TimeSeries(name, values[start..length], [.. inputs.Select(i => i[start..length])], gridDates?[start..length], insertedKept));
             }
         }
+        foreach (var (code, (count, names)) in likelyCodes)
+            notes.Add(FormattableString.Invariant($"{path}: {code} appears {count} times in {Excerpt.List(names)}, far outside the other values: a missing-value code? --na-values={code} reads it as missing"));
         if (series.Count == 0)
             throw new InvalidDataException($"{path}: column {Excerpt.Of(header[valueIdx[0]])} has no values in any of the {groups.Count} series");
         return new SeriesSet(series, [.. featureIdx.Select(i => header[i])], [.. knownIdx.Select(i => header[i])], step, path,

@@ -121,7 +121,13 @@ public class SeriesSetTests
         string text = "t,y,f\n" + string.Concat(rows.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select((r, i) => $"{i}{r[10..]}\n"));
         var hinted = Load(text);
         Assert.Equal(0, hinted.Series[0].Missing);
-        Assert.Contains(hinted.Notes, n => n.Contains("-9999 appears 3 times") && n.Contains("--na-values=-9999"));
+        Assert.Contains(hinted.Notes, n => n.Contains("-9999 appears 3 times in 'y'") && n.Contains("--na-values=-9999"));
+
+        // A long file: one note for every series that has the code.
+        string longFile = "id,t,y\n" + string.Concat(from id in new[] { "a", "b", "c" } from i in Enumerable.Range(0, 30)
+                                                        select $"{id},{i},{(i % 13 == 5 ? "-9999" : (20 + i % 7).ToString())}\n");
+        var notes = Load(longFile, new CsvOptions { Columns = ["y"], SeriesId = "id" }).Notes.Where(n => n.Contains("missing-value code")).ToList();
+        Assert.Equal(["-9999 appears 6 times in 'a', 'b', 'c'"], notes.Select(n => n[(n.IndexOf(": ", StringComparison.Ordinal) + 2)..n.IndexOf(", far", StringComparison.Ordinal)]));
 
         var set = Load(text, new CsvOptions { Columns = ["y"], Features = ["f"], NaValues = ["-9999", "x"] });
         Assert.Equal(3, set.Series[0].Missing);
