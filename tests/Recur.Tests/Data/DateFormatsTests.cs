@@ -159,6 +159,7 @@ public class DateFormatsTests
     [Theory]
     [InlineData("1/31/20", "2/1/20", "MM/dd/yy")]
     [InlineData("31/01/20", "01/02/20", "dd/MM/yy")]
+    [InlineData("31.01.20", "01.02.20", "dd/MM/yy")]   // German spreadsheets' short date
     [InlineData("31-Jan-20", "01-Feb-20", "d-MMM-yy")]
     [InlineData("31 Jan 20", "1 Feb 20", "d-MMM-yy")]
     public void TwoDigitYearsWithADayAreReadAsNineteenFiftyToTwentyFortyNine(string a, string b, string format)
