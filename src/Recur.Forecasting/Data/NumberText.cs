@@ -11,6 +11,8 @@ namespace Recur.Forecasting;
 /// cell is still an error rather than a silently wrong number. Money as accounting exports write it is read too: a
 /// currency sign before or after the number (<c>$1,234.50</c>, <c>-$5</c>, <c>12,50 €</c>, <c>£3</c>) and negatives in
 /// parentheses (<c>(1,234.50)</c> is −1234.5) or with a trailing minus (<c>1.234,50-</c>, as ledgers export them). A percent sign is not (is <c>12%</c> 12 or 0.12?).
+/// A unit of measurement after the number (<c>12.5 kWh</c>, <c>21,3 °C</c>) is left out (<see cref="UnitOf"/>; a column
+/// mixing units is the loader's error).
 /// </summary>
 public static partial class NumberText
 {
@@ -70,8 +72,40 @@ public static partial class NumberText
         {
             int at = s.Length > 0 && (s[0] == '-' || s[0] == '+') ? 1 : 0;
             if (s.Length > at + 1 && Currency.Contains(s[at])) s = s[..at] + s[(at + 1)..].TrimStart();
+            else if (UnitAt(s) is { } unit) s = s[..^unit.Length].TrimEnd();
         }
         return s;
+    }
+
+    /// <summary>
+    /// Units of measurement read after a number (<c>12.5 kWh</c>, <c>21,3 °C</c>), as loggers and hand-made sheets write
+    /// them: the number is the value in that unit. Letters that also mean a multiple are left out (k, K, M, B: 12K is
+    /// 12 000; m: £12m is twelve million), so such a cell stays an error. Longest first.
+    /// </summary>
+    private static readonly string[] Units = [.. new[]
+    {
+        "kWh", "MWh", "GWh", "Wh", "kW", "MW", "GW", "W", "°C", "°F", "℃", "℉", "mm", "cm", "km", "mi", "ft", "kg", "mg", "g", "lb",
+        "lbs", "oz", "l", "L", "ml", "mL", "m²", "m³", "m2", "m3", "h", "min", "ms", "s", "Hz", "kHz", "MHz", "V", "kV", "mV", "A", "mA",
+        "Pa", "hPa", "kPa", "MPa", "bar", "mbar", "ppm", "ppb", "km/h", "m/s", "mph", "dB", "lx", "µg/m³", "ug/m3", "mm/h",
+    }.OrderByDescending(u => u.Length)];
+
+    // The unit at the end of s (after a digit, with or without a space), or null.
+    private static string? UnitAt(string s)
+    {
+        foreach (var u in Units)
+        {
+            if (s.Length <= u.Length || !s.EndsWith(u, StringComparison.Ordinal)) continue;
+            var rest = s.AsSpan(0, s.Length - u.Length).TrimEnd();
+            if (rest.Length > 0 && char.IsDigit(rest[^1])) return u;
+        }
+        return null;
+    }
+
+    /// <summary>The unit written after the number in <paramref name="cell"/> (<c>kWh</c> in <c>12.5 kWh</c>), or null.</summary>
+    public static string? UnitOf(string cell)
+    {
+        string s = cell.Trim();
+        return UnitAt(s) is { } unit && (TryParsePlain(s[..^unit.Length].TrimEnd(), '.', out _) || TryParsePlain(s[..^unit.Length].TrimEnd(), ',', out _)) ? unit : null;
     }
 
     private static bool TryParsePlain(string s, char dec, out double value)

@@ -255,6 +255,23 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void UnitsAfterTheNumbersAreLeftOutWithANote()
+    {
+        var kwh = Load("date;y;t\n2015-01-01;1.234,5 kWh;21,3 °C\n2015-01-02;12,5kWh;-2 °C\n2015-01-03;0;19,5 °C\n",
+            new CsvOptions { Columns = ["y"], Features = ["t"] });
+        Assert.Equal([1234.5, 12.5, 0], kwh.Series[0].Values);
+        Assert.Equal([21.3, -2, 19.5], kwh.Series[0].Inputs[0]);
+        Assert.Contains(kwh.Notes, n => n.Contains("column 'y': numbers in 'kWh'"));
+        Assert.Contains(kwh.Notes, n => n.Contains("column 't': numbers in '°C'"));
+        // Two units in one column: an error naming both and their lines.
+        var mixed = Fails<InvalidDataException>("date,y\n2015-01-01,500 kWh\n2015-01-02,1.2 MWh\n");
+        Assert.Contains("mixes units: 'kWh' (line 2) and 'MWh' (line 3)", mixed.Message);
+        // Letters that also mean a multiple stay errors: 12K is 12 000, £12m twelve million.
+        foreach (string cell in new[] { "12K", "12k", "12M", "£12m", "12 %", "12 apples" })
+            Assert.Contains(cell, Fails<FormatException>($"date,y\n2015-01-01,{cell}\n").Message);
+    }
+
+    [Fact]
     public void SummaryRowsAtTheEndAndRepeatedHeadersAreSkippedWithANote()
     {
         var totals = Load("date,y\n2015-01-01,1\n2015-01-02,2\n2015-01-03,3\nTotal,6\nAverage,2\n");

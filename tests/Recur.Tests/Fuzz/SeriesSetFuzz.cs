@@ -48,7 +48,7 @@ public class SeriesSetFuzz(ITestOutputHelper output)
     [
         "1", "-2.5", "1e3", "3,25", "1,234.5", "\"1,234.5\"", "1.234,5", "1 234,5", "1'234", "1,23,456", "", "NA", "N/A", "?", "NaN",
         "1e200", "-1e31", "Infinity", "0x10", "12%", "$5", "\"(1,234.5)\"", "12,50 €", "(-5)", "abc", "\"a;b\"", "٣", "1.5.6", "+7", ".5", "5.", "#DIV/0!", "#VALUE!",
-        "-9999", "-9999.0", "999.9",
+        "-9999", "-9999.0", "999.9", "12 kWh", "3,5 °C", "1 MWh", "12K",
     ];
 
     private sealed record Input(int Rows, int Unit, int DateForm, int[] Values, int[] HostileAt, int Separator, bool Reverse, int Duplicate, int Gap, int Ids, bool Header,
