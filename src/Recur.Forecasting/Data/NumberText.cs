@@ -92,6 +92,7 @@ public static partial class NumberText
     // The unit at the end of s (after a digit, with or without a space), or null.
     private static string? UnitAt(string s)
     {
+        if (s.Length < 2 || char.IsDigit(s[^1])) return null; // most cells: a plain number, no unit to look for
         foreach (var u in Units)
         {
             if (s.Length <= u.Length || !s.EndsWith(u, StringComparison.Ordinal)) continue;
