@@ -143,9 +143,14 @@ public static partial class DateFormats
     // Bare years only in a column named like a date: a first column of 4-digit numbers is more often values.
     private static readonly Family Years = new("yyyy", ["yyyy"]);
 
-    /// <summary>Column names (case-insensitive) taken as the date column.</summary>
+    /// <summary>
+    /// Column names (case-insensitive) taken as the date column: English ones, FRED's <c>observation_date</c>, and the
+    /// words German, Dutch, Spanish and French exports use (a <c>Datum</c> column in a form no family reads was silently
+    /// no date column; named, it is an error quoting the cell).
+    /// </summary>
     public static readonly IReadOnlySet<string> ColumnNames =
-        new HashSet<string>(["date", "time", "timestamp", "datetime", "date_time", "ds", "day", "week", "month", "quarter", "year", "period"], StringComparer.OrdinalIgnoreCase);
+        new HashSet<string>(["date", "time", "timestamp", "datetime", "date_time", "ds", "day", "week", "month", "quarter", "year", "period",
+            "observation_date", "datum", "zeitstempel", "fecha", "horodatage"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Parses every cell with one detected format. Returns false when no format fits all cells.

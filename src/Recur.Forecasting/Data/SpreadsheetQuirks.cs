@@ -10,7 +10,7 @@ namespace Recur.Forecasting;
 internal static partial class SpreadsheetQuirks
 {
     /// <summary>Column names (case-insensitive) read as the time of day of the date beside them.</summary>
-    internal static readonly HashSet<string> TimeColumnNames = new(["time", "hour", "time of day", "time_of_day"], StringComparer.OrdinalIgnoreCase);
+    internal static readonly HashSet<string> TimeColumnNames = new(["time", "hour", "time of day", "time_of_day", "zeit", "uhrzeit", "hora", "heure"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Every cell as a time of day (13:45, 13:45:30, 1:45 PM, or a whole hour 0–23), or null if one is not.</summary>
     internal static TimeSpan[]? TimesOfDay(List<string> cells)

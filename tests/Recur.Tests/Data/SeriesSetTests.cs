@@ -255,6 +255,19 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void DateAndTimeColumnsNamedInOtherLanguagesAreFound()
+    {
+        // A German logger export: Datum and Uhrzeit, hourly.
+        var set = Load("Datum;Uhrzeit;Wert\n01.01.2020;22:00;1,5\n01.01.2020;23:00;2\n02.01.2020;00:00;2,5\n", new CsvOptions { Columns = ["Wert"] });
+        Assert.Equal([new DateTime(2020, 1, 1, 22, 0, 0), new DateTime(2020, 1, 1, 23, 0, 0), new DateTime(2020, 1, 2)], set.Series[0].Dates!);
+        Assert.Equal([1.5, 2, 2.5], set.Series[0].Values);
+        // FRED's header.
+        Assert.NotNull(Load("observation_date,GDP\n2020-01-01,1\n2020-04-01,2\n2020-07-01,3\n", new CsvOptions { Columns = ["GDP"] }).Series[0].Dates);
+        // Named, a column no format reads is an error quoting its cell (it was silently no date column).
+        Assert.Contains("'2020-01-01 00:00 MEZ'", Fails<FormatException>("Fecha,v\n2020-01-01 00:00 MEZ,1\n2020-01-02 00:00 MEZ,2\n", new CsvOptions { Columns = ["v"] }).Message);
+    }
+
+    [Fact]
     public void UnitsAfterTheNumbersAreLeftOutWithANote()
     {
         var kwh = Load("date;y;t\n2015-01-01;1.234,5 kWh;21,3 °C\n2015-01-02;12,5kWh;-2 °C\n2015-01-03;0;19,5 °C\n",
@@ -344,12 +357,12 @@ public class SeriesSetTests
     [Fact]
     public void ADateColumnWithAnotherNameAfterTheValuesIsFound()
     {
-        var set = Load("Umsatz;Datum\n1,5;2020-01-01\n2,5;2020-01-02\n3;2020-01-03\n", new CsvOptions());
+        var set = Load("Umsatz;Stichtag\n1,5;2020-01-01\n2,5;2020-01-02\n3;2020-01-03\n", new CsvOptions());
         Assert.Equal(new DateTime(2020, 1, 3), set.Series[0].Dates![2]);
         Assert.Equal([1.5, 2.5, 3], set.Series[0].Values);
-        Assert.Contains(set.Notes, n => n.StartsWith("date column: 'Datum'", StringComparison.Ordinal));
+        Assert.Contains(set.Notes, n => n.StartsWith("date column: 'Stichtag'", StringComparison.Ordinal));
         // With --column too; and a column of numbers is never taken for dates.
-        Assert.NotNull(Load("store,y,Fecha\nA,1,2020-01-01\nA,2,2020-01-02\n").Series[0].Dates);
+        Assert.NotNull(Load("store,y,Tag\nA,1,2020-01-01\nA,2,2020-01-02\n").Series[0].Dates);
         Assert.Null(Load("y,code\n1,20200101\n2,20200102\n").Series[0].Dates);
         // A first column of dates is the date column, whatever other date columns follow (none of them named like one).
         var two = Load("start,end,v\n2020-01-01,2020-02-01,1\n2020-01-02,2020-02-02,2\n", new CsvOptions { Columns = ["v"] });
