@@ -158,7 +158,7 @@ public sealed class CsvReader : IDisposable
     /// <summary>
     /// The header when <paramref name="first"/> is not it: the first of the next lines that has at least two fields,
     /// reads no field as a number, and is followed by rows with as many fields (the next one and 4 in 5) — when the first line
-    /// starts with '#' or has fewer fields. Returns (0, first, _) when the first line is the header (or nothing better is found: the
+    /// starts with '#', has fewer fields, or has a number in it. Returns (0, first, _) when the first line is the header (or nothing better is found: the
     /// usual errors then say what is wrong). Lines read ahead stay queued for the records.
     /// </summary>
     private (int Skipped, string Header, int Line) FindHeader(string first, char? delimiter)
@@ -184,9 +184,10 @@ public sealed class CsvReader : IDisposable
             for (int r = h + 1; r <= h + rows; r++) fit += FieldCount(lines[r].Text, d) == k ? 1 : 0;
             if (FieldCount(lines[h + 1].Text, d) != k || fit * 5 < rows * 4) continue;
             if (h == 0) break;
-            // A first line as wide as this one or wider is a header whose rows went wrong (the usual error says where),
-            // not a title.
-            if (!lines[0].Text.TrimStart().StartsWith('#') && FieldCount(lines[0].Text, d) >= k) break;
+            // A first line as wide as this one or wider, with no number in it, is a header whose rows went wrong (the usual
+            // error says where), not a title. (A logger's file line — TOA5,CR1000,…,1234 — has numbers.)
+            var firstFields = SplitOneLine(lines[0].Text, d);
+            if (!lines[0].Text.TrimStart().StartsWith('#') && firstFields.Count >= k && !firstFields.Any(NumberText.LooksNumeric)) break;
             // Consume the queued physical lines up to and including the header's.
             while (_nextLine <= lines[h].Line)
             {

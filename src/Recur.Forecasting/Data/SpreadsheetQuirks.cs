@@ -32,8 +32,9 @@ internal static partial class SpreadsheetQuirks
     private static partial System.Text.RegularExpressions.Regex SummaryRow();
 
     /// <summary>
-    /// Drops the lines spreadsheets and concatenated exports add that hold no data — the header line again (two files
-    /// pasted together), and summary rows ("Total", "Average", …) at the end in place of a date — and says so.
+    /// Drops the lines spreadsheets, loggers and concatenated exports add that hold no data — the header line again (two
+    /// files pasted together), rows of units or descriptions right below the header, and summary rows ("Total",
+    /// "Average", …) at the end in place of a date — and says so.
     /// </summary>
     internal static List<string> DropNonDataRows(IReadOnlyList<string> header, int[] keep, Dictionary<int, List<string>> cells, List<int> lines, int dateIndex)
     {
@@ -45,6 +46,22 @@ internal static partial class SpreadsheetQuirks
         if (drop.Count > 0)
             notes.Add($"skipped the header line repeated as data on line(s) {string.Join(", ", drop.Take(10).Select(r => lines[r]))}" +
                       (drop.Count > 10 ? $", … ({drop.Count} in all)" : ""));
+        // Rows right below the header with no number and no date: units (°C, kWh) and descriptions (Avg, Smp) as loggers
+        // write them under the column names (Campbell's TOA5 has two such rows).
+        if (dateIndex >= 0 && cells.TryGetValue(dateIndex, out var top))
+        {
+            bool Description(int r) => !top[r].Any(char.IsDigit) && keep.Any(i => cells[i][r].Trim().Length > 0)
+                && keep.Where(i => i != dateIndex).All(i => cells[i][r].Trim().Length == 0 || !NumberText.LooksNumeric(cells[i][r]) && !MissingValues.IsMissing(cells[i][r]));
+            int described = 0;
+            for (int r = 0; r < Math.Min(3, lines.Count - 1) && !drop.Contains(r) && Description(r); r++)
+            {
+                drop.Add(r);
+                described++;
+            }
+            if (described > 0)
+                notes.Add($"skipped {described} row(s) below the header with no number and no date (units or descriptions; line {lines[0]}: " +
+                          $"{Excerpt.Of(string.Join(",", keep.Select(i => cells[i][0])))})");
+        }
         int summaries = 0, first = -1;
         if (dateIndex >= 0 && cells.TryGetValue(dateIndex, out var dateCells))
             for (int r = lines.Count - 1; r >= 0 && (drop.Contains(r) || SummaryRow().IsMatch(dateCells[r])); r--)

@@ -285,6 +285,22 @@ public class SeriesSetTests
     }
 
     [Fact]
+    public void UnitRowsBelowTheHeaderAreSkippedWithANote()
+    {
+        // A logger's export: units, then the kind of each value, under the names (Campbell's TOA5 layout).
+        var set = Load("\"TOA5\",\"CR1000\",\"CR1000\",\"1234\",\"CR1000.Std.32\",\"CPU:prog.CR1\",\"1234\",\"Table1\"\n" +
+                       "TIMESTAMP,RECORD,AirTC_Avg\nTS,RN,Deg C\n,,Avg\n2020-01-01 00:00,1,5.5\n2020-01-01 01:00,2,5.25\n",
+            new CsvOptions { Columns = ["AirTC_Avg"] });
+        Assert.Equal([5.5, 5.25], set.Series[0].Values);
+        Assert.Contains(set.Notes, n => n.Contains("skipped 2 row(s) below the header with no number and no date") && n.Contains("line 3"));
+        Assert.Contains(set.Notes, n => n.Contains("skipped 1 line(s) above the header on line 2"));
+        // A first row with a number, or with a date, is data (and its errors are the usual ones).
+        Assert.Contains("''", Fails<FormatException>("date,y\n,5\n2020-01-01,1\n2020-01-02,2\n").Message);
+        Assert.DoesNotContain(Load("date,y\n2020-01-01,NA\n2020-01-02,1\n2020-01-03,2\n").Notes, n => n.Contains("below the header"));
+        Assert.Contains("'NA' is not a date", Fails<FormatException>("date,y\nNA,NA\n2020-01-02,1\n2020-01-03,2\n").Message); // missing marks are not units
+    }
+
+    [Fact]
     public void SummaryRowsAtTheEndAndRepeatedHeadersAreSkippedWithANote()
     {
         var totals = Load("date,y\n2015-01-01,1\n2015-01-02,2\n2015-01-03,3\nTotal,6\nAverage,2\n");
