@@ -90,7 +90,9 @@ public class SeriesSetFuzz(ITestOutputHelper output)
         string header = input.Ids > 0 ? $"id{sep}date{sep}y" : input.DateLast ? $"y{sep}Fecha" : $"date{sep}y";
         options = new CsvOptions { Columns = ["y"], SeriesId = input.Ids > 0 ? "id" : null, NaValues = input.NaValues ? ["-9999", "?"] : [] };
         string preamble = string.Concat(Preambles[input.Preamble].Select(l => l.Replace(";", sep) + "\n"));
-        return preamble + (input.Header ? header + "\n" : "") + string.Join("\n", lines) + "\n";
+        // With the comment preamble, a logger's units row below the header too.
+        string units = input.Preamble == 2 && input.Header ? string.Join(sep, header.Split(sep).Select((_, k) => k == 0 ? "" : "°C")) + "\n" : "";
+        return preamble + (input.Header ? header + "\n" + units : "") + string.Join("\n", lines) + "\n";
     }
 
     private static bool Check(string path, CsvOptions options, FuzzBudget.Refusals errors)
