@@ -257,23 +257,11 @@ public sealed class SeriesSet
         else groups.Add(("", [.. Enumerable.Range(0, lines.Count)]));
 
         int[] inputIdx = [.. featureIdx, .. knownIdx];
-        // Units after the numbers (12.5 kWh): one per column is left out with a note; two are an error, since 1 MWh and
-        // 500 kWh in one column are not numbers of one quantity.
         foreach (int col in valueIdx.Concat(inputIdx).Distinct())
-        {
-            var units = new Dictionary<string, int>(); // unit → first row
-            for (int r = 0; r < cells[col].Count; r++)
-                if (NumberText.UnitOf(cells[col][r]) is { } unit) units.TryAdd(unit, r);
-            if (units.Count > 1)
-            {
-                var (a, b) = (units.First(), units.Skip(1).First());
-                throw new InvalidDataException($"{path}: column {Excerpt.Of(header[col])} mixes units: {Excerpt.Of(a.Key)} (line {lines[a.Value]}) and " +
-                                               $"{Excerpt.Of(b.Key)} (line {lines[b.Value]}); convert the column to one unit");
-            }
-            if (units.Count == 1) notes.Add($"column {Excerpt.Of(header[col])}: numbers in {Excerpt.Of(units.First().Key)} (the unit is left out)");
-        }
+            if (SpreadsheetQuirks.ColumnUnit(path, header[col], cells[col], lines) is { } unit)
+                notes.Add($"column {Excerpt.Of(header[col])}: numbers in {Excerpt.Of(unit)} (the unit is left out)");
         // An input column of yes/no flags (a holiday written TRUE/FALSE) reads as 1/0.
-        var flags = inputIdx.Where(i => cells[i].Exists(c => !MissingValues.IsMissing(c)) && cells[i].TrueForAll(c => MissingValues.IsMissing(c) || NumberText.TryParseFlag(c, out _))).ToHashSet();
+        var flags = inputIdx.Where(i => SpreadsheetQuirks.IsFlagColumn(cells[i])).ToHashSet();
         if (flags.Count > 0) notes.Add($"read as 1/0 (true/false, yes/no): {Excerpt.List([.. flags.Select(i => header[i])])}");
         double Cell(int col, int r)
         {

@@ -4,8 +4,9 @@ namespace Recur.Forecasting;
 
 /// <summary>
 /// What spreadsheets, loggers and pasted-together exports put in a CSV besides the data, recognised for
-/// <see cref="SeriesSet.Load"/>: a time of day in its own column, summary rows and repeated header lines, a pandas row
-/// index, and the id column of a long file read without <c>--series-id</c> (for the duplicated-date error's hint).
+/// <see cref="SeriesSet.Load"/>: a time of day in its own column, summary rows, repeated header lines and rows of units,
+/// a pandas row index, units after the numbers, yes/no flags, and the id column of a long file read without
+/// <c>--series-id</c> (for the duplicated-date error's hint).
 /// </summary>
 internal static partial class SpreadsheetQuirks
 {
@@ -74,6 +75,29 @@ internal static partial class SpreadsheetQuirks
         foreach (int r in drop.Reverse()) lines.RemoveAt(r);
         return notes;
     }
+
+    /// <summary>
+    /// The unit written after the numbers of a column (<c>kWh</c> in <c>12.5 kWh</c>), null when there is none; two units in
+    /// one column are an error, since 500 kWh and 1.2 MWh are not numbers of one quantity.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The column mixes units (the message names two and their lines).</exception>
+    internal static string? ColumnUnit(string path, string column, List<string> cells, List<int> lines)
+    {
+        var units = new Dictionary<string, int>(); // unit → first row
+        for (int r = 0; r < cells.Count; r++)
+            if (NumberText.UnitOf(cells[r]) is { } unit) units.TryAdd(unit, r);
+        if (units.Count > 1)
+        {
+            var (a, b) = (units.First(), units.Skip(1).First());
+            throw new InvalidDataException($"{path}: column {Excerpt.Of(column)} mixes units: {Excerpt.Of(a.Key)} (line {lines[a.Value]}) and " +
+                                           $"{Excerpt.Of(b.Key)} (line {lines[b.Value]}); convert the column to one unit");
+        }
+        return units.Count == 1 ? units.First().Key : null;
+    }
+
+    /// <summary>Whether every cell of a column is a yes/no flag (<see cref="NumberText.TryParseFlag"/>) or missing, and one is a flag.</summary>
+    internal static bool IsFlagColumn(List<string> cells) =>
+        cells.Exists(c => !MissingValues.IsMissing(c)) && cells.TrueForAll(c => MissingValues.IsMissing(c) || NumberText.TryParseFlag(c, out _));
 
     /// <summary>
     /// For a file whose dates repeat: the text columns (or columns of a few whole numbers) under which every date is unique, i.e. a long file's id
