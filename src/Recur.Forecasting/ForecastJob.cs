@@ -269,7 +269,7 @@ public static class ForecastJob
         string shared = Best(errors);
         // The network kept: the hybrid when it is the method (chosen or forced), else the one anchored on persistence or seasonal naive.
         string kept = o.Method != "auto" ? o.Method : shared;
-        if (o.Method == "auto" && states.Count == 1) kept = Choose(errors[0], originErrors[0], horizon).Method;
+        if (o.Method == "auto" && states.Count == 1) kept = MethodChoice.Choose(errors[0], originErrors[0], horizon).Method;
         var (model, summary) = ForecastMethods.IsHybrid(kept) ? hybrid!.Value : plain ?? hybrid!.Value;
         spec = model.Spec;
         if (states.Count > 1)
@@ -280,7 +280,7 @@ public static class ForecastJob
         for (int i = 0; i < states.Count; i++)
         {
             var (s, split, y, z, inputs) = prepared[i];
-            var (best, why) = o.Method != "auto" ? (o.Method, null) : states.Count > 1 ? (shared, null) : Choose(errors[i], originErrors[i], horizon);
+            var (best, why) = o.Method != "auto" ? (o.Method, null) : states.Count > 1 ? (shared, null) : MethodChoice.Choose(errors[i], originErrors[i], horizon);
             if (states.Count == 1)
                 notes.Add($"method {best}{(o.Method != "auto" ? " (--method)" : "")} (validation MASE: {string.Join(", ", ForecastMethods.Names.Where(m => double.IsFinite(errors[i][m])).Select(m => $"{m} {errors[i][m]:0.###}"))})" +
                           (why is null ? "" : $"; {why}"));
@@ -438,66 +438,9 @@ public static class ForecastJob
             var f = (double[])ForecastMethods.Forecast(method, z, state, season, origins, horizon, Network).Clone();
             for (int k = 0; k < f.Length; k++) f[k] = state.Transform.Inverse(f[k]);
             double mase = ForecastMetrics.Score(s.Values, origins, horizon, f, scale).Mase;
-            var perOrigin = new double[origins.Length];
-            for (int o = 0; o < origins.Length; o++)
-            {
-                double sum = 0;
-                int n = 0;
-                for (int h = 0; h < horizon; h++)
-                {
-                    double actual = s.Values[origins[o] + h];
-                    if (double.IsNaN(actual)) continue;
-                    sum += Math.Abs(f[o * horizon + h] - actual);
-                    n++;
-                }
-                perOrigin[o] = n == 0 ? double.NaN : sum / n / scale;
-            }
-            errors[method] = (double.IsNaN(mase) ? double.PositiveInfinity : mase, perOrigin);
+            errors[method] = (double.IsNaN(mase) ? double.PositiveInfinity : mase, ForecastMetrics.OriginErrors(s.Values, origins, horizon, f, scale));
         }
         return errors;
-    }
-
-    /// <summary>The combinations a single series with a short validation part keeps (the better of the two) unless another method is clearly better.</summary>
-    internal static readonly string[] Combinations = ["ensemble", "network+holt-winters"];
-
-    /// <summary>Independent validation windows (origins ÷ horizon) below which the least MASE alone does not choose.</summary>
-    internal const double ShortValidationWindows = 5;
-
-    /// <summary>How clearly (a one-sided t statistic of the per-origin error differences) a method must beat the incumbent there.</summary>
-    internal const double ChoiceT = 1.645;
-
-    /// <summary>
-    /// The method of a single series: the one with the least validation MASE — except on a short validation part (fewer than
-    /// <see cref="ShortValidationWindows"/> independent windows: origins ÷ horizon, as neighbouring origins share H − 1 steps;
-    /// a yearly series of 90 rows has 7 origins of 3 steps), where that least MASE among nine candidates is mostly noise: the
-    /// better of the two <see cref="Combinations"/> is kept unless the winner beats it clearly, a Diebold–Mariano-style t
-    /// statistic of the per-origin differences below −<see cref="ChoiceT"/>.
-    /// </summary>
-    /// <remarks>
-    /// Measured with <c>tools/forecast_eval.py</c> over generator seeds 42 and 1–11 (docs/FORECASTING.md, "The method
-    /// choice"): the yearly series (2.3 windows) beat every baseline on MASE and RMSE at 4 of 12 seeds instead of 2, its MASE
-    /// 1.015 of the best baseline's on average instead of 1.091; the monthly series (4.2 windows) 0.781 instead of 0.786, 11
-    /// passes as before; weekly and daily (9.5, 15 windows) unchanged. With the ensemble alone as the incumbent, yearly passed
-    /// at 5 seeds but monthly fell to 0.834 and 10 passes; with the test on every series, the weekly and daily series lost too.
-    /// </remarks>
-    internal static (string Method, string? Why) Choose(Dictionary<string, double> errors, Dictionary<string, double[]> perOrigin, int horizon)
-    {
-        string best = ForecastMethods.Names.MinBy(m => errors[m])!;
-        string incumbent = Combinations.MinBy(m => errors[m])!;
-        if (best == incumbent || !double.IsFinite(errors[incumbent]) || !perOrigin.ContainsKey(incumbent) || !perOrigin.ContainsKey(best)) return (best, null);
-        var d = new List<double>();
-        for (int o = 0; o < perOrigin[best].Length; o++)
-        {
-            double diff = perOrigin[best][o] - perOrigin[incumbent][o];
-            if (double.IsFinite(diff)) d.Add(diff);
-        }
-        double windows = (double)d.Count / horizon;
-        if (windows >= ShortValidationWindows) return (best, null);
-        double mean = d.Count == 0 ? 0 : d.Average(), sd = d.Count < 2 ? 0 : Math.Sqrt(d.Sum(x => (x - mean) * (x - mean)) / (d.Count - 1));
-        double tStat = d.Count < 2 ? 0 : sd > 0 ? mean / (sd / Math.Sqrt(Math.Max(1.0, windows))) : mean < 0 ? double.NegativeInfinity : 0;
-        if (tStat < -ChoiceT) return (best, null);
-        return (incumbent, FormattableString.Invariant(
-            $"{best}'s lower MASE over {windows:0.#} validation windows is not clearly better (t {tStat:0.00}, needs below -{ChoiceT}): the combination is kept"));
     }
 
     private static int[] TestOrigins(SeriesSet data, TimeSeries s, ForecastSplit split, ForecastSpec spec)

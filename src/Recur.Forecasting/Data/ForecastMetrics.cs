@@ -64,6 +64,31 @@ public static class ForecastMetrics
     }
 
     /// <summary>
+    /// Per origin, the mean absolute error of its steps (those with an actual value) over <paramref name="maseScale"/>: the
+    /// terms whose weighted mean is the MASE, for comparing two methods origin by origin. NaN where every step is missing.
+    /// </summary>
+    /// <exception cref="ArgumentException">Sizes disagree or a horizon runs past the series.</exception>
+    public static double[] OriginErrors(ReadOnlySpan<double> actual, ReadOnlySpan<int> origins, int horizon, ReadOnlySpan<double> forecasts, double maseScale)
+    {
+        Check(actual.Length, origins, horizon, forecasts.Length);
+        var errors = new double[origins.Length];
+        for (int o = 0; o < origins.Length; o++)
+        {
+            double sum = 0;
+            int n = 0;
+            for (int h = 0; h < horizon; h++)
+            {
+                double y = actual[origins[o] + h];
+                if (double.IsNaN(y)) continue;
+                sum += Math.Abs(forecasts[o * horizon + h] - y);
+                n++;
+            }
+            errors[o] = n == 0 ? double.NaN : sum / n / maseScale;
+        }
+        return errors;
+    }
+
+    /// <summary>
     /// Scores point forecasts (row-major [origins, horizon]) against <paramref name="actual"/> (NaN = missing, skipped)
     /// with MASE scaled by <paramref name="maseScale"/>.
     /// </summary>

@@ -208,6 +208,9 @@ public class ForecastFeatureTests
         // MASE scale: seasonal naive (S = 2) on the training part y[0..5) = |3−1|, |4−2|, |5−3| → 2.
         Assert.Equal(2, ForecastMetrics.MaseScale(y, 5, 2));
         var p = ForecastMetrics.Score(y, [5], 2, [6, 6], 2); // y[5] missing: only y[6] = 7 scored
+        // Per origin: origin 3 has |4−5| and |5−3| over 2 steps, origin 5 only |6−7|; scaled by 2.
+        Assert.Equal([0.75, 0.5], ForecastMetrics.OriginErrors(y, [3, 5], 2, [5, 3, 6, 6], 2));
+        Assert.True(double.IsNaN(ForecastMetrics.OriginErrors([1, double.NaN], [1], 1, [1.0], 1)[0]));
         Assert.Equal(1, p.Count);
         Assert.Equal(0.5, p.Mase, 12);
         Assert.Equal(200.0 / 13, p.Smape, 12);

@@ -236,18 +236,18 @@ public class ForecastPartsTests
         // A yearly series: 8 origins of 3 steps (2.7 windows). A winner by 0.02 ± 0.3 is noise: the ensemble stays.
         var (mean, perOrigin) = Errors(8, "persistence", 0.02, 0.3);
         Assert.Equal("persistence", ForecastMethods.Names.MinBy(m => mean[m]));
-        var (kept, why) = ForecastJob.Choose(mean, perOrigin, 3);
+        var (kept, why) = MethodChoice.Choose(mean, perOrigin, 3);
         Assert.Equal("ensemble", kept);
         Assert.Contains("persistence's lower MASE over 2.7 validation windows is not clearly better", why);
         // A winner by 0.3 on every origin is clear.
         (mean, perOrigin) = Errors(8, "persistence", 0.3, 0.01);
-        Assert.Equal(("persistence", (string?)null), ForecastJob.Choose(mean, perOrigin, 3));
+        Assert.Equal(("persistence", (string?)null), MethodChoice.Choose(mean, perOrigin, 3));
         // A long validation part (140 origins of 7 steps: 20 windows): the least MASE, however slight.
         (mean, perOrigin) = Errors(140, "network", 0.02, 0.3);
-        Assert.Equal(("network", (string?)null), ForecastJob.Choose(mean, perOrigin, 7));
+        Assert.Equal(("network", (string?)null), MethodChoice.Choose(mean, perOrigin, 7));
         // The combinations not available (no network trained): the least MASE.
         (mean, perOrigin) = Errors(8, "persistence", 0.02, 0.3);
         mean["ensemble"] = mean["network+holt-winters"] = double.PositiveInfinity;
-        Assert.Equal("persistence", ForecastJob.Choose(mean, perOrigin, 3).Method);
+        Assert.Equal("persistence", MethodChoice.Choose(mean, perOrigin, 3).Method);
     }
 }
