@@ -177,8 +177,9 @@ public sealed class CsvReader : IDisposable
         for (int h = 0; h < Math.Min(HeaderSearchLines, lines.Count - 1); h++)
         {
             char d = delimiter ?? DetectDelimiter(lines[h].Text);
-            int k = FieldCount(lines[h].Text, d);
-            if (k < 2 || SplitOneLine(lines[h].Text, d).Any(NumberText.LooksNumeric)) continue;
+            var names = SplitOneLine(lines[h].Text, d);
+            int k = names.Count;
+            if (k < 2 || names.Any(NumberText.LooksNumeric)) continue;
             // Rows of its width right below it and in most of the rows compared (a ragged row then gets its usual error).
             int rows = Math.Min(RowsCompared, lines.Count - 1 - h), fit = 0;
             for (int r = h + 1; r <= h + rows; r++) fit += FieldCount(lines[r].Text, d) == k ? 1 : 0;

@@ -52,13 +52,14 @@ public static partial class DateFormats
     private static readonly Family MonthFirst =
         new("MM/dd/yyyy", [.. WithClock("M/d/yyyy", Clock12Or24), .. WithClock("M-d-yyyy", Clock12Or24)], Rival: DayFirst);
 
-    // Two-digit years, as spreadsheets write dates by default (1/31/20, 31/01/20, 31.01.20, 01-Jan-20): read as 1950–2049, .NET's
-    // and most spreadsheets' window, and said so in the format's name (the load prints it). Only where the day is
-    // written too: in Jan-20 the 20 could be the day as well as the year.
+    // Two-digit years, as spreadsheets write dates by default (1/31/20, 31/01/20, 31.01.20, 01-Jan-20, Jan-20): read as
+    // 1950–2049, .NET's and most spreadsheets' window, and said so in the format's name (the load prints it). These
+    // families come after every four-digit one.
     private const string TwoDigitYears = " (two-digit years as 1950-2049)";
 
     /// <summary>Whether <paramref name="format"/> (as <see cref="TryParseColumn"/> names it) reads two-digit years.</summary>
     public static bool HasTwoDigitYears(string format) => format.Contains(TwoDigitYears, StringComparison.Ordinal);
+
     private static readonly Family DayFirstShort =
         new("dd/MM/yy" + TwoDigitYears, [.. WithClock("d/M/yy", Clock12Or24), .. WithClock("d-M-yy", Clock12Or24), .. WithClock("d.M.yy", Clock24)]);
     private static readonly Family MonthFirstShort =

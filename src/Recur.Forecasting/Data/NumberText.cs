@@ -103,11 +103,7 @@ public static partial class NumberText
     }
 
     /// <summary>The unit written after the number in <paramref name="cell"/> (<c>kWh</c> in <c>12.5 kWh</c>), or null.</summary>
-    public static string? UnitOf(string cell)
-    {
-        string s = cell.Trim();
-        return UnitAt(s) is { } unit && (TryParsePlain(s[..^unit.Length].TrimEnd(), '.', out _) || TryParsePlain(s[..^unit.Length].TrimEnd(), ',', out _)) ? unit : null;
-    }
+    public static string? UnitOf(string cell) => UnitAt(cell.Trim()) is { } unit && LooksNumeric(cell) ? unit : null;
 
     private static bool TryParsePlain(string s, char dec, out double value)
     {

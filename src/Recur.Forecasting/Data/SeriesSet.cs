@@ -323,8 +323,9 @@ public sealed class SeriesSet
                               (gridDates is null ? "" : $" (it starts on {gridDates[start]:yyyy-MM-dd})"));
                 if (MissingValues.LikelyCode(values.AsSpan(start, length - start)) is { } code)
                 {
-                    if (!likelyCodes.TryGetValue(code, out var seen)) likelyCodes[code] = seen = (0, []);
-                    likelyCodes[code] = (seen.Cells + values.Count(x => x == code), [.. seen.Series, name]);
+                    var (count, names) = likelyCodes.GetValueOrDefault(code, (0, []));
+                    names.Add(name);
+                    likelyCodes[code] = (count + values.Count(x => x == code), names);
                 }
                 int insertedKept = dates is null ? 0 : gridRows[start..length].Count(r => r < 0);
                 series.Add(new TimeSeries(name, values[start..length], [.. inputs.Select(i => i[start..length])], gridDates?[start..length], insertedKept));

@@ -47,11 +47,11 @@ internal static partial class SpreadsheetQuirks
         if (drop.Count > 0)
             notes.Add($"skipped the header line repeated as data on line(s) {string.Join(", ", drop.Take(10).Select(r => lines[r]))}" +
                       (drop.Count > 10 ? $", … ({drop.Count} in all)" : ""));
-        // Rows right below the header with no number and no date: units (°C, kWh) and descriptions (Avg, Smp) as loggers
-        // write them under the column names (Campbell's TOA5 has two such rows).
-        if (dateIndex >= 0 && cells.TryGetValue(dateIndex, out var top))
+        if (dateIndex >= 0 && cells.TryGetValue(dateIndex, out var dateCells))
         {
-            bool Description(int r) => !top[r].Any(char.IsDigit) && keep.Any(i => cells[i][r].Trim().Length > 0)
+            // Rows right below the header with no number and no date: units (°C, kWh) and descriptions (Avg, Smp) as loggers
+            // write them under the column names (Campbell's TOA5 has two such rows).
+            bool Description(int r) => !dateCells[r].Any(char.IsDigit) && keep.Any(i => cells[i][r].Trim().Length > 0)
                 && keep.Where(i => i != dateIndex).All(i => cells[i][r].Trim().Length == 0 || !NumberText.LooksNumeric(cells[i][r]) && !MissingValues.IsMissing(cells[i][r]));
             int described = 0;
             for (int r = 0; r < Math.Min(3, lines.Count - 1) && !drop.Contains(r) && Description(r); r++)
@@ -62,13 +62,13 @@ internal static partial class SpreadsheetQuirks
             if (described > 0)
                 notes.Add($"skipped {described} row(s) below the header with no number and no date (units or descriptions; line {lines[0]}: " +
                           $"{Excerpt.Of(string.Join(",", keep.Select(i => cells[i][0])))})");
-        }
-        int summaries = 0, first = -1;
-        if (dateIndex >= 0 && cells.TryGetValue(dateIndex, out var dateCells))
+            // Summary rows at the end, where the date belongs.
+            int summaries = 0, first = -1;
             for (int r = lines.Count - 1; r >= 0 && (drop.Contains(r) || SummaryRow().IsMatch(dateCells[r])); r--)
                 if (drop.Add(r)) (summaries, first) = (summaries + 1, r);
-        if (summaries > 0)
-            notes.Add($"skipped {summaries} summary row(s) at the end (line {lines[first]}: {Excerpt.Of(cells[dateIndex][first])})");
+            if (summaries > 0)
+                notes.Add($"skipped {summaries} summary row(s) at the end (line {lines[first]}: {Excerpt.Of(dateCells[first])})");
+        }
         if (drop.Count == 0) return notes;
         foreach (var list in cells.Values)
             foreach (int r in drop.Reverse()) list.RemoveAt(r);
