@@ -264,23 +264,21 @@ public static class ForecastJob
                     foreach (var (m, e) in MethodErrors(t.Model, states[i], s, y, z, inputs, origins, season, horizon, scale, [.. methods]))
                         (errors[i][m], originErrors[i][m]) = e;
         }
-        string Best(IEnumerable<Dictionary<string, double>> e) =>
-            ForecastMethods.Names.MinBy(m => e.Average(x => x[m]))!;
-        string shared = Best(errors);
+        var (shared, sharedWhy) = states.Count > 1 ? MethodChoice.ChooseShared(errors, originErrors, horizon) : (null, null);
         // The network kept: the hybrid when it is the method (chosen or forced), else the one anchored on persistence or seasonal naive.
-        string kept = o.Method != "auto" ? o.Method : shared;
-        if (o.Method == "auto" && states.Count == 1) kept = MethodChoice.Choose(errors[0], originErrors[0], horizon).Method;
+        string kept = o.Method != "auto" ? o.Method : shared ?? MethodChoice.Choose(errors[0], originErrors[0], horizon).Method;
         var (model, summary) = ForecastMethods.IsHybrid(kept) ? hybrid!.Value : plain ?? hybrid!.Value;
         spec = model.Spec;
         if (states.Count > 1)
-            notes.Add($"method for every series: {shared} (mean validation MASE: {string.Join(", ", ForecastMethods.Names.Where(m => errors.All(x => double.IsFinite(x[m]))).Select(m => $"{m} {errors.Average(x => x[m]):0.###}"))})");
+            notes.Add($"method for every series: {kept}{(o.Method != "auto" ? " (--method)" : "")} (mean validation MASE: {string.Join(", ", ForecastMethods.Names.Where(m => errors.All(x => double.IsFinite(x[m]))).Select(m => $"{m} {errors.Average(x => x[m]):0.###}"))})" +
+                      (o.Method != "auto" || sharedWhy is null ? "" : $"; {sharedWhy}"));
 
         var validationResiduals = new double[states.Count][];
         var trainingResiduals = new double[states.Count][];
         for (int i = 0; i < states.Count; i++)
         {
             var (s, split, y, z, inputs) = prepared[i];
-            var (best, why) = o.Method != "auto" ? (o.Method, null) : states.Count > 1 ? (shared, null) : MethodChoice.Choose(errors[i], originErrors[i], horizon);
+            var (best, why) = o.Method != "auto" ? (o.Method, null) : states.Count > 1 ? (shared!, null) : MethodChoice.Choose(errors[i], originErrors[i], horizon);
             if (states.Count == 1)
                 notes.Add($"method {best}{(o.Method != "auto" ? " (--method)" : "")} (validation MASE: {string.Join(", ", ForecastMethods.Names.Where(m => double.IsFinite(errors[i][m])).Select(m => $"{m} {errors[i][m]:0.###}"))})" +
                           (why is null ? "" : $"; {why}"));

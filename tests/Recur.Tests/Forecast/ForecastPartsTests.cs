@@ -250,4 +250,27 @@ public class ForecastPartsTests
         mean["ensemble"] = mean["network+holt-winters"] = double.PositiveInfinity;
         Assert.Equal("persistence", MethodChoice.Choose(mean, perOrigin, 3).Method);
     }
+
+    [Fact]
+    public void AGlobalModelWithAShortValidationPartKeepsTheEnsembleUnlessTheWinnerIsClearlyBetter()
+    {
+        // Two related monthly series, 13 origins of 6 steps each (2.2 windows); network+holt-winters wins on average.
+        var (mean1, origins1) = Errors(13, "network+holt-winters", 0.05, 0.3);
+        var (mean2, origins2) = Errors(13, "network+holt-winters", 0.05, 0.3);
+        var (kept, why) = MethodChoice.ChooseShared([mean1, mean2], [origins1, origins2], 6);
+        Assert.Equal("ensemble", kept);
+        Assert.Contains("network+holt-winters's lower MASE over 2.2 validation windows is not clearly better", why);
+        Assert.Contains("the ensemble is kept", why);
+        // Clearly better on every origin of both series: the winner.
+        (mean1, origins1) = Errors(13, "network", 0.3, 0.01);
+        (mean2, origins2) = Errors(13, "network", 0.3, 0.01);
+        Assert.Equal(("network", (string?)null), MethodChoice.ChooseShared([mean1, mean2], [origins1, origins2], 6));
+        // A long validation part (60 origins of 6 steps: 10 windows): the least mean MASE, however slight.
+        (mean1, origins1) = Errors(60, "hybrid", 0.02, 0.3);
+        (mean2, origins2) = Errors(60, "hybrid", 0.02, 0.3);
+        Assert.Equal(("hybrid", (string?)null), MethodChoice.ChooseShared([mean1, mean2], [origins1, origins2], 6));
+        // The ensemble itself wins: kept without a test.
+        (mean1, origins1) = Errors(13, "persistence", -0.5, 0.01);
+        Assert.Equal(("ensemble", (string?)null), MethodChoice.ChooseShared([mean1, mean1], [origins1, origins1], 6));
+    }
 }
