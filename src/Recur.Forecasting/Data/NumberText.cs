@@ -10,8 +10,8 @@ namespace Recur.Forecasting;
 /// Grouping is read only in its strict form (one to three digits, then groups of exactly three), so a mistyped
 /// cell is still an error rather than a silently wrong number. Money as accounting exports write it is read too: a
 /// currency sign before or after the number (<c>$1,234.50</c>, <c>-$5</c>, <c>12,50 €</c>, <c>£3</c>) and negatives in
-/// parentheses (<c>(1,234.50)</c> is −1234.5) or with a trailing minus (<c>1.234,50-</c>, as ledgers export them). A percent sign is not (is <c>12%</c> 12 or 0.12?).
-/// A unit of measurement after the number (<c>12.5 kWh</c>, <c>21,3 °C</c>) is left out (<see cref="UnitOf"/>; a column
+/// parentheses (<c>(1,234.50)</c> is −1234.5) or with a trailing minus (<c>1.234,50-</c>, as ledgers export them).
+/// A unit of measurement after the number (<c>12.5 kWh</c>, <c>21,3 °C</c>, <c>5.1%</c>) is left out (<see cref="UnitOf"/>; a column
 /// mixing units is the loader's error).
 /// </summary>
 public static partial class NumberText
@@ -36,13 +36,11 @@ public static partial class NumberText
     }
 
     /// <summary>
-    /// Why <paramref name="cell"/>, which is not read as a number, was not read when it looks like one — a percent sign or a
-    /// lone dash, each meaning two things — for the error to say; null otherwise.
+    /// Why <paramref name="cell"/>, which is not read as a number, was not read when it looks like one — a lone dash, which
+    /// means missing or zero — for the error to say; null otherwise.
     /// </summary>
     public static string? WhyNotRead(string cell) =>
-        cell.TrimEnd().EndsWith('%') ? "a percent sign is not read: is 12% 12 or 0.12? write the column as plain numbers"
-        : cell.Trim() is "-" or "--" or "\u2013" or "\u2014" ? "a dash can mean missing or zero: write NA or 0"
-        : null;
+        cell.Trim() is "-" or "--" or "\u2013" or "\u2014" ? "a dash can mean missing or zero: write NA or 0" : null;
 
     /// <summary>The currency signs read around a number.</summary>
     private const string Currency = "$€£¥₹₩₽₺";
@@ -79,14 +77,15 @@ public static partial class NumberText
 
     /// <summary>
     /// Units of measurement read after a number (<c>12.5 kWh</c>, <c>21,3 °C</c>), as loggers and hand-made sheets write
-    /// them: the number is the value in that unit. Letters that also mean a multiple are left out (k, K, M, B: 12K is
+    /// them: the number is the value in that unit (a rate written <c>5.1%</c> is 5.1, in percent, as the column shows it, and
+    /// its forecasts are in percent too). Letters that also mean a multiple are left out (k, K, M, B: 12K is
     /// 12 000; m: £12m is twelve million), so such a cell stays an error. Longest first.
     /// </summary>
     private static readonly string[] Units = [.. new[]
     {
         "kWh", "MWh", "GWh", "Wh", "kW", "MW", "GW", "W", "°C", "°F", "℃", "℉", "mm", "cm", "km", "mi", "ft", "kg", "mg", "g", "lb",
         "lbs", "oz", "l", "L", "ml", "mL", "m²", "m³", "m2", "m3", "h", "min", "ms", "s", "Hz", "kHz", "MHz", "V", "kV", "mV", "A", "mA",
-        "Pa", "hPa", "kPa", "MPa", "bar", "mbar", "ppm", "ppb", "km/h", "m/s", "mph", "dB", "lx", "µg/m³", "ug/m3", "mm/h",
+        "Pa", "hPa", "kPa", "MPa", "bar", "mbar", "ppm", "ppb", "km/h", "m/s", "mph", "dB", "lx", "µg/m³", "ug/m3", "mm/h", "%",
     }.OrderByDescending(u => u.Length)];
 
     // The unit at the end of s (after a digit, with or without a space), or null.

@@ -259,7 +259,7 @@ public sealed class SeriesSet
         int[] inputIdx = [.. featureIdx, .. knownIdx];
         foreach (int col in valueIdx.Concat(inputIdx).Distinct())
             if (SpreadsheetQuirks.ColumnUnit(path, header[col], cells[col], lines) is { } unit)
-                notes.Add($"column {Excerpt.Of(header[col])}: numbers in {Excerpt.Of(unit)} (the unit is left out)");
+                notes.Add($"column {Excerpt.Of(header[col])}: numbers in {Excerpt.Of(unit)} (the unit is left out{(unit == "%" ? ": 12% reads as 12, and forecasts are in percent" : "")})");
         // An input column of yes/no flags (a holiday written TRUE/FALSE) reads as 1/0.
         var flags = inputIdx.Where(i => SpreadsheetQuirks.IsFlagColumn(cells[i])).ToHashSet();
         if (flags.Count > 0) notes.Add($"read as 1/0 (true/false, yes/no): {Excerpt.List([.. flags.Select(i => header[i])])}");

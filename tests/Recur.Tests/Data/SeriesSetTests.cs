@@ -280,7 +280,7 @@ public class SeriesSetTests
         var mixed = Fails<InvalidDataException>("date,y\n2015-01-01,500 kWh\n2015-01-02,1.2 MWh\n");
         Assert.Contains("mixes units: 'kWh' (line 2) and 'MWh' (line 3)", mixed.Message);
         // Letters that also mean a multiple stay errors: 12K is 12 000, £12m twelve million.
-        foreach (string cell in new[] { "12K", "12k", "12M", "£12m", "12 %", "12 apples" })
+        foreach (string cell in new[] { "12K", "12k", "12M", "£12m", "12 apples" })
             Assert.Contains(cell, Fails<FormatException>($"date,y\n2015-01-01,{cell}\n").Message);
     }
 
@@ -330,12 +330,17 @@ public class SeriesSetTests
     }
 
     [Fact]
-    public void APercentSignIsAnErrorThatSaysWhy()
+    public void APercentSignIsTheColumnsUnitAndALoneDashAnErrorThatSaysWhy()
     {
-        Assert.Contains("percent sign is not read", Fails<FormatException>("date,y\n2015-01-01,12.5%\n").Message);
-        // Without --column: the error names the column and the cell that kept it from being numeric.
-        var e = Fails<ArgumentException>("date,rate\n2015-01-01,12.5%\n2015-01-02,13%\n", new CsvOptions());
-        Assert.Contains("column 'rate' has '12.5%' on line 2", e.Message);
+        // A rate column (unemployment, interest): read in percent, as written, with a note.
+        var set = Load("date,rate\n2015-01-01,12.5%\n2015-01-02,13 %\n2015-01-03,1.5%\n", new CsvOptions());
+        Assert.Equal("rate", set.Series[0].Name);
+        Assert.Equal([12.5, 13, 1.5], set.Series[0].Values);
+        Assert.Contains(set.Notes, n => n.Contains("column 'rate': numbers in '%'") && n.Contains("12% reads as 12"));
+        // In a decimal-comma file too.
+        Assert.Equal([12.5, 13], Load("date;rate\n2015-01-01;12,5%\n2015-01-02;13%\n", null, "rate").Series[0].Values);
+        // A percent sign with another unit in one column is the mixed-units error.
+        Assert.Contains("mixes units", Fails<InvalidDataException>("date,y\n2015-01-01,12%\n2015-01-02,13 kWh\n").Message);
         Assert.Contains("a dash can mean missing or zero", Fails<FormatException>("date,y\n2015-01-01,-\n").Message);
     }
 
