@@ -204,6 +204,7 @@ public sealed class SeriesSet
         if (all)
         {
             var skipped = new List<string>();
+            var empty = new List<string>();
             var numeric = new List<int>();
             string? why = null; // the first cell that kept a column from being numeric, for the error below
             foreach (int i in keep)
@@ -217,6 +218,7 @@ public sealed class SeriesSet
                 // A column with no value at all (the empty column a delimiter at the end of each line makes) is not numeric.
                 int bad = cells[i].FindIndex(c => !MissingValues.IsMissing(c) && !LooksNumeric(c));
                 if (bad < 0 && !cells[i].All(MissingValues.IsMissing)) numeric.Add(i);
+                else if (bad < 0) empty.Add(header[i]);
                 else
                 {
                     skipped.Add(header[i]);
@@ -231,7 +233,11 @@ public sealed class SeriesSet
                       "or --column '*' for one global model over all of them");
             if (numeric.Count == 0) throw new ArgumentException($"{path}: --column '*' found no numeric column");
             if (unnamed) notes.Add($"--column not given: forecasting the only numeric column {Excerpt.Of(header[numeric[0]])}");
-            else if (skipped.Count > 0) notes.Add($"--column '*': skipped the non-numeric column(s) {Excerpt.List(skipped)}");
+            else
+            {
+                if (skipped.Count > 0) notes.Add($"--column '*': skipped the non-numeric column(s) {Excerpt.List(skipped)}");
+                if (empty.Count > 0) notes.Add($"--column '*': skipped the empty column(s) {Excerpt.List(empty)} (no value in any row)");
+            }
             valueIdx = [.. numeric];
         }
 

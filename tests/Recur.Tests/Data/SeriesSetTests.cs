@@ -440,7 +440,12 @@ public class SeriesSetTests
         Assert.Equal("symbol", longSet.SeriesIdColumn);
         var wide = Load("date,a,label,b\n2020-01-01,1,x,3\n2020-01-02,2,y,4\n", new CsvOptions { Columns = ["*"] });
         Assert.Equal(["a", "b"], wide.Series.Select(s => s.Name));
-        Assert.Contains(wide.Notes, n => n.Contains("'label'"));
+        Assert.Contains(wide.Notes, n => n.Contains("skipped the non-numeric column(s) 'label'"));
+        // An empty column is named as empty, not as non-numeric.
+        wide = Load("date,a,blank,b,label\n2020-01-01,1,,3,x\n2020-01-02,2,NA,4,y\n", new CsvOptions { Columns = ["*"] });
+        Assert.Equal(["a", "b"], wide.Series.Select(s => s.Name));
+        Assert.Contains(wide.Notes, n => n.Contains("skipped the empty column(s) 'blank' (no value in any row)"));
+        Assert.Contains(wide.Notes, n => n.Contains("skipped the non-numeric column(s) 'label'"));
     }
 
     [Fact]
