@@ -27,7 +27,11 @@ internal static class Program
         if (parsed.Errors.Count > 0)
         {
             // A malformed command line is bad input like any other: one line, exit code 2.
-            var command = parsed.CommandResult.Command == root ? "recur" : "recur " + parsed.CommandResult.Command.Name;
+            // The full path of the command (recur charlm sample), so the hint names the help that lists the option.
+            var names = new List<string>();
+            for (var c = parsed.CommandResult; c is not null && c.Command != root; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+                names.Insert(0, c.Command.Name);
+            var command = string.Join(" ", names.Prepend("recur"));
             var message = string.Join("; ", parsed.Errors.Select(e => e.Message.Replace("\n\t", " ").ReplaceLineEndings(" ")));
             Console.Error.WriteLine($"error: {message} (see '{command} --help')");
             return 2;

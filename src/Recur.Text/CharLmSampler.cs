@@ -45,12 +45,7 @@ public sealed class CharLmSampler
     /// <exception cref="ArgumentException">Empty prompt, a prompt character the model never saw, bad temperature or top-k.</exception>
     public string Generate(string prompt, int length, double temperature, int? topK, Generator rng, Action<string>? emit = null)
     {
-        if (string.IsNullOrEmpty(prompt)) throw new ArgumentException("--prompt must not be empty: the model needs at least one character to start from");
-        if (length < 0) throw new ArgumentException($"--length must be non-negative, got {length}");
-        if (!(temperature > 0) || double.IsInfinity(temperature)) throw new ArgumentException($"--temperature must be positive, got {temperature}");
-        if (topK is int k && (k < 1 || k > _vocab.Count))
-            throw new ArgumentException($"--top-k must be between 1 and the vocabulary size {_vocab.Count}, got {k}");
-        var ids = _vocab.Encode(prompt, "the prompt");
+        var ids = Check(prompt, length, temperature, topK);
         foreach (int id in ids) Feed(id);
         var sb = new System.Text.StringBuilder();
         for (int i = 0; i < length; i++)
@@ -62,6 +57,22 @@ public sealed class CharLmSampler
             if (i + 1 < length) Feed(next);
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The settings of <see cref="Generate"/> checked without generating (a caller that prints the prompt first checks
+    /// them before it prints anything); the prompt's character indices.
+    /// </summary>
+    /// <exception cref="ArgumentException">Empty prompt, a prompt character the model never saw, bad length, temperature or top-k.</exception>
+    public int[] Check(string prompt, int length, double temperature, int? topK)
+    {
+        if (string.IsNullOrEmpty(prompt)) throw new ArgumentException("--prompt must not be empty: the model needs at least one character to start from");
+        if (length < 0) throw new ArgumentException($"--length must be non-negative, got {length}");
+        if (!(temperature >= 0) || double.IsInfinity(temperature))
+            throw new ArgumentException($"--temperature must be positive (or 0: always the most likely character), got {temperature}");
+        if (topK is int k && (k < 1 || k > _vocab.Count))
+            throw new ArgumentException($"--top-k must be between 1 and the vocabulary size {_vocab.Count}, got {k}");
+        return _vocab.Encode(prompt, "the prompt");
     }
 
     /// <summary>Advances the state by one character and computes the logits for the next.</summary>
@@ -79,10 +90,20 @@ public sealed class CharLmSampler
     /// <summary>The logits for the next character after the last <see cref="Feed"/>.</summary>
     public ReadOnlySpan<float> Logits => _logits;
 
-    /// <summary>Draws the next character index from softmax(logits / temperature), restricted to the top k.</summary>
+    /// <summary>
+    /// Draws the next character index from softmax(logits / temperature), restricted to the top k; temperature 0 is the
+    /// limit of that draw, the most likely character (the lowest index among equal logits), and draws nothing from
+    /// <paramref name="rng"/>.
+    /// </summary>
     public int Sample(double temperature, int? topK, Generator rng)
     {
         int V = _logits.Length;
+        if (temperature == 0)
+        {
+            int best = 0;
+            for (int i = 1; i < V; i++) if (_logits[i] > _logits[best]) best = i;
+            return best;
+        }
         for (int i = 0; i < V; i++) _order[i] = i;
         int kept = V;
         if (topK is int k && k < V)

@@ -192,9 +192,9 @@ internal static class CharLmCommand
     private static Command CreateSample()
     {
         var model = new Option<string>("--model") { Description = "model file written by recur charlm train", Required = true };
-        var prompt = new Option<string>("--prompt") { Description = "text to start from (every character must be in the model's vocabulary)", DefaultValueFactory = _ => "\n" };
+        var prompt = new Option<string>("--prompt") { Description = "text to start from (every character must be in the model's vocabulary; default: a new line, or the vocabulary's first character if the text had none)" };
         var length = new Option<int>("--length") { Description = "characters to generate", DefaultValueFactory = _ => 500 };
-        var temperature = new Option<double>("--temperature") { Description = "softmax temperature (lower: safer, more repetitive)", DefaultValueFactory = _ => 0.8 };
+        var temperature = new Option<double>("--temperature") { Description = "softmax temperature (lower: safer, more repetitive; 0: always the most likely character)", DefaultValueFactory = _ => 0.8 };
         var topK = new Option<int?>("--top-k") { Description = "sample only among the k most likely characters" };
         var seed = new Option<long>("--seed") { Description = "random seed (same seed, same text)", DefaultValueFactory = _ => 0 };
         var cmd = new Command("sample", "Generate text with a trained model, streamed as it is produced")
@@ -205,10 +205,11 @@ internal static class CharLmCommand
         {
             var m = CharLmFile.Load(r.GetValue(model)!);
             var sampler = new CharLmSampler(m.Model, m.Vocabulary);
-            var p = r.GetValue(prompt)!;
+            // Without --prompt: a new line (the start of a line of the text), or, for a text without one, its first character.
+            var p = r.GetValue(prompt) ?? (m.Vocabulary.IndexOf(new System.Text.Rune('\n')) >= 0 || m.Vocabulary.Count == 0 ? "\n" : m.Vocabulary[0].ToString());
             var stdout = Console.Out;
             // Validate before printing anything, so a bad prompt gives only the error.
-            m.Vocabulary.Encode(p, "the prompt");
+            sampler.Check(p, r.GetValue(length), r.GetValue(temperature), r.GetValue(topK));
             stdout.Write(p);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             int n = r.GetValue(length);

@@ -34,6 +34,13 @@ public class CharLmCommandTests
         Assert.Equal(2, unseen.ExitCode);
         Assert.Contains("'É' (U+00C9)", unseen.Stderr);
         Assert.Equal("", unseen.Stdout);
+        var cold = CliRunner.Run("charlm", "sample", "--model", model, "--prompt", "ROMEO:", "--temperature", "-1");
+        Assert.Equal(2, cold.ExitCode);
+        Assert.Contains("--temperature must be positive (or 0", cold.Stderr);
+        Assert.Equal("", cold.Stdout); // checked before the prompt is printed
+        var typo = CliRunner.Run("charlm", "sample", "--model", model, "--prime", "x");
+        Assert.Equal(2, typo.ExitCode);
+        Assert.Contains("(see 'recur charlm sample --help')", typo.Stderr);
 
         var resumed = CliRunner.Run("charlm", "train", "--text", text, "--out", model, "--resume", Path.Combine(dir.Path, "m.ckpt.safetensors"));
         Assert.True(resumed.ExitCode == 0, resumed.Stderr); // the run had finished: nothing left, it validates and ends
@@ -61,5 +68,21 @@ public class CharLmCommandTests
         var missing = CliRunner.Run("charlm", "sample", "--model", Path.Combine(dir.Path, "none.safetensors"));
         Assert.Equal(2, missing.ExitCode);
         Assert.False(File.Exists(model));
+    }
+
+    [Fact]
+    public void WithoutAPromptATextWithNoNewLineStartsFromItsFirstCharacter()
+    {
+        using var dir = new TempDirectory();
+        var text = dir.Write("line.txt", string.Concat(Enumerable.Repeat("abcab", 60))); // no '\n' anywhere
+        var model = Path.Combine(dir.Path, "m.safetensors");
+        var train = CliRunner.Run("charlm", "train", "--text", text, "--out", model, "--steps", "5", "--embedding", "4", "--hidden", "8",
+            "--layers", "1", "--seq-len", "8", "--batch-size", "2", "--evaluations", "1");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        var greedy = CliRunner.Run("charlm", "sample", "--model", model, "--length", "12", "--temperature", "0");
+        Assert.True(greedy.ExitCode == 0, greedy.Stderr);
+        Assert.StartsWith("a", greedy.Stdout);
+        Assert.Equal(1 + 12, greedy.Stdout.TrimEnd('\n').Length);
+        Assert.Equal(greedy.Stdout, CliRunner.Run("charlm", "sample", "--model", model, "--length", "12", "--temperature", "0", "--seed", "7").Stdout);
     }
 }

@@ -132,11 +132,27 @@ public class CharLmTests
     }
 
     [Fact]
+    public void TemperatureZeroIsGreedyAndDrawsNothing()
+    {
+        var m = Small(5);
+        var vocab = CharVocabulary.FromText("abcde");
+        // Temperature 0: the same text as top-k 1, whatever the seed.
+        string zero = new CharLmSampler(m, vocab).Generate("a", 30, 0, null, new Generator(1));
+        Assert.Equal(new CharLmSampler(m, vocab).Generate("a", 30, 1.0, 1, new Generator(9)), zero);
+        Assert.Equal(zero, new CharLmSampler(m, vocab).Generate("a", 30, 0, null, new Generator(2)));
+        var rng = new Generator(3);
+        new CharLmSampler(m, vocab).Generate("a", 30, 0, null, rng);
+        Assert.Equal(new Generator(3).NextDouble(), rng.NextDouble()); // the generator was not advanced
+    }
+
+    [Fact]
     public void BadSamplingArgumentsAreClearErrors()
     {
         var s = new CharLmSampler(Small(5), CharVocabulary.FromText("abcde"));
         Assert.Contains("'Z' (U+005A)", Assert.Throws<ArgumentException>(() => s.Generate("aZ", 5, 0.8, null, new Generator(0))).Message);
-        Assert.Contains("--temperature", Assert.Throws<ArgumentException>(() => s.Generate("a", 5, 0, null, new Generator(0))).Message);
+        Assert.Contains("--temperature", Assert.Throws<ArgumentException>(() => s.Generate("a", 5, -0.5, null, new Generator(0))).Message);
+        Assert.Contains("--temperature", Assert.Throws<ArgumentException>(() => s.Generate("a", 5, double.NaN, null, new Generator(0))).Message);
+        Assert.Contains("--length", Assert.Throws<ArgumentException>(() => s.Check("a", -1, 1, null)).Message);
         Assert.Contains("--top-k", Assert.Throws<ArgumentException>(() => s.Generate("a", 5, 1, 6, new Generator(0))).Message);
         Assert.Contains("--prompt", Assert.Throws<ArgumentException>(() => s.Generate("", 5, 1, null, new Generator(0))).Message);
     }
