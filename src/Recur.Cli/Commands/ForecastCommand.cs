@@ -189,8 +189,11 @@ internal static class ForecastCommand
             AnsiConsole.Write(table);
             if (s.ModelQuantiles is { } q && s.BaselineQuantiles is { } bq)
                 Console.WriteLine($"  quantiles: pinball model {string.Join(" ", q.Levels.Select((l, k) => $"q{Num(l)} {F(q.Pinball[k])}"))} (mean {F(q.MeanPinball)}), " +
-                                  $"seasonal-naive quantiles mean {F(bq.MeanPinball)}; coverage " +
-                                  string.Join(", ", q.Coverage.Select(c => $"[q{Num(c.Key)}, q{Num(1 - c.Key)}] {c.Value:P1} (nominal {1 - 2 * c.Key:P0}, baseline {bq.Coverage[c.Key]:P1})")));
+                                  $"seasonal-naive quantiles mean {F(bq.MeanPinball)}; " +
+                                  (q.Coverage.Count > 0
+                                      ? "coverage " + string.Join(", ", q.Coverage.Select(c => $"[q{Num(c.Key)}, q{Num(1 - c.Key)}] {c.Value:P1} (nominal {1 - 2 * c.Key:P0}, baseline {bq.Coverage[c.Key]:P1})"))
+                                      // No level has its 1 − τ partner: each quantile's own calibration instead.
+                                      : "values at or below " + string.Join(", ", q.Levels.Select((l, k) => $"q{Num(l)} {q.Below[k]:P1} (nominal {l:P0}, baseline {bq.Below[k]:P1})"))));
         }
         if (ev.Series.Count > 12) Console.WriteLine($"(tables of {ev.Series.Count - 12} more series left out; see --json or --predictions)");
         if (ev.Series.Count > 1)
@@ -251,6 +254,7 @@ internal static class ForecastCommand
                     best_baseline = s.BestBaseline,
                     pinball = s.ModelQuantiles?.Levels.Select((l, k) => new { level = l, model = s.ModelQuantiles.Pinball[k], seasonal_naive = s.BaselineQuantiles!.Pinball[k] }),
                     coverage = s.ModelQuantiles?.Coverage.Select(c => new { lower = c.Key, upper = 1 - c.Key, model = c.Value, seasonal_naive = s.BaselineQuantiles!.Coverage[c.Key] }),
+                    below = s.ModelQuantiles?.Levels.Select((l, k) => new { level = l, model = s.ModelQuantiles.Below[k], seasonal_naive = s.BaselineQuantiles!.Below[k] }),
                     folds = s.Folds.Select(f => new { fold = f.Fold, first_origin = f.FirstOrigin, last_origin = f.LastOrigin, model_mase = f.ModelMase, baseline_mase = f.BaselineMase, refit_method = f.Method }),
                 }),
                 plot = saved,

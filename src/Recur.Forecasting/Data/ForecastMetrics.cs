@@ -132,6 +132,7 @@ public static class ForecastMetrics
         var coverage = new Dictionary<double, double>();
         int count = 0;
         var inside = new int[levels.Length];
+        var below = new int[levels.Length];
         for (int i = 0; i < origins.Length; i++)
             for (int h = 0; h < horizon; h++)
             {
@@ -142,6 +143,7 @@ public static class ForecastMetrics
                 {
                     Check(actual.Length, origins, horizon, quantiles[k].Length);
                     pinball[k] += Pinball(levels[k], y, quantiles[k][i * horizon + h]);
+                    if (y <= quantiles[k][i * horizon + h]) below[k]++;
                     int upper = Array.FindIndex(levels, l => Math.Abs(l - (1 - levels[k])) < 1e-9);
                     if (levels[k] < 0.5 && upper >= 0 && y >= quantiles[k][i * horizon + h] && y <= quantiles[upper][i * horizon + h]) inside[k]++;
                 }
@@ -152,7 +154,7 @@ public static class ForecastMetrics
             if (levels[k] < 0.5 && levels.Any(l => Math.Abs(l - (1 - levels[k])) < 1e-9))
                 coverage[levels[k]] = count > 0 ? (double)inside[k] / count : double.NaN;
         }
-        return new QuantileScores(levels, pinball, coverage);
+        return new QuantileScores(levels, pinball, coverage) { Below = [.. below.Select(b => count > 0 ? (double)b / count : double.NaN)] };
     }
 
     private static void Check(int length, ReadOnlySpan<int> origins, int horizon, int forecasts)

@@ -17,4 +17,10 @@ public sealed record QuantileScores(double[] Levels, double[] Pinball, IReadOnly
 {
     /// <summary>Mean of <see cref="Pinball"/> over the levels (≈ CRPS/2 for dense, even levels).</summary>
     public double MeanPinball => Pinball.Average();
+
+    /// <summary>
+    /// Per level, the share of values at or below its quantile (a calibrated q_τ has τ of them): the check that works for
+    /// any set of levels, also those without a central interval (0.3, 0.9).
+    /// </summary>
+    public double[] Below { get; init; } = [];
 }

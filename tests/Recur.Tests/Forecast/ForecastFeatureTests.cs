@@ -218,6 +218,11 @@ public class ForecastFeatureTests
         Assert.Equal(0.1 * 1, ForecastMetrics.Pinball(0.9, 6, 7), 12);
         var q = ForecastMetrics.ScoreQuantiles(y, [5], 2, [0.1, 0.9], [[5, 5], [8, 8]]);
         Assert.Equal(1, q.Coverage[0.1]);
+        Assert.Equal([0.0, 1.0], q.Below); // the one scored value, 7, is above q0.1 = 5 and below q0.9 = 8
+        // Levels without a central pair: no coverage, each level's share at or below (7 ≤ 7 counts) instead.
+        var uneven = ForecastMetrics.ScoreQuantiles([1, 2, 7, 4], [2], 2, [0.3, 0.9], [[7, 3], [9, 9]]);
+        Assert.Empty(uneven.Coverage);
+        Assert.Equal([0.5, 1.0], uneven.Below);
         var offsets = ConformalIntervals.Offsets([-1, -2, 1, 2, 0, 0], [0.5, -0.5, 1, -1], 2, [0.1, 0.5, 0.9]);
         Assert.All(Enumerable.Range(0, 2), h => Assert.True(offsets[0][h] < offsets[1][h] && offsets[1][h] < offsets[2][h]));
     }
