@@ -41,6 +41,19 @@ public static unsafe class Gemm
     internal static long ThreadWakeFlops = 8_000_000;
 
     /// <summary>
+    /// Up to this many columns a product runs on <c>Vector256</c> even where <c>Vector512</c> is the path: a 16-wide
+    /// panel is a whole <c>Vector256</c> tile, where the 32-wide AVX-512 tile would pack the columns into a padded panel
+    /// and merge every tile back through scratch (hidden 16: the sine demo's and the tiny workloads' products). The
+    /// arithmetic of each element is the same FMA chain either way, so results are bitwise equal (matrix–vector products,
+    /// whose sums are split by vector width, keep Vector512 unless B is packed, whose per-element sums are the same). Env
+    /// <c>RECUR_NARROW256=0</c> turns it off.
+    /// </summary>
+    internal static int NarrowMaxN = Environment.GetEnvironmentVariable("RECUR_NARROW256") == "0" ? 0 : 16;
+
+    /// <summary>The panel width a packed B of <paramref name="n"/> columns gets on the current path (see <see cref="NarrowMaxN"/>).</summary>
+    internal static int PackedNr(int n) => Path == KernelPath.Vector512 && n > NarrowMaxN ? 32 : 16;
+
+    /// <summary>
     /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C. op(A) is A (stored m×k, row stride lda) or, when
     /// <paramref name="transA"/>, Aᵀ (A stored k×m); the same for B. When beta == 0, C is not read (NaN there does
     /// not leak); when alpha == 0 or k == 0, A and B are not read.
@@ -70,7 +83,8 @@ public static unsafe class Gemm
                 M = m, N = n, K = k, Alpha = alpha, Beta = beta, TransA = transA, TransB = transB,
                 A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc,
             };
-            if (path == KernelPath.Vector512)
+            // Matrix–vector products (m or n = 1) keep their width: their sums are split into per-width chains.
+            if (path == KernelPath.Vector512 && (n > NarrowMaxN || m == 1 || n == 1))
                 Run<Vector512<float>, Simd512>(ref job);
             else
                 Run<Vector256<float>, Simd256>(ref job);
@@ -83,7 +97,7 @@ public static unsafe class Gemm
         if (k < 0 || n < 0)
             throw new ArgumentOutOfRangeException(k < 0 ? "k" : "n", $"Matrix sizes must be non-negative; got k = {k}, n = {n}.");
         CheckMatrix(b.Length, transB ? n : k, transB ? k : n, ldb, 'B', transB, "b", "ldb");
-        var packed = new PackedMatrix(k, n, Path == KernelPath.Vector512 ? 32 : 16);
+        var packed = new PackedMatrix(k, n, PackedNr(n));
         fixed (float* pb = b)
             GemmPacking.PackAll(packed, transB, pb, ldb);
         return packed;

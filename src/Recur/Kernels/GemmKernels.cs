@@ -155,12 +155,17 @@ internal static unsafe class GemmKernels
         }
     }
 
-    // C: [mr, nr] = T + beta · C, for the edge tiles the kernel computed into T (already scaled by alpha).
+    // C: [mr, nr] = T + beta · C, for the edge tiles the kernel computed into T (already scaled by alpha). Fused as in
+    // StoreRow, so an element rounds the same whether its tile was whole or ragged (and whichever width made it).
     static void MergeTile(float* t, int ldt, float* c, nint ldc, int mr, int nr, float beta)
     {
-        for (int i = 0; i < mr; i++, t += ldt, c += ldc)
-            for (int j = 0; j < nr; j++)
-                c[j] = beta == 0 ? t[j] : t[j] + beta * c[j];
+        if (beta == 0)
+            for (int i = 0; i < mr; i++, t += ldt, c += ldc)
+                new ReadOnlySpan<float>(t, nr).CopyTo(new Span<float>(c, nr));
+        else
+            for (int i = 0; i < mr; i++, t += ldt, c += ldc)
+                for (int j = 0; j < nr; j++)
+                    c[j] = MathF.FusedMultiplyAdd(beta, c[j], t[j]);
     }
 
     /// <summary>

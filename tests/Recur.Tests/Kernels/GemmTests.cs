@@ -253,6 +253,36 @@ public sealed class GemmTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void NarrowProductsOnVector256_AreBitwiseTheVector512Results()
+    {
+        // Up to Gemm.NarrowMaxN columns the Vector512 path multiplies on Vector256 (whole 16-wide tiles instead of a padded
+        // 32-wide one): every element is the same FMA chain, so the results must not move by a bit, packed or not.
+        using var _ = new Switches(width: VectorWidth.Vector512);
+        int was = Gemm.NarrowMaxN, seed = 300;
+        try
+        {
+            foreach (var (transA, transB) in new[] { (false, false), (true, false), (false, true), (true, true) })
+                foreach (int m in new[] { 1, 2, 7, 13, 50, 70 })
+                    foreach (int n in new[] { 2, 5, 15, 16 })
+                        foreach (int k in new[] { 1, 9, 300 })
+                        {
+                            var (alpha, beta) = Scales[seed % Scales.Length];
+                            var p = new Problem(transA, transB, m, n, k, alpha, beta, Pad: seed % 3, Offset: seed % 2).Fill(++seed);
+                            Gemm.NarrowMaxN = 0;
+                            var packed512 = p.Pack();
+                            float[] wide = p.RunFast(), widePacked = p.RunPacked(packed512);
+                            Gemm.NarrowMaxN = 16;
+                            var packed256 = p.Pack();
+                            Assert.Equal(16, packed256.Nr);
+                            Assert.Equal(32, packed512.Nr);
+                            Assert.Equal(wide, p.RunFast());
+                            Assert.Equal(widePacked, p.RunPacked(packed256));
+                        }
+        }
+        finally { Gemm.NarrowMaxN = was; }
+    }
+
+    [Fact]
     public void Threaded_IsBitwiseEqualToSingleThreaded()
     {
         long wake = Gemm.ThreadWakeFlops;

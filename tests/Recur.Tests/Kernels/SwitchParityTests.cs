@@ -11,13 +11,14 @@ namespace Recur.Tests.Kernels;
 public class SwitchParityTests
 {
     public static IEnumerable<object[]> Switches() =>
-        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256", "no-tall-tiles", "one-chunk", "no-transposed-grads", "no-batch-split", "transposed-batch-first" }.Select(s => new object[] { s });
+        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256", "no-tall-tiles", "no-narrow-256", "one-chunk", "no-transposed-grads", "no-batch-split", "transposed-batch-first" }.Select(s => new object[] { s });
 
     [Theory, MemberData(nameof(Switches))]
     public void GoldenCasesPassWithTheSwitchOff(string which)
     {
         var saved = (KernelOptions.UseSimd, KernelOptions.PackWeights, KernelOptions.HoistInputProjection, KernelOptions.MaxThreads, KernelOptions.Width);
         var saved2 = (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth, Recur.Nn.Recurrent.RecurrentLayer.BatchSplit);
+        int narrow = Gemm.NarrowMaxN;
         bool nativeBatchFirst = Recur.Nn.RnnBase.NativeBatchFirst;
         try
         {
@@ -30,6 +31,7 @@ public class SwitchParityTests
                 case "vector512": KernelOptions.Width = VectorWidth.Vector512; break; // emulated where the CPU lacks AVX-512
                 case "vector256": KernelOptions.Width = VectorWidth.Vector256; break; // the AVX2 path on an AVX-512 machine
                 case "no-tall-tiles": GemmKernels.UseTile12 = false; break;
+                case "no-narrow-256": Gemm.NarrowMaxN = 0; break; // products of ≤ 16 columns on the Vector512 tiles too
                 case "one-chunk": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = long.MaxValue / 4; break; // the input projection in one product
                 case "no-transposed-grads": Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth = 0; break;
                 case "no-batch-split": Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = false; break;
@@ -44,6 +46,7 @@ public class SwitchParityTests
         {
             (KernelOptions.UseSimd, KernelOptions.PackWeights, KernelOptions.HoistInputProjection, KernelOptions.MaxThreads, KernelOptions.Width) = saved;
             (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth, Recur.Nn.Recurrent.RecurrentLayer.BatchSplit) = saved2;
+            Gemm.NarrowMaxN = narrow;
             Recur.Nn.RnnBase.NativeBatchFirst = nativeBatchFirst;
         }
     }
@@ -55,6 +58,7 @@ public class SwitchParityTests
     /// </summary>
     [Theory]
     [InlineData("no-tall-tiles")]
+    [InlineData("no-narrow-256")]
     [InlineData("one-chunk")]
     [InlineData("small-chunks")]
     [InlineData("no-batch-split")]
@@ -62,6 +66,7 @@ public class SwitchParityTests
     {
         var saved = (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads);
         bool split = Recur.Nn.Recurrent.RecurrentLayer.BatchSplit;
+        int narrow = Gemm.NarrowMaxN;
         try
         {
             KernelOptions.MaxThreads = 2;
@@ -69,6 +74,7 @@ public class SwitchParityTests
             switch (which)
             {
                 case "no-tall-tiles": GemmKernels.UseTile12 = false; break;
+                case "no-narrow-256": Gemm.NarrowMaxN = 0; break;
                 case "one-chunk": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = long.MaxValue / 4; break;
                 case "small-chunks": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = 1; break; // one step per product
                 case "no-batch-split": Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = false; break;
@@ -82,6 +88,7 @@ public class SwitchParityTests
         {
             (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads) = saved;
             Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = split;
+            Gemm.NarrowMaxN = narrow;
         }
 
         // Output and every gradient of one training step of a 2-layer bidirectional LSTM, a GRU and an LSTM with a
@@ -96,6 +103,7 @@ public class SwitchParityTests
                 new Recur.Nn.Lstm(40, 96, numLayers: 2, bidirectional: true, rng: new Generator(3)),
                 new Recur.Nn.Gru(40, 64, rng: new Generator(6)),
                 new Recur.Nn.Lstm(40, 64, projSize: 24, rng: new Generator(7)),
+                new Recur.Nn.Lstm(40, 4, projSize: 3, rng: new Generator(8)), // 16 gate columns, 4 and 3 wide: the narrow products
             };
             foreach (var m in models)
             {

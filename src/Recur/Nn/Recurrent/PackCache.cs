@@ -18,7 +18,7 @@ internal static class PackCache
     public static PackedMatrix Pack(bool transB, int k, int n, ReadOnlySpan<float> b, int ldb)
     {
         var free = _free;
-        int nr = Gemm.Path == Gemm.KernelPath.Vector512 ? 32 : 16;
+        int nr = Gemm.PackedNr(n);
         if (free != null)
             for (int i = free.Count - 1; i >= 0; i--)
             {
