@@ -172,6 +172,8 @@ internal static class ForecastCommand
 
         var ev = result.Evaluation;
         var saved = ForecastPlot.Save(result, plotPath);
+        // A global model's series side by side: the main figure shows only the first.
+        string? seriesPlot = ev.Series.Count > 1 ? ForecastGridPlot.Save(result, ForecastGridPlot.PathBeside(plotPath)) : null;
         string? modelFile = null;
         if (savePath is not null)
         {
@@ -206,6 +208,8 @@ internal static class ForecastCommand
                 Console.WriteLine($"backtest fold {f + 1}/{folds}{(ev.Series[0].Folds[f].Method is { } m ? $" (refit, method {(ev.Series.Count == 1 ? m : "per series")})" : "")}: mean MASE model {F(ev.Series.Average(s => s.Folds[f].ModelMase))}, " +
                                   string.Join(", ", ForecastMethods.Baselines.Select(b => $"{b} {F(ev.Series.Average(s => s.Folds[f].BaselineMase[b]))}")));
         Console.WriteLine($"plot: {saved}");
+        if (seriesPlot is not null)
+            Console.WriteLine($"series plot: {seriesPlot}{(ev.Series.Count > ForecastGridPlot.MaxPanels ? $" (the first {ForecastGridPlot.MaxPanels} of {ev.Series.Count} series)" : "")}");
         if (modelFile is not null) Console.WriteLine($"model: {modelFile}");
         if (predictionsPath is not null) Console.WriteLine($"predictions: {Path.GetFullPath(predictionsPath)}");
 
@@ -258,6 +262,7 @@ internal static class ForecastCommand
                     folds = s.Folds.Select(f => new { fold = f.Fold, first_origin = f.FirstOrigin, last_origin = f.LastOrigin, model_mase = f.ModelMase, baseline_mase = f.BaselineMase, refit_method = f.Method }),
                 }),
                 plot = saved,
+                series_plot = seriesPlot,
                 model_file = modelFile,
                 predictions = predictionsPath is null ? null : Path.GetFullPath(predictionsPath),
             }));

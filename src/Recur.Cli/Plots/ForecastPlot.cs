@@ -19,63 +19,13 @@ internal static class ForecastPlot
     {
         var spec = r.Model.Spec;
         var s = r.Evaluation.Series[0];
-        var y = s.Actual;
-        var dates = s.Dates;
-        int H = spec.Horizon, n = y.Length;
+        int H = spec.Horizon;
         var origins = s.Forecast.Origins;
-        var split = r.Splits[s.Name];
-
-        // The last origin, then every H steps back, while still in the test origins.
-        var shown = new List<int>();
-        for (int i = origins.Length - 1; i >= 0 && shown.Count < Shown; i -= H) shown.Add(i);
-        shown.Reverse();
-        int from = Math.Max(0, origins[shown[0]] - Math.Max(spec.Lookback, 3 * H));
-        double X(int row) => dates is null ? row : dates[row].ToOADate();
-
-        // The widest central interval: the lowest level and its mirror.
-        int lo = -1, hi = -1;
-        for (int k = 0; k < spec.Quantiles.Length && lo < 0; k++)
-        {
-            int mirror = Array.FindIndex(spec.Quantiles, l => Math.Abs(l - (1 - spec.Quantiles[k])) < 1e-9);
-            if (spec.Quantiles[k] < 0.5 && mirror >= 0) (lo, hi) = (k, mirror);
-        }
 
         var multiplot = new Multiplot();
         multiplot.AddPlots(2);
         var tail = multiplot.GetPlot(0);
-        var xs0 = Enumerable.Range(from, n - from).Where(i => !double.IsNaN(y[i])).ToArray();
-        var truth = tail.Add.ScatterLine(xs0.Select(X).ToArray(), xs0.Select(i => y[i]).ToArray());
-        truth.Color = Colors.Black;
-        truth.LineWidth = 1.5f;
-        truth.MarkerSize = 0;
-        truth.LegendText = $"{s.Name} (truth)";
-        var testStart = tail.Add.VerticalLine(X(split.ValidationEnd), 1, Colors.Gray, LinePattern.Dotted);
-        testStart.LegendText = "test part begins";
-        if (split.ValidationEnd < from) tail.Remove(testStart);
-        for (int k = 0; k < shown.Count; k++)
-        {
-            int i = shown[k], t = origins[i];
-            var xs = Enumerable.Range(t, H).Select(X).ToArray();
-            if (lo >= 0)
-            {
-                var band = tail.Add.FillY(xs, s.Forecast.Quantiles[lo][(i * H)..((i + 1) * H)], s.Forecast.Quantiles[hi][(i * H)..((i + 1) * H)]);
-                band.FillColor = Colors.C1.WithAlpha(0.25);
-                band.LineColor = Colors.Transparent;
-                if (k == 0) band.LegendText = $"{1 - 2 * spec.Quantiles[lo]:P0} interval (q{F(spec.Quantiles[lo])}–q{F(spec.Quantiles[hi])})";
-            }
-            var forecast = tail.Add.ScatterLine(xs, s.Forecast.Point[(i * H)..((i + 1) * H)]);
-            forecast.Color = Colors.C1;
-            forecast.LineWidth = 2;
-            forecast.MarkerSize = 5;
-            if (k == 0) forecast.LegendText = $"forecast ({s.Method}) from the last {shown.Count} test origins";
-        }
-        if (dates is not null)
-        {
-            string format = spec.Step is { } st && st.Approximate < TimeSpan.FromDays(1) ? "yyyy-MM-dd HH:mm" : "yyyy-MM-dd";
-            var axis = tail.Axes.DateTimeTicksBottom();
-            if (axis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
-                ticks.LabelFormatter = d => d.ToString(format, CultureInfo.InvariantCulture);
-        }
+        int lo = DrawTail(tail, spec, s, r.Splits[s.Name], Shown, legend: true);
         string coverage = s.ModelQuantiles is { } q && lo >= 0 ? $", interval coverage {q.Coverage[spec.Quantiles[lo]]:P0}" : "";
         tail.Title($"{s.Name}: lookback {spec.Lookback}, horizon {H}; test MASE model {F(s.Model.Mase)}, best baseline ({s.BestBaseline}) " +
                    $"{F(s.Baselines[s.BestBaseline].Mase)}{coverage}");
@@ -104,5 +54,71 @@ internal static class ForecastPlot
         return PlotFile.SavePng(multiplot, path, 1100, 900);
     }
 
-    private static string F(double v) => Figures.Value(v);
+    /// <summary>
+    /// Draws the tail of series <paramref name="s"/> into <paramref name="plot"/>: the truth, where the test part begins,
+    /// and the forecasts from the last <paramref name="count"/> non-overlapping test origins with the widest central
+    /// interval shaded. Returns the index of the interval's lower level (−1 without a central pair).
+    /// </summary>
+    internal static int DrawTail(Plot plot, ForecastSpec spec, SeriesEvaluation s, ForecastSplit split, int count, bool legend)
+    {
+        var y = s.Actual;
+        var dates = s.Dates;
+        int H = spec.Horizon, n = y.Length;
+        var origins = s.Forecast.Origins;
+
+        // The last origin, then every H steps back, while still in the test origins.
+        var shown = new List<int>();
+        for (int i = origins.Length - 1; i >= 0 && shown.Count < count; i -= H) shown.Add(i);
+        shown.Reverse();
+        int from = Math.Max(0, origins[shown[0]] - Math.Max(spec.Lookback, 3 * H));
+        double X(int row) => dates is null ? row : dates[row].ToOADate();
+
+        // The widest central interval: the lowest level and its mirror.
+        int lo = -1, hi = -1;
+        for (int k = 0; k < spec.Quantiles.Length && lo < 0; k++)
+        {
+            int mirror = Array.FindIndex(spec.Quantiles, l => Math.Abs(l - (1 - spec.Quantiles[k])) < 1e-9);
+            if (spec.Quantiles[k] < 0.5 && mirror >= 0) (lo, hi) = (k, mirror);
+        }
+
+        var xs0 = Enumerable.Range(from, n - from).Where(i => !double.IsNaN(y[i])).ToArray();
+        var truth = plot.Add.ScatterLine(xs0.Select(X).ToArray(), xs0.Select(i => y[i]).ToArray());
+        truth.Color = Colors.Black;
+        truth.LineWidth = 1.5f;
+        truth.MarkerSize = 0;
+        if (legend) truth.LegendText = $"{s.Name} (truth)";
+        if (split.ValidationEnd >= from)
+        {
+            var testStart = plot.Add.VerticalLine(X(split.ValidationEnd), 1, Colors.Gray, LinePattern.Dotted);
+            if (legend) testStart.LegendText = "test part begins";
+        }
+        for (int k = 0; k < shown.Count; k++)
+        {
+            int i = shown[k], t = origins[i];
+            var xs = Enumerable.Range(t, H).Select(X).ToArray();
+            if (lo >= 0)
+            {
+                var band = plot.Add.FillY(xs, s.Forecast.Quantiles[lo][(i * H)..((i + 1) * H)], s.Forecast.Quantiles[hi][(i * H)..((i + 1) * H)]);
+                band.FillColor = Colors.C1.WithAlpha(0.25);
+                band.LineColor = Colors.Transparent;
+                if (legend && k == 0) band.LegendText = $"{1 - 2 * spec.Quantiles[lo]:P0} interval (q{F(spec.Quantiles[lo])}–q{F(spec.Quantiles[hi])})";
+            }
+            var forecast = plot.Add.ScatterLine(xs, s.Forecast.Point[(i * H)..((i + 1) * H)]);
+            forecast.Color = Colors.C1;
+            forecast.LineWidth = 2;
+            forecast.MarkerSize = 5;
+            if (legend && k == 0) forecast.LegendText = $"forecast ({s.Method}) from the last {shown.Count} test origins";
+        }
+        if (dates is not null)
+        {
+            string format = spec.Step is { } st && st.Approximate < TimeSpan.FromDays(1) ? "yyyy-MM-dd HH:mm"
+                : spec.Step is { } month && month.Approximate >= TimeSpan.FromDays(28) ? "yyyy-MM" : "yyyy-MM-dd";
+            var axis = plot.Axes.DateTimeTicksBottom();
+            if (axis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
+                ticks.LabelFormatter = d => d.ToString(format, CultureInfo.InvariantCulture);
+        }
+        return lo;
+    }
+
+    internal static string F(double v) => Figures.Value(v);
 }

@@ -99,6 +99,11 @@ public class RaggedSeriesTests
             "--plot", Path.Combine(dir.Path, "p.png"), "--save", model);
         Assert.True(fit.ExitCode == 0, fit.Stderr + fit.Stdout);
         Assert.Contains("left out 1 series too short", fit.Stdout);
+        // A global model also draws its series side by side, beside the main figure.
+        string overview = Path.Combine(dir.Path, "p-series.png");
+        Assert.Contains($"series plot: {overview}", fit.Stdout);
+        Assert.True(new FileInfo(overview).Length > 1000);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(overview)[..4]);
         var predict = CliRunner.Run("predict", "--model", model, "--csv", csv);
         Assert.True(predict.ExitCode == 0, predict.Stderr + predict.Stdout);
         Assert.Contains("skipped 1 series the model was not trained on: 'C'", predict.Stdout);
