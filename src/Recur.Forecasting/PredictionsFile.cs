@@ -15,7 +15,7 @@ public static class PredictionsFile
     public static string Header(IEnumerable<double> levels) =>
         "series,origin,step,date,actual,point" + string.Concat(levels.Select(l => ",q" + l.ToString("0.######", CultureInfo.InvariantCulture)));
 
-    /// <summary>Writes <paramref name="evaluation"/> to <paramref name="path"/> (a temporary file renamed into place).</summary>
+    /// <summary>Writes <paramref name="evaluation"/> to <paramref name="path"/> atomically (<see cref="Recur.IO.AtomicFile"/>).</summary>
     public static void Write(string path, ForecastEvaluation evaluation)
     {
         var text = new StringBuilder(Header(evaluation.Levels)).Append('\n');
@@ -38,9 +38,31 @@ public static class PredictionsFile
                     text.Append('\n');
                 }
         }
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, text.ToString());
-        File.Move(temp, path, overwrite: true);
+        Recur.IO.AtomicFile.WriteAllText(path, text.ToString());
+    }
+
+    /// <summary>
+    /// The forecasts of <c>recur predict</c> (<see cref="Forecaster.Predict"/>) as CSV: <c>series,step,date,point,q0.1,…</c>,
+    /// one row per series and step after its last value; <c>date</c> empty without dates. Written atomically.
+    /// </summary>
+    public static void WriteForecasts(string path, IReadOnlyList<Prediction> predictions)
+    {
+        var levels = predictions.Count > 0 ? predictions[0].Levels : [];
+        var text = new StringBuilder("series,step,date,point")
+            .Append(string.Concat(levels.Select(l => ",q" + l.ToString("0.######", CultureInfo.InvariantCulture)))).Append('\n');
+        foreach (var p in predictions)
+        {
+            bool clock = p.Dates is not null && p.Dates.Any(d => d.TimeOfDay != TimeSpan.Zero);
+            for (int h = 0; h < p.Values.Length; h++)
+            {
+                text.Append(Quote(p.Series)).Append(',').Append((h + 1).ToString(CultureInfo.InvariantCulture)).Append(',')
+                    .Append(p.Dates is null ? "" : p.Dates[h].ToString(clock ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd", CultureInfo.InvariantCulture))
+                    .Append(',').Append(Num(p.Values[h]));
+                foreach (var q in p.Quantiles) text.Append(',').Append(Num(q[h]));
+                text.Append('\n');
+            }
+        }
+        Recur.IO.AtomicFile.WriteAllText(path, text.ToString());
     }
 
     private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);

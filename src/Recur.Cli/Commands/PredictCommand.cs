@@ -22,20 +22,25 @@ internal static class PredictCommand
         var naValues = new Option<string?>("--na-values") { Description = "more cells that mean missing, comma-separated (as recur forecast)" };
         var decimalMark = new Option<string?>("--decimal") { Description = "decimal mark '.' or ',' (default: detected)" };
         var json = new Option<bool>("--json") { Description = "print the forecast as one JSON object on the last line" };
+        var output = new Option<string?>("--out") { Description = "also write the forecasts as CSV: series,step,date,point,q… (one row per series and step)" };
+        var plot = new Option<string?>("--plot") { Description = "PNG file: each series' recent history and its forecast with the interval" };
         var cmd = new Command("predict", "Forecast the next values after the end of each series in a CSV file with a saved model")
         {
-            model, csv, horizon, quantiles, series, dayFirst, delimiter, decimalMark, naValues, json,
+            model, csv, horizon, quantiles, series, dayFirst, delimiter, decimalMark, naValues, output, plot, json,
         };
         cmd.SetAction(r => Cli.Guard(() => Run(r.GetValue(model)!, r.GetValue(csv)!, r.GetValue(horizon),
             r.GetValue(quantiles) is { } q ? ForecastCommand.Numbers("--quantiles", q) : null, r.GetValue(series),
             new CsvOptions { DayFirst = r.GetValue(dayFirst), Delimiter = ForecastCommand.Char("--delimiter", r.GetValue(delimiter)), Decimal = ForecastCommand.Char("--decimal", r.GetValue(decimalMark)),
                 NaValues = ForecastCommand.SplitList(r.GetValue(naValues)) },
-            r.GetValue(json))));
+            r.GetValue(output), r.GetValue(plot), r.GetValue(json))));
         return cmd;
     }
 
-    private static int Run(string modelPath, string csv, int? horizon, double[]? quantiles, string? only, CsvOptions overrides, bool json)
+    private static int Run(string modelPath, string csv, int? horizon, double[]? quantiles, string? only, CsvOptions overrides,
+        string? outPath, string? plotPath, bool json)
     {
+        if (outPath is not null) OutputPath.Check(outPath, "--out");
+        if (plotPath is not null) OutputPath.Check(plotPath, "--plot");
         var model = Forecaster.Load(modelPath);
         var spec = model.Spec;
         var options = Predictor.CsvOptionsFor(model, overrides);
@@ -78,6 +83,13 @@ internal static class PredictCommand
             Console.WriteLine($"{p.Series}: {p.Rows} rows, {p.Missing} missing filled");
             AnsiConsole.Write(table);
         }
+        if (outPath is not null)
+        {
+            PredictionsFile.WriteForecasts(outPath, predictions);
+            Console.WriteLine($"forecasts: {Path.GetFullPath(outPath)}");
+        }
+        string? plotFile = plotPath is null ? null : Plots.PredictPlot.Save(predictions, data, spec.Lookback, plotPath);
+        if (plotFile is not null) Console.WriteLine($"plot: {plotFile}");
         if (json)
         {
             var p0 = predictions[0];
@@ -89,6 +101,8 @@ internal static class PredictCommand
                 missing_filled = p0.Missing,
                 forecast = p0.Values,
                 dates = p0.Dates?.Select(d => DateText(d, p0.Dates.Any(x => x.TimeOfDay != TimeSpan.Zero))).ToArray(),
+                out_file = outPath is null ? null : Path.GetFullPath(outPath),
+                plot = plotFile,
                 series = predictions.Select(p => new
                 {
                     name = p.Series,

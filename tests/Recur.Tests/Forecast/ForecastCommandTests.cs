@@ -142,6 +142,30 @@ public class ForecastCommandTests
         Assert.Contains("2020-07-21", table.Stdout);
         Assert.DoesNotContain("2020-07-22", table.Stdout);
         Assert.DoesNotContain("{", table.Stdout);
+
+        // --out writes the same forecasts as CSV (atomically, no temporary file left); --plot draws them after the history.
+        string outCsv = Path.Combine(dir.Path, "next.csv"), plot = Path.Combine(dir.Path, "next.png");
+        var saved = CliRunner.Run("predict", "--model", modelPath, "--csv", cut, "--out", outCsv, "--plot", plot, "--json");
+        Assert.True(saved.ExitCode == 0, saved.Stderr + saved.Stdout);
+        var lines = File.ReadAllLines(outCsv);
+        Assert.Equal("series,step,date,point,q0.1,q0.5,q0.9", lines[0]);
+        Assert.Equal(1 + Horizon, lines.Length);
+        for (int h = 0; h < Horizon; h++)
+        {
+            var f = lines[1 + h].Split(',');
+            Assert.Equal(["y", (h + 1).ToString(), lastDate.AddDays(h + 1).ToString("yyyy-MM-dd")], f[..3]);
+            Assert.Equal(values[h], double.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture), 1e-9);
+            Assert.True(double.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture) <= double.Parse(f[6], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.Equal(0x89, File.ReadAllBytes(plot)[0]); // PNG
+        using var savedJson = JsonDocument.Parse(saved.LastLine);
+        Assert.Equal(outCsv, savedJson.RootElement.GetProperty("out_file").GetString());
+        Assert.Equal(plot, savedJson.RootElement.GetProperty("plot").GetString());
+        Assert.DoesNotContain(Directory.GetFiles(dir.Path), f => f.EndsWith(Recur.IO.AtomicFile.TempSuffix, StringComparison.Ordinal));
+        // A folder that does not exist is refused before any work.
+        var bad = CliRunner.Run("predict", "--model", modelPath, "--csv", cut, "--out", Path.Combine(dir.Path, "no", "x.csv"));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--out", bad.Stderr);
     }
 
     [Fact]
