@@ -264,24 +264,25 @@ public static class ForecastJob
                     foreach (var (m, e) in MethodErrors(t.Model, states[i], s, y, z, inputs, origins, season, horizon, scale, [.. methods]))
                         (errors[i][m], originErrors[i][m]) = e;
         }
-        var (shared, sharedWhy) = states.Count > 1 ? MethodChoice.ChooseShared(errors, originErrors, horizon) : (null, null);
+        // The method (forced, or chosen as said above), and why when it is not the least validation MASE.
+        var (kept, choiceWhy) = o.Method != "auto" ? (o.Method, null)
+            : states.Count > 1 ? MethodChoice.ChooseShared(errors, originErrors, horizon)
+            : MethodChoice.Choose(errors[0], originErrors[0], horizon);
         // The network kept: the hybrid when it is the method (chosen or forced), else the one anchored on persistence or seasonal naive.
-        string kept = o.Method != "auto" ? o.Method : shared ?? MethodChoice.Choose(errors[0], originErrors[0], horizon).Method;
         var (model, summary) = ForecastMethods.IsHybrid(kept) ? hybrid!.Value : plain ?? hybrid!.Value;
         spec = model.Spec;
         if (states.Count > 1)
             notes.Add($"method for every series: {kept}{(o.Method != "auto" ? " (--method)" : "")} (mean validation MASE: {string.Join(", ", ForecastMethods.Names.Where(m => errors.All(x => double.IsFinite(x[m]))).Select(m => $"{m} {errors.Average(x => x[m]):0.###}"))})" +
-                      (o.Method != "auto" || sharedWhy is null ? "" : $"; {sharedWhy}"));
+                      (choiceWhy is null ? "" : $"; {choiceWhy}"));
 
         var validationResiduals = new double[states.Count][];
         var trainingResiduals = new double[states.Count][];
         for (int i = 0; i < states.Count; i++)
         {
             var (s, split, y, z, inputs) = prepared[i];
-            var (best, why) = o.Method != "auto" ? (o.Method, null) : states.Count > 1 ? (shared!, null) : MethodChoice.Choose(errors[i], originErrors[i], horizon);
             if (states.Count == 1)
-                notes.Add($"method {best}{(o.Method != "auto" ? " (--method)" : "")} (validation MASE: {string.Join(", ", ForecastMethods.Names.Where(m => double.IsFinite(errors[i][m])).Select(m => $"{m} {errors[i][m]:0.###}"))})" +
-                          (why is null ? "" : $"; {why}"));
+                notes.Add($"method {kept}{(o.Method != "auto" ? " (--method)" : "")} (validation MASE: {string.Join(", ", ForecastMethods.Names.Where(m => double.IsFinite(errors[i][m])).Select(m => $"{m} {errors[i][m]:0.###}"))})" +
+                          (choiceWhy is null ? "" : $"; {choiceWhy}"));
 
             // Residuals in scaled units on the validation origins and on the training part's origins (in-sample there, so the
             // scale per step is the larger of the two parts').
@@ -292,7 +293,7 @@ public static class ForecastJob
             double[] Residuals(int[] ro)
             {
                 if (ro.Length == 0) return [];
-                var point = ForecastMethods.Forecast(best, z, states[i], season, ro, horizon,
+                var point = ForecastMethods.Forecast(kept, z, states[i], season, ro, horizon,
                     () => model.ForecastTransformed(states[i], z, y, inputs, s.Dates, ro, "network"));
                 var r = new double[point.Length];
                 for (int k = 0; k < point.Length; k++)
@@ -305,7 +306,7 @@ public static class ForecastJob
             }
             validationResiduals[i] = Residuals(split.Origins(SeriesPart.Validation, lookback, horizon));
             trainingResiduals[i] = Residuals(trainOrigins);
-            states[i] = states[i] with { Method = best };
+            states[i] = states[i] with { Method = kept };
         }
         // A global model reads its normalised residual quantiles from every series' residuals (see PooledOffsets).
         var allOffsets = states.Count > 1

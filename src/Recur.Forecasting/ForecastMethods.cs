@@ -2,8 +2,8 @@ namespace Recur.Forecasting;
 
 /// <summary>
 /// The point methods a series can be forecast with. The network and the strong baselines compete on the validation
-/// part and each series keeps the winner (<see cref="SeriesState.Method"/>; on a short validation part the better
-/// combination unless the winner is clearly better), so a series where the network loses to
+/// part and each series keeps the winner (<see cref="SeriesState.Method"/>; on a short validation part a combination
+/// unless the winner is clearly better: <see cref="MethodChoice"/>), so a series where the network loses to
 /// exponential smoothing is forecast by exponential smoothing rather than worse. All work in the series' transformed units.
 /// </summary>
 public static class ForecastMethods

@@ -63,7 +63,8 @@ public sealed record ForecastOptions
 
     /// <summary>
     /// "auto" (the method that wins on validation; on a short validation part the better combination unless another is
-    /// clearly better: <see cref="MethodChoice.Choose"/>) or one of <see cref="ForecastMethods.Names"/> (e.g. "network") for
+    /// clearly better, <see cref="MethodChoice.Choose"/>, and for a global model the ensemble unless another is clearly
+    /// better, <see cref="MethodChoice.ChooseShared"/>) or one of <see cref="ForecastMethods.Names"/> (e.g. "network") for
     /// every series.
     /// </summary>
     public string Method { get; init; } = "auto";

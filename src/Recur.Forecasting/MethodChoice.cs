@@ -1,8 +1,9 @@
 namespace Recur.Forecasting;
 
 /// <summary>
-/// Which method a single series keeps, from every method's validation errors (<see cref="ForecastMethods.Names"/>): the
-/// least MASE, unless the validation part is too short for that least to mean much.
+/// Which method a single series (<see cref="Choose"/>) or the series of a global model (<see cref="ChooseShared"/>) keep,
+/// from every method's validation errors (<see cref="ForecastMethods.Names"/>): the least MASE, unless the validation part
+/// is too short for that least to mean much.
 /// </summary>
 public static class MethodChoice
 {
