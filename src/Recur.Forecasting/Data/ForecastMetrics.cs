@@ -133,25 +133,28 @@ public static class ForecastMetrics
         int count = 0;
         var inside = new int[levels.Length];
         var below = new int[levels.Length];
+        // Per level below 0.5, the index of its mirror 1 − τ (the upper end of its central interval), or −1.
+        int[] upper = [.. levels.Select(t => t < 0.5 ? Array.FindIndex(levels, l => Math.Abs(l - (1 - t)) < 1e-9) : -1)];
         for (int i = 0; i < origins.Length; i++)
             for (int h = 0; h < horizon; h++)
             {
                 double y = actual[origins[i] + h];
                 if (double.IsNaN(y)) continue;
-                count++;
+                // The sizes, checked once, when the first value is scored (Check walks every origin).
+                if (count++ == 0)
+                    foreach (var q in quantiles.Take(levels.Length)) Check(actual.Length, origins, horizon, q.Length);
                 for (int k = 0; k < levels.Length; k++)
                 {
-                    Check(actual.Length, origins, horizon, quantiles[k].Length);
-                    pinball[k] += Pinball(levels[k], y, quantiles[k][i * horizon + h]);
-                    if (y <= quantiles[k][i * horizon + h]) below[k]++;
-                    int upper = Array.FindIndex(levels, l => Math.Abs(l - (1 - levels[k])) < 1e-9);
-                    if (levels[k] < 0.5 && upper >= 0 && y >= quantiles[k][i * horizon + h] && y <= quantiles[upper][i * horizon + h]) inside[k]++;
+                    double qk = quantiles[k][i * horizon + h];
+                    pinball[k] += Pinball(levels[k], y, qk);
+                    if (y <= qk) below[k]++;
+                    if (upper[k] >= 0 && y >= qk && y <= quantiles[upper[k]][i * horizon + h]) inside[k]++;
                 }
             }
         for (int k = 0; k < levels.Length; k++)
         {
             pinball[k] = count > 0 ? pinball[k] / count : double.NaN;
-            if (levels[k] < 0.5 && levels.Any(l => Math.Abs(l - (1 - levels[k])) < 1e-9))
+            if (upper[k] >= 0)
                 coverage[levels[k]] = count > 0 ? (double)inside[k] / count : double.NaN;
         }
         return new QuantileScores(levels, pinball, coverage) { Below = [.. below.Select(b => count > 0 ? (double)b / count : double.NaN)] };
