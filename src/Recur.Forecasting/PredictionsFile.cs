@@ -13,7 +13,7 @@ public static class PredictionsFile
 {
     /// <summary>The header for <paramref name="levels"/>.</summary>
     public static string Header(IEnumerable<double> levels) =>
-        "series,origin,step,date,actual,point" + string.Concat(levels.Select(l => ",q" + l.ToString("0.######", CultureInfo.InvariantCulture)));
+        "series,origin,step,date,actual,point" + LevelColumns(levels);
 
     /// <summary>Writes <paramref name="evaluation"/> to <paramref name="path"/> atomically (<see cref="Recur.IO.AtomicFile"/>).</summary>
     public static void Write(string path, ForecastEvaluation evaluation)
@@ -22,7 +22,7 @@ public static class PredictionsFile
         int H = evaluation.Horizon;
         foreach (var s in evaluation.Series)
         {
-            bool clock = s.Dates is not null && s.Dates.Any(d => d.TimeOfDay != TimeSpan.Zero);
+            bool clock = HasClock(s.Dates);
             string name = Quote(s.Name);
             var f = s.Forecast;
             for (int i = 0; i < f.Origins.Length; i++)
@@ -31,7 +31,7 @@ public static class PredictionsFile
                     int row = f.Origins[i] + h;
                     text.Append(name).Append(',').Append(f.Origins[i].ToString(CultureInfo.InvariantCulture)).Append(',')
                         .Append((h + 1).ToString(CultureInfo.InvariantCulture)).Append(',')
-                        .Append(s.Dates is null ? "" : s.Dates[row].ToString(clock ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
+                        .Append(DateText(s.Dates, row, clock)).Append(',')
                         .Append(double.IsNaN(s.Actual[row]) ? "" : Num(s.Actual[row])).Append(',')
                         .Append(Num(f.Point[i * H + h]));
                     foreach (var q in f.Quantiles) text.Append(',').Append(Num(q[i * H + h]));
@@ -47,23 +47,30 @@ public static class PredictionsFile
     /// </summary>
     public static void WriteForecasts(string path, IReadOnlyList<Prediction> predictions)
     {
-        var levels = predictions.Count > 0 ? predictions[0].Levels : [];
-        var text = new StringBuilder("series,step,date,point")
-            .Append(string.Concat(levels.Select(l => ",q" + l.ToString("0.######", CultureInfo.InvariantCulture)))).Append('\n');
+        var text = new StringBuilder("series,step,date,point").Append(LevelColumns(predictions.Count > 0 ? predictions[0].Levels : [])).Append('\n');
         foreach (var p in predictions)
         {
-            bool clock = p.Dates is not null && p.Dates.Any(d => d.TimeOfDay != TimeSpan.Zero);
+            bool clock = HasClock(p.Dates);
             for (int h = 0; h < p.Values.Length; h++)
             {
                 text.Append(Quote(p.Series)).Append(',').Append((h + 1).ToString(CultureInfo.InvariantCulture)).Append(',')
-                    .Append(p.Dates is null ? "" : p.Dates[h].ToString(clock ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd", CultureInfo.InvariantCulture))
-                    .Append(',').Append(Num(p.Values[h]));
+                    .Append(DateText(p.Dates, h, clock)).Append(',').Append(Num(p.Values[h]));
                 foreach (var q in p.Quantiles) text.Append(',').Append(Num(q[h]));
                 text.Append('\n');
             }
         }
         Recur.IO.AtomicFile.WriteAllText(path, text.ToString());
     }
+
+    // ",q0.1,q0.5,q0.9": one column per quantile level.
+    private static string LevelColumns(IEnumerable<double> levels) =>
+        string.Concat(levels.Select(l => ",q" + l.ToString("0.######", CultureInfo.InvariantCulture)));
+
+    // Dates carry their time of day only when some date has one; no dates, an empty cell.
+    private static bool HasClock(DateTime[]? dates) => dates is not null && dates.Any(d => d.TimeOfDay != TimeSpan.Zero);
+
+    private static string DateText(DateTime[]? dates, int i, bool clock) =>
+        dates is null ? "" : dates[i].ToString(clock ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
