@@ -88,7 +88,7 @@ internal static class PredictCommand
             PredictionsFile.WriteForecasts(outPath, predictions);
             Console.WriteLine($"forecasts: {Path.GetFullPath(outPath)}");
         }
-        string? plotFile = plotPath is null ? null : Plots.PredictPlot.Save(predictions, data, spec.Lookback, plotPath);
+        string? plotFile = plotPath is null ? null : Plots.PredictPlot.Save(predictions, data, spec, plotPath);
         if (plotFile is not null) Console.WriteLine($"plot: {plotFile}");
         if (json)
         {

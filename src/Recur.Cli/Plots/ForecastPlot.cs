@@ -73,20 +73,9 @@ internal static class ForecastPlot
         int from = Math.Max(0, origins[shown[0]] - Math.Max(spec.Lookback, 3 * H));
         double X(int row) => dates is null ? row : dates[row].ToOADate();
 
-        // The widest central interval: the lowest level and its mirror.
-        int lo = -1, hi = -1;
-        for (int k = 0; k < spec.Quantiles.Length && lo < 0; k++)
-        {
-            int mirror = Array.FindIndex(spec.Quantiles, l => Math.Abs(l - (1 - spec.Quantiles[k])) < 1e-9);
-            if (spec.Quantiles[k] < 0.5 && mirror >= 0) (lo, hi) = (k, mirror);
-        }
-
+        var (lo, hi) = CentralPair(spec.Quantiles);
         var xs0 = Enumerable.Range(from, n - from).Where(i => !double.IsNaN(y[i])).ToArray();
-        var truth = plot.Add.ScatterLine(xs0.Select(X).ToArray(), xs0.Select(i => y[i]).ToArray());
-        truth.Color = Colors.Black;
-        truth.LineWidth = 1.5f;
-        truth.MarkerSize = 0;
-        if (legend) truth.LegendText = $"{s.Name} (truth)";
+        AddHistory(plot, xs0.Select(X).ToArray(), xs0.Select(i => y[i]).ToArray(), legend ? $"{s.Name} (truth)" : null);
         if (split.ValidationEnd >= from)
         {
             var testStart = plot.Add.VerticalLine(X(split.ValidationEnd), 1, Colors.Gray, LinePattern.Dotted);
@@ -95,29 +84,67 @@ internal static class ForecastPlot
         for (int k = 0; k < shown.Count; k++)
         {
             int i = shown[k], t = origins[i];
-            var xs = Enumerable.Range(t, H).Select(X).ToArray();
-            if (lo >= 0)
-            {
-                var band = plot.Add.FillY(xs, s.Forecast.Quantiles[lo][(i * H)..((i + 1) * H)], s.Forecast.Quantiles[hi][(i * H)..((i + 1) * H)]);
-                band.FillColor = Colors.C1.WithAlpha(0.25);
-                band.LineColor = Colors.Transparent;
-                if (legend && k == 0) band.LegendText = $"{1 - 2 * spec.Quantiles[lo]:P0} interval (q{F(spec.Quantiles[lo])}–q{F(spec.Quantiles[hi])})";
-            }
-            var forecast = plot.Add.ScatterLine(xs, s.Forecast.Point[(i * H)..((i + 1) * H)]);
-            forecast.Color = Colors.C1;
-            forecast.LineWidth = 2;
-            forecast.MarkerSize = 5;
-            if (legend && k == 0) forecast.LegendText = $"forecast ({s.Method}) from the last {shown.Count} test origins";
+            var steps = (i * H)..((i + 1) * H);
+            bool labelled = legend && k == 0;
+            AddForecast(plot, [.. Enumerable.Range(t, H).Select(X)], s.Forecast.Point[steps], spec.Quantiles, lo, hi,
+                lo >= 0 ? s.Forecast.Quantiles[lo][steps] : null, lo >= 0 ? s.Forecast.Quantiles[hi][steps] : null,
+                labelled ? $"forecast ({s.Method}) from the last {shown.Count} test origins" : null, labelled);
         }
-        if (dates is not null)
-        {
-            string format = spec.Step is { } st && st.Approximate < TimeSpan.FromDays(1) ? "yyyy-MM-dd HH:mm"
-                : spec.Step is { } month && month.Approximate >= TimeSpan.FromDays(28) ? "yyyy-MM" : "yyyy-MM-dd";
-            var axis = plot.Axes.DateTimeTicksBottom();
-            if (axis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
-                ticks.LabelFormatter = d => d.ToString(format, CultureInfo.InvariantCulture);
-        }
+        if (dates is not null) DateTicks(plot, spec.Step);
         return lo;
+    }
+
+    /// <summary>The widest central interval among <paramref name="levels"/>: the lowest level below 0.5 whose mirror 1 − τ is a level too, and that mirror; (−1, −1) if none.</summary>
+    internal static (int Lo, int Hi) CentralPair(double[] levels)
+    {
+        for (int k = 0; k < levels.Length; k++)
+        {
+            int mirror = Array.FindIndex(levels, l => Math.Abs(l - (1 - levels[k])) < 1e-9);
+            if (levels[k] < 0.5 && mirror >= 0) return (k, mirror);
+        }
+        return (-1, -1);
+    }
+
+    /// <summary>The observed values: a thin black line.</summary>
+    internal static void AddHistory(Plot plot, double[] xs, double[] ys, string? label)
+    {
+        var line = plot.Add.ScatterLine(xs, ys);
+        line.Color = Colors.Black;
+        line.LineWidth = 1.5f;
+        line.MarkerSize = 0;
+        if (label is not null) line.LegendText = label;
+    }
+
+    /// <summary>
+    /// One forecast: its interval (levels <paramref name="lo"/>–<paramref name="hi"/> of <paramref name="levels"/>, values
+    /// <paramref name="lower"/>–<paramref name="upper"/>; none when <paramref name="lower"/> is null) shaded, and the point
+    /// forecast over it; <paramref name="label"/> names the line and <paramref name="labelBand"/> names the band in the legend.
+    /// </summary>
+    internal static void AddForecast(Plot plot, double[] xs, double[] point, double[] levels, int lo, int hi, double[]? lower, double[]? upper,
+        string? label, bool labelBand)
+    {
+        if (lower is not null && upper is not null)
+        {
+            var band = plot.Add.FillY(xs, lower, upper);
+            band.FillColor = Colors.C1.WithAlpha(0.25);
+            band.LineColor = Colors.Transparent;
+            if (labelBand) band.LegendText = $"{1 - 2 * levels[lo]:P0} interval (q{F(levels[lo])}–q{F(levels[hi])})";
+        }
+        var forecast = plot.Add.ScatterLine(xs, point);
+        forecast.Color = Colors.C1;
+        forecast.LineWidth = 2;
+        forecast.MarkerSize = 5;
+        if (label is not null) forecast.LegendText = label;
+    }
+
+    /// <summary>Date ticks on the bottom axis, as precise as the data's step: with the time of day under a day, months from a month up.</summary>
+    internal static void DateTicks(Plot plot, DateStep? step)
+    {
+        string format = step is { } st && st.Approximate < TimeSpan.FromDays(1) ? "yyyy-MM-dd HH:mm"
+            : step is { } month && month.Approximate >= TimeSpan.FromDays(28) ? "yyyy-MM" : "yyyy-MM-dd";
+        var axis = plot.Axes.DateTimeTicksBottom();
+        if (axis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
+            ticks.LabelFormatter = d => d.ToString(format, CultureInfo.InvariantCulture);
     }
 
     internal static string F(double v) => Figures.Value(v);
