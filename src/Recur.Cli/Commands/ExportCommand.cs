@@ -7,19 +7,28 @@ using Recur.Text;
 
 namespace Recur.Cli.Commands;
 
-/// <summary><c>recur export MODEL.safetensors --out MODEL.onnx</c>: a model the CLI saved, as an ONNX file.</summary>
+/// <summary><c>recur export MODEL.safetensors [--out MODEL.onnx]</c>: a model the CLI saved, as an ONNX file.</summary>
 internal static class ExportCommand
 {
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "model file written by recur forecast --save or recur charlm train" };
-        var output = new Option<string>("--out") { Description = "the ONNX file to write", Required = true };
+        var output = new Option<string>("--out") { Description = "the ONNX file to write (default: the model's path with the extension .onnx)" };
         var cmd = new Command("export", "Write a saved model as an ONNX file (IR 8, opset 17) for ONNX Runtime")
         {
             model, output,
         };
-        cmd.SetAction(r => Cli.Guard(() => Run(r.GetValue(model)!, r.GetValue(output)!)));
+        cmd.SetAction(r => Cli.Guard(() => Run(r.GetValue(model)!, r.GetValue(output) ?? DefaultOut(r.GetValue(model)!))));
         return cmd;
+    }
+
+    /// <summary>The model's path with the extension .onnx; a model already named .onnx needs --out (it would be overwritten).</summary>
+    internal static string DefaultOut(string modelPath)
+    {
+        string onnx = Path.ChangeExtension(modelPath, ".onnx");
+        if (string.Equals(Path.GetFullPath(onnx), Path.GetFullPath(modelPath), StringComparison.Ordinal))
+            throw new ArgumentException($"{modelPath} already ends in .onnx; name the ONNX file to write with --out");
+        return onnx;
     }
 
     internal static OnnxModelInfo Export(string modelPath, string outPath)

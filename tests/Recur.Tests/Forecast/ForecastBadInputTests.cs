@@ -157,6 +157,23 @@ public class ForecastBadInputTests
         AssertOneLineError(CliRunner.Run("export", model, "--out", dir.Path), "--out", "is a folder");
     }
 
+    [Fact]
+    public void ExportWithoutOutWritesTheModelsNameAsOnnx()
+    {
+        using var dir = new TempDirectory();
+        var (model, _) = SavedModel(dir);
+        var run = CliRunner.Run("export", model);
+        Assert.Equal(0, run.ExitCode);
+        string onnx = Path.Combine(dir.Path, "m.onnx");
+        Assert.Contains("→ " + onnx, run.Stdout);
+        Assert.True(new FileInfo(onnx).Length > 0);
+        // A model file already named .onnx is not overwritten by its own export.
+        string named = Path.Combine(dir.Path, "n.onnx");
+        File.Copy(model, named);
+        AssertOneLineError(CliRunner.Run("export", named), "already ends in .onnx", "--out");
+        Assert.Equal(new FileInfo(model).Length, new FileInfo(named).Length);
+    }
+
     // ---- predict ----------------------------------------------------------------------------------------
 
     /// <summary>A small trained model saved in <paramref name="dir"/> (trained in-process: no CLI needed).</summary>
