@@ -94,16 +94,43 @@ internal static class Engine
     public static void Accumulate(Tensor t, ReadOnlySpan<float> grad)
     {
         if (!t.RequiresGrad) return;
-        var dst = GradBuffer(t);
-        System.Numerics.Tensors.TensorPrimitives.Add(dst, grad, dst);
+        // The first gradient is the gradient (as PyTorch takes it): copied into a buffer that is not cleared first.
+        if (FreshBuffer(t, grad.Length) is { } fresh)
+            grad.CopyTo(fresh);
+        else
+        {
+            var dst = GradBuffer(t);
+            System.Numerics.Tensors.TensorPrimitives.Add(dst, grad, dst);
+        }
     }
 
     /// <summary>Adds the same value to every element of <paramref name="t"/>'s gradient (the backward of a full sum).</summary>
     public static void AccumulateScalar(Tensor t, float grad)
     {
         if (!t.RequiresGrad) return;
-        var dst = GradBuffer(t);
-        System.Numerics.Tensors.TensorPrimitives.Add(dst, grad, dst);
+        if (FreshBuffer(t, t.Numel) is { } fresh)
+            fresh.AsSpan().Fill(grad);
+        else
+        {
+            var dst = GradBuffer(t);
+            System.Numerics.Tensors.TensorPrimitives.Add(dst, grad, dst);
+        }
+    }
+
+    // When t has no gradient yet, a new one whose contents the caller overwrites whole (not zeroed: a training step's
+    // loss gradient and the outputs' first gradients are written once, where zeroing and adding read and wrote twice).
+    private static float[]? FreshBuffer(Tensor t, int length)
+    {
+        if (length != t.Numel) return null; // a wrong-length gradient fails in the add, as before
+        if (t.GradFn is null)
+        {
+            if (t.Grad is not null) return null;
+            var data = GC.AllocateUninitializedArray<float>(t.Numel);
+            t.Grad = Tensor.FromArray(data, t.Shape);
+            return data;
+        }
+        if (t.PendingGrad is not null) return null;
+        return t.PendingGrad = GradPool.Rent(t.Numel, clear: false);
     }
 
     /// <summary>The span gradients for <paramref name="t"/> are summed into (allocated as zeros on first use).</summary>

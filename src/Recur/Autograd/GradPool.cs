@@ -19,8 +19,9 @@ internal static class GradPool
     private static long s_held;
     private static readonly Lock s_lock = new();
 
-    /// <summary>A zeroed buffer of exactly <paramref name="length"/> floats.</summary>
-    public static float[] Rent(int length)
+    /// <summary>A buffer of exactly <paramref name="length"/> floats: zeroed, or with stale contents when
+    /// <paramref name="clear"/> is false (for a caller that overwrites every element).</summary>
+    public static float[] Rent(int length, bool clear = true)
     {
         if (length >= MinLength)
             lock (s_lock)
@@ -28,10 +29,10 @@ internal static class GradPool
                 {
                     var a = stack.Pop();
                     s_held -= a.Length;
-                    Array.Clear(a);
+                    if (clear) Array.Clear(a);
                     return a;
                 }
-        return new float[length];
+        return clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
     }
 
     /// <summary>Hands <paramref name="a"/> back; the caller must hold no other reference to it.</summary>

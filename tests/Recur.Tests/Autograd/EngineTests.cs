@@ -14,6 +14,26 @@ public class EngineTests
     }
 
     [Fact]
+    public void FirstGradientsAreWrittenWholeAndPooledBuffersLeakNothing()
+    {
+        // Pooled pending buffers (≥ 4096 floats) come back with the last step's values and are no longer cleared: the
+        // first gradient into each must overwrite it whole, the second add to it.
+        const int n = 5000;
+        var x = Tensor.Randn(new Generator(1), n).RequireGrad();
+        for (int round = 0; round < 3; round++)
+        {
+            x.Grad = null;
+            var y = x * 2f;                      // a non-leaf: its gradient is a pooled buffer
+            (y.Sum() + (y * 3f).Sum()).Backward(); // two gradients meet in y's buffer: dy = 1 + 3
+            Assert.All(x.Grad!.ToArray(), g => Assert.Equal(8f, g));
+        }
+        x.Grad = null;
+        (x * 5f).Sum().Backward();               // a fresh leaf gradient is the first gradient itself
+        (x * 1f).Sum().Backward();               // and the next one adds
+        Assert.All(x.Grad!.ToArray(), g => Assert.Equal(6f, g));
+    }
+
+    [Fact]
     public void SharedSubexpressionSumsBothPaths()
     {
         var x = Tensor.From(1.5f).RequireGrad();
