@@ -42,6 +42,20 @@ internal sealed record Timing(double MedianMs, double MinMs, double MaxMs, int R
     /// <inheritdoc cref="Gen0"/>
     public int Gen2 { get; init; }
 
+    /// <summary>Several rounds of one workload as one: the median of the rounds' medians, the extremes of all, the
+    /// rounds' collections summed and their allocation per call averaged.</summary>
+    public static Timing Combine(IReadOnlyList<Timing> rounds)
+    {
+        if (rounds.Count == 1) return rounds[0];
+        var medians = From(rounds.Select(r => r.MedianMs).ToList());
+        var alloc = rounds.Where(r => r.AllocBytesPerCall is not null).Select(r => r.AllocBytesPerCall!.Value).ToList();
+        return new Timing(medians.MedianMs, rounds.Min(r => r.MinMs), rounds.Max(r => r.MaxMs), rounds.Sum(r => r.Reps))
+        {
+            AllocBytesPerCall = alloc.Count > 0 ? alloc.Average() : null,
+            Gen0 = rounds.Sum(r => r.Gen0), Gen1 = rounds.Sum(r => r.Gen1), Gen2 = rounds.Sum(r => r.Gen2),
+        };
+    }
+
     public static Timing From(List<double> ms)
     {
         ms.Sort();

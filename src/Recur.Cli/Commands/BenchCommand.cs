@@ -23,15 +23,21 @@ internal static class BenchCommand
         compare.AcceptOnlyFromAmong("pytorch", "libtorch");
         var quick = new Option<bool>("--quick") { Description = "fewer repetitions (0.3 s per workload)" };
         var calls = new Option<int?>("--calls") { Description = "exactly this many timed calls per workload (e.g. 10000 to count the collections of a long training run)" };
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "with --compare: rounds per workload, each running Recur and the other side back to back, alternating " +
+                "which goes first; each side reports the median of its rounds' medians",
+            DefaultValueFactory = _ => 2,
+        };
         var json = new Option<bool>("--json") { Description = "print one JSON object with a workloads array on the last line" };
         var script = new Option<string>("--pytorch-script") { Description = "the PyTorch side", DefaultValueFactory = _ => Path.Combine("bench", "pytorch_bench.py") };
         var libtorch = new Option<string>("--libtorch-project") { Description = "the libtorch side", DefaultValueFactory = _ => Path.Combine("bench", "LibTorch") };
         var cmd = new Command("bench", "Time Recur on the benchmark workloads (median/min/max, GFLOP/s, fraction of measured FMA peak, allocation)")
         {
-            threads, only, compare, quick, calls, json, script, libtorch,
+            threads, only, compare, rounds, quick, calls, json, script, libtorch,
         };
-        cmd.SetAction(r => Cli.Guard(() => Run(r.GetValue(threads), r.GetValue(only), r.GetValue(compare), r.GetValue(quick), r.GetValue(calls), r.GetValue(json),
-            r.GetValue(script)!, r.GetValue(libtorch)!)));
+        cmd.SetAction(r => Cli.Guard(() => Run(r.GetValue(threads), r.GetValue(only), r.GetValue(compare), r.GetValue(rounds), r.GetValue(quick),
+            r.GetValue(calls), r.GetValue(json), r.GetValue(script)!, r.GetValue(libtorch)!)));
         return cmd;
     }
 
@@ -46,9 +52,11 @@ internal static class BenchCommand
     };
     private const double PeakFraction = 0.8;
 
-    private static int Run(int threads, string? only, string? compare, bool quick, int? calls, bool json, string script, string libtorchProject)
+    private static int Run(int threads, string? only, string? compare, int rounds, bool quick, int? calls, bool json, string script,
+        string libtorchProject)
     {
         if (threads < 1) throw new ArgumentException($"--threads must be at least 1, got {threads}");
+        if (rounds < 1) throw new ArgumentException($"--rounds must be at least 1, got {rounds}");
         KernelOptions.MaxThreads = threads;
         var workloads = Select(Workloads.All(), only).ToList();
         if (workloads.Count == 0)
@@ -64,24 +72,47 @@ internal static class BenchCommand
         Console.WriteLine($"recur bench: {machine}; {threads} thread(s); measured FMA peak {peak:0.0} GFLOP/s");
 
         var results = new List<(Workload W, Timing T)>();
-        foreach (var w in workloads)
-        {
-            var t = runner.Run(w);
-            results.Add((w, t));
-            if (!json) Console.WriteLine($"  {w.Name,-20} {Ms(t.MedianMs),10} ms  ({Gflops(w, t):0.00} GFLOP/s, {Bytes(t.AllocBytesPerCall)}/call)");
-        }
-
         Comparison? torch = null;
-        string names = string.Join(",", workloads.Select(w => w.Name));
-        if (compare == "pytorch")
+        if (compare is null)
+            foreach (var w in workloads)
+            {
+                var t = runner.Run(w);
+                results.Add((w, t));
+                if (!json) Console.WriteLine($"  {w.Name,-20} {Ms(t.MedianMs),10} ms  ({Gflops(w, t):0.00} GFLOP/s, {Bytes(t.AllocBytesPerCall)}/call)");
+            }
+        else
         {
-            Console.WriteLine($"running {script} with /usr/bin/python3 (same workloads, {threads} thread(s))...");
-            torch = PyTorchComparison.Run(script, threads, names, quick, CharLmSizes.Default);
-        }
-        else if (compare == "libtorch")
-        {
-            Console.WriteLine($"running {libtorchProject} (TorchSharp on libtorch; same workloads, {threads} thread(s))...");
-            torch = LibTorchComparison.Run(libtorchProject, threads, names, quick, CharLmSizes.Default);
+            // Side by side per workload, not one whole list after the other: a shared host's load moves by a third
+            // between minutes, and back-to-back runs (alternating who goes first) share whatever minute they get.
+            Func<string, Comparison> runOther = compare == "pytorch"
+                ? name => PyTorchComparison.Run(script, threads, name, quick, CharLmSizes.Default)
+                : name => LibTorchComparison.Run(libtorchProject, threads, name, quick, CharLmSizes.Default);
+            Console.WriteLine($"each workload: Recur and {(compare == "pytorch" ? $"{script} (/usr/bin/python3)" : $"{libtorchProject} (TorchSharp on libtorch)")} " +
+                $"back to back, {rounds} round(s), {threads} thread(s) on both sides");
+            var roundRunner = calls is null
+                ? new BenchRunner { BudgetSeconds = runner.BudgetSeconds / rounds, MinReps = runner.MinReps }
+                : runner;
+            var theirs = new Dictionary<string, Timing>();
+            foreach (var w in workloads)
+            {
+                var mine = new List<Timing>();
+                var their = new List<Timing>();
+                for (int r = 0; r < rounds; r++)
+                {
+                    if (r % 2 == 0) mine.Add(roundRunner.Run(w));
+                    var c = runOther(w.Name);
+                    torch ??= c;
+                    if (c.Workloads.TryGetValue(w.Name, out var ct)) their.Add(ct);
+                    if (r % 2 == 1) mine.Add(roundRunner.Run(w));
+                }
+                var t = Timing.Combine(mine);
+                results.Add((w, t));
+                if (their.Count > 0) theirs[w.Name] = Timing.Combine(their);
+                if (!json)
+                    Console.WriteLine($"  {w.Name,-20} {Ms(t.MedianMs),10} ms  ({Gflops(w, t):0.00} GFLOP/s, {Bytes(t.AllocBytesPerCall)}/call)" +
+                        (their.Count > 0 ? $"   {torch.Framework} {Ms(theirs[w.Name].MedianMs)} ms ({theirs[w.Name].MedianMs / t.MedianMs:0.00}×)" : ""));
+            }
+            torch = torch! with { Workloads = theirs };
         }
 
         string other = torch?.Framework ?? "";

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Recur.Cli.Bench;
+using Recur.Tests.Data;
 using Recur.Kernels;
 
 namespace Recur.Tests.Cli;
@@ -41,6 +43,57 @@ public class BenchCommandTests
             Assert.Equal(JsonValueKind.Null, rows["tiny-rnn-infer"].GetProperty("tokens_per_s").ValueKind);
         }
         finally { KernelOptions.MaxThreads = threads; }
+    }
+
+    [Fact]
+    public void ComparisonRunsBothSidesPerWorkloadInRoundsAndCombinesTheirMedians()
+    {
+        if (!File.Exists("/usr/bin/python3")) return; // the stand-in below is a Python script (CI installs python3)
+        using var dir = new TempDirectory();
+        string log = Path.Combine(dir.Path, "calls.log");
+        // A stand-in for the other side: logs each launch's --only and answers 1 ms, then 3 ms, for the same workload.
+        string script = dir.Write("other.py", $$"""
+            import json, sys
+            only = sys.argv[sys.argv.index("--only") + 1]
+            with open({{JsonSerializer.Serialize(log)}}, "a") as f: f.write(only + "\n")
+            n = sum(1 for l in open({{JsonSerializer.Serialize(log)}}) if l.strip() == only)
+            ms = 1.0 if n == 1 else 3.0
+            print(json.dumps({"torch": "stand-in", "blas": "none", "threads": 1, "workloads": [
+                {"name": only, "median_ms": ms, "min_ms": ms / 2, "max_ms": ms * 2, "reps": 4}]}))
+            """);
+        int threads = KernelOptions.MaxThreads;
+        try
+        {
+            var (code, output, err) = CommandTests.Run("bench", "--quick", "--json", "--only", "tiny-rnn-infer,tiny-gru-infer",
+                "--compare", "pytorch", "--pytorch-script", script, "--rounds", "2");
+            Assert.True(code == 0, err);
+            // One launch per workload and round, each asking for that workload alone, the rounds of a workload together.
+            Assert.Equal(new[] { "tiny-gru-infer", "tiny-gru-infer", "tiny-rnn-infer", "tiny-rnn-infer" }, File.ReadAllLines(log));
+            Assert.Contains("back to back, 2 round(s)", output);
+            using var doc = JsonDocument.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+            foreach (var w in doc.RootElement.GetProperty("workloads").EnumerateArray())
+            {
+                Assert.Equal(2.0, w.GetProperty("pytorch_median_ms").GetDouble()); // the median of 1 and 3
+                Assert.True(w.GetProperty("reps").GetInt32() >= 2 * 3);            // Recur's two quick rounds of ≥ 3 calls
+            }
+        }
+        finally { KernelOptions.MaxThreads = threads; }
+    }
+
+    [Fact]
+    public void RoundsCombineAsTheMedianOfTheirMedians()
+    {
+        var t = Timing.Combine(new[]
+        {
+            new Timing(2, 1, 5, 10) { AllocBytesPerCall = 100, Gen0 = 1 },
+            new Timing(6, 0.5, 7, 12) { AllocBytesPerCall = 300, Gen0 = 2, Gen2 = 1 },
+            new Timing(3, 2, 4, 8) { AllocBytesPerCall = 200 },
+        });
+        Assert.Equal((3.0, 0.5, 7.0, 30), (t.MedianMs, t.MinMs, t.MaxMs, t.Reps));
+        Assert.Equal((200.0, 3, 0, 1), (t.AllocBytesPerCall!.Value, t.Gen0, t.Gen1, t.Gen2));
+        var one = new Timing(1, 1, 1, 1);
+        Assert.Same(one, Timing.Combine(new[] { one }));
+        Assert.Equal(2, CommandTests.Run("bench", "--rounds", "0").Code);
     }
 
     [Fact]
