@@ -85,7 +85,7 @@ internal static class GoldenOps
         }
         if (weighted is null) return null;
         var loss = GoldenRunner.Loss(c, weighted);
-        GoldenRunner.CheckLossValue(c, checks, loss);
+        GoldenRunner.CheckLossValue(c, checks, loss, weighted);
         loss.Backward();
         grads["input"] = x.Grad;
         if (src != null) grads["src"] = src.Grad;

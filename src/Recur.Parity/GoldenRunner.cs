@@ -155,10 +155,38 @@ public static class GoldenRunner
         return total ?? throw c.Bad($"loss formula '{formula}' has no R tensors to weight the outputs");
     }
 
-    internal static void CheckLossValue(GoldenCase c, List<TensorCheck> checks, Tensor loss)
+    /// <summary>
+    /// Compares the scalar loss. A weighted sum over many elements (L = Σ output·R1 + …) also passes within
+    /// 1e−7·Σ|output·R| (<see cref="LossScale"/>): PyTorch reduces it in float32, whose rounding grows with that sum
+    /// (up to about log2(n)·2⁻²⁴·Σ|terms|), and every output is already compared element by element — at 33×32×320
+    /// outputs the float32 sum alone is off the exact one by 1.8e−5 where the per-element rule allows 3.8e−5.
+    /// </summary>
+    internal static void CheckLossValue(GoldenCase c, List<TensorCheck> checks, Tensor loss, params Tensor?[] terms)
     {
         var el = c.Section("loss");
-        if (c.Has(el, "value")) Compare(c, checks, "loss.value", loss, c.Get(el, "value", "loss"));
+        if (!c.Has(el, "value")) return;
+        int at = checks.Count;
+        Compare(c, checks, "loss.value", loss, c.Get(el, "value", "loss"));
+        var k = checks[at];
+        if (!k.Pass && k.MaxAbsError <= 1e-7 * LossScale(c, terms))
+            checks[at] = k with { Pass = true };
+    }
+
+    /// <summary>Σ|t·R| over the loss formula's weighted terms; 0 for a loss that is the output itself.</summary>
+    internal static double LossScale(GoldenCase c, params Tensor?[] terms)
+    {
+        var loss = c.Section("loss");
+        if (c.String(loss, "formula", "loss").Trim() == "L = output") return 0;
+        double scale = 0;
+        for (int i = 0; i < terms.Length; i++)
+        {
+            string key = "R" + (i + 1);
+            if (terms[i] is null || !c.Has(loss, key)) continue;
+            var r = c.Tensor(c.Get(loss, key, "loss"), "loss." + key).Span;
+            var t = terms[i]!.Span;
+            for (int j = 0; j < Math.Min(t.Length, r.Length); j++) scale += Math.Abs((double)t[j] * r[j]);
+        }
+        return scale;
     }
 
     // ---- kinds ----------------------------------------------------------------------------------------
@@ -233,7 +261,7 @@ public static class GoldenRunner
 
         CompareAll(c, checks, "outputs", new Dictionary<string, Tensor?> { ["output"] = output, ["h_n"] = hN, ["c_n"] = cN });
         var loss = Loss(c, output, hN, cN);
-        CheckLossValue(c, checks, loss);
+        CheckLossValue(c, checks, loss, output, hN, cN);
         loss.Backward();
         var grads = new Dictionary<string, Tensor?> { ["input"] = x.Grad, ["h0"] = h0?.Grad, ["c0"] = c0?.Grad };
         foreach (var (name, p) in module.NamedParameters()) grads[name] = p.Grad;
@@ -251,7 +279,7 @@ public static class GoldenRunner
         var y = linear.Forward(x);
         CompareAll(c, checks, "outputs", new Dictionary<string, Tensor?> { ["output"] = y });
         var loss = Loss(c, y);
-        CheckLossValue(c, checks, loss);
+        CheckLossValue(c, checks, loss, y);
         loss.Backward();
         CompareAll(c, checks, "grads", new Dictionary<string, Tensor?> { ["input"] = x.Grad, ["weight"] = linear.Weight.Grad, ["bias"] = linear.Bias?.Grad });
         return null;
@@ -269,7 +297,7 @@ public static class GoldenRunner
         var y = emb.Forward(idx);
         CompareAll(c, checks, "outputs", new Dictionary<string, Tensor?> { ["output"] = y });
         var loss = Loss(c, y);
-        CheckLossValue(c, checks, loss);
+        CheckLossValue(c, checks, loss, y);
         loss.Backward();
         CompareAll(c, checks, "grads", new Dictionary<string, Tensor?> { ["weight"] = emb.Weight.Grad });
         return null;
@@ -317,7 +345,7 @@ public static class GoldenRunner
         }
         CompareAll(c, checks, "outputs", new Dictionary<string, Tensor?> { ["output"] = y });
         var loss = Loss(c, y);
-        CheckLossValue(c, checks, loss);
+        CheckLossValue(c, checks, loss, y);
         loss.Backward();
         CompareAll(c, checks, "grads", new Dictionary<string, Tensor?> { ["input"] = x.Grad, ["target"] = target?.Grad });
         return null;

@@ -35,6 +35,41 @@ public class GoldenTests
     }
 
     [Fact]
+    public void ALossSummedOverManyElementsGetsSlackForFloat32Summation()
+    {
+        // L = Σ output·R1 over 4000 terms of magnitude 1 (Σ|terms| = 4000, L = 0): PyTorch's float32 sum of such a loss
+        // is off by ~1e−5–1e−4, above the per-element rule's 1e−5 but within 1e−7·Σ|terms| = 4e−4; a real mistake is not.
+        const int n = 4000;
+        var output = Tensor.Ones(n);
+        var r1 = Enumerable.Range(0, n).Select(i => i % 2 == 0 ? 1f : -1f).ToArray();
+        bool Passes(double want, string formula = "L = sum(output * R1)")
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"recur-loss-{Guid.NewGuid():N}.json");
+            File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(new
+            {
+                name = "loss_slack", kind = "rnn", module = "LSTM",
+                loss = new
+                {
+                    formula,
+                    value = new { shape = Array.Empty<int>(), dtype = "float32", data = new[] { want } },
+                    R1 = new { shape = new[] { n }, dtype = "float32", data = r1 },
+                },
+            }));
+            try
+            {
+                var checks = new List<TensorCheck>();
+                GoldenRunner.CheckLossValue(GoldenCase.Load(path), checks, Tensor.Scalar(0f), output);
+                return Assert.Single(checks).Pass;
+            }
+            finally { File.Delete(path); }
+        }
+        Assert.True(Passes(5e-6));        // the per-element rule
+        Assert.True(Passes(1e-4));        // float32 summation slack
+        Assert.False(Passes(1e-3));       // beyond it
+        Assert.False(Passes(1e-4, "L = output")); // a loss that is the output itself gets no slack
+    }
+
+    [Fact]
     public void WrongAnswerFails()
     {
         // Corrupt one expected value of a real case: the runner must notice.
