@@ -249,6 +249,16 @@ public class ForecastPartsTests
         (mean, perOrigin) = Errors(8, "persistence", 0.02, 0.3);
         mean["ensemble"] = mean["network+holt-winters"] = double.PositiveInfinity;
         Assert.Equal("persistence", MethodChoice.Choose(mean, perOrigin, 3).Method);
+        // Under two windows (a 50-row yearly series: 3 origins of 3 steps) not even a clear winner is taken: the ensemble,
+        // also over the better-scoring other combination.
+        (mean, perOrigin) = Errors(3, "network", 0.3, 0.01);
+        mean["network+holt-winters"] = mean["ensemble"] - 0.1;
+        (kept, why) = MethodChoice.Choose(mean, perOrigin, 3);
+        Assert.Equal("ensemble", kept);
+        Assert.Contains("3 validation origins of 3 steps (1 independent window) are too few to choose among the methods", why);
+        // At two windows and more the rules above apply.
+        (mean, perOrigin) = Errors(6, "network", 0.3, 0.01);
+        Assert.Equal(("network", (string?)null), MethodChoice.Choose(mean, perOrigin, 3));
     }
 
     [Fact]
