@@ -148,6 +148,41 @@ public static unsafe class Gemm
         GC.KeepAlive(b); // b.Data points into b's pinned storage
     }
 
+    /// <summary>
+    /// C[m×n] = alpha · op(A)[m×k] · B[k×n] + <paramref name="rowBias"/>[n] in every row, B pre-packed — what filling
+    /// each row of C with the bias and calling the overload above with beta = 1 gives, bit for bit, without writing the
+    /// rows twice (an RNN's input projection: Gx = X·W_ihᵀ + b).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Sgemm(bool transA, int m, float alpha, ReadOnlySpan<float> a, int lda,
+        PackedMatrix b, ReadOnlySpan<float> rowBias, Span<float> c, int ldc)
+    {
+        Validate(transA, m, a, lda, b, c, ldc);
+        if (rowBias.Length < b.N)
+            throw new ArgumentException($"rowBias holds {rowBias.Length} values; the product has {b.N} columns", nameof(rowBias));
+        if (m == 0 || b.N == 0)
+            return;
+        if (Path == KernelPath.Reference || b.K == 0 || alpha == 0)
+        {
+            for (int i = 0; i < m; i++) rowBias[..b.N].CopyTo(c.Slice(i * ldc, b.N));
+            Sgemm(transA, m, alpha, a, lda, b, 1f, c, ldc);
+            return;
+        }
+        fixed (float* pa = a, pc = c, pr = rowBias)
+        {
+            var job = new GemmJob
+            {
+                M = m, N = b.N, K = b.K, Alpha = alpha, Beta = 1, TransA = transA,
+                A = pa, C = pc, Lda = lda, Ldc = ldc, Packed = b.Data, Npad = b.Npad, RowBias = pr,
+            };
+            if (b.Nr == 32)
+                Run<Vector512<float>, Simd512>(ref job);
+            else
+                Run<Vector256<float>, Simd256>(ref job);
+        }
+        GC.KeepAlive(b);
+    }
+
     internal enum KernelPath { Reference, Vector256, Vector512 }
 
     internal static KernelPath Path
@@ -272,9 +307,14 @@ public static unsafe class Gemm
                         (rs, cs, aStep) = job.TransA ? (1, MR, kc) : (kc, 1, kc);
                     }
                     float* c = job.C + ic * ldc + jc;
-                    GemmKernels.Macro<TVec, TOps>(mc, ncMain, kc, a, rs, cs, aStep, b, bRs, bStep, c, ldc, job.Alpha, beta, s.Tile);
+                    // The first k-block adds the bias row (row stride 0) where there is one; later ones accumulate onto C.
+                    bool bias = pc == 0 && job.RowBias != null;
+                    float* src = bias ? job.RowBias + jc : c;
+                    nint lds = bias ? 0 : ldc;
+                    GemmKernels.Macro<TVec, TOps>(mc, ncMain, kc, a, rs, cs, aStep, b, bRs, bStep, c, ldc, src, lds, job.Alpha, beta, s.Tile);
                     if (tail != null)
-                        GemmKernels.Macro<TVec, TOps>(mc, nc - ncMain, kc, a, rs, cs, aStep, tail, nr, kc, c + ncMain, ldc, job.Alpha, beta, s.Tile);
+                        GemmKernels.Macro<TVec, TOps>(mc, nc - ncMain, kc, a, rs, cs, aStep, tail, nr, kc, c + ncMain, ldc, src + ncMain, lds,
+                            job.Alpha, beta, s.Tile);
                 }
             }
         }
@@ -316,7 +356,7 @@ public static unsafe class Gemm
     static void GemvPackedBody<TVec, TOps>(ref GemmJob job, int i0, int i1, int j0, int j1)
         where TVec : unmanaged where TOps : ISimd<TVec>
         => GemmKernels.GemvPacked<TVec, TOps>(j0, j1, job.K, job.Npad, job.Alpha, job.A, job.TransA ? job.Lda : 1,
-            job.Packed, job.Beta, job.C);
+            job.Packed, job.Beta, job.C, job.RowBias != null ? job.RowBias : job.C);
 
     // C = beta · C, for alpha == 0 or k == 0; beta == 0 clears without reading.
     static void ScaleC(int m, int n, float beta, float* c, nint ldc)

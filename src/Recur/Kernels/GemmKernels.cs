@@ -39,10 +39,10 @@ internal static unsafe class GemmKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MicroKernel<TVec, TOps, TRows>(int kc, float* a0, float* a1, nint aRs, nint aCs, float* b, nint bRs,
-        float* c, nint ldc, int mr, int nr, float alpha, float beta, float* tile)
+        float* c, nint ldc, float* s, nint lds, int mr, int nr, float alpha, float beta, float* tile)
         where TVec : unmanaged where TOps : ISimd<TVec> where TRows : IRows
     {
-        // C: [mr, nr] = alpha · A: [mr, kc] · B: [kc, nr] + beta · C
+        // C: [mr, nr] = alpha · A: [mr, kc] · B: [kc, nr] + beta · S   (S = C, or a bias row repeated: lds = 0)
         nint w = TOps.Count, last0 = Math.Min(mr, MR) - 1, last1 = mr - MR - 1; // last row read in each panel
         nint o1 = aRs * Math.Min(1, last0), o2 = aRs * Math.Min(2, last0), o3 = aRs * Math.Min(3, last0),
              o4 = aRs * Math.Min(4, last0), o5 = aRs * Math.Min(5, last0);
@@ -106,43 +106,44 @@ internal static unsafe class GemmKernels
         // tiles); only ragged edges go through the scratch tile and the scalar merge.
         bool full = mr == TRows.Count && nr == 2 * w;
         float* d = full ? c : tile;
-        nint ld = full ? ldc : 2 * w;
+        nint ld = full ? ldc : 2 * w, ls = full ? lds : 0;
         float bd = full ? beta : 0;
         TVec va = TOps.Splat(alpha);
-        StoreRow<TVec, TOps>(d, c00, c01, va, bd);
-        StoreRow<TVec, TOps>(d + ld, c10, c11, va, bd);
+        StoreRow<TVec, TOps>(d, s, c00, c01, va, bd);
+        StoreRow<TVec, TOps>(d + ld, s + ls, c10, c11, va, bd);
         if (TRows.Count > 2)
         {
-            StoreRow<TVec, TOps>(d + 2 * ld, c20, c21, va, bd);
-            StoreRow<TVec, TOps>(d + 3 * ld, c30, c31, va, bd);
+            StoreRow<TVec, TOps>(d + 2 * ld, s + 2 * ls, c20, c21, va, bd);
+            StoreRow<TVec, TOps>(d + 3 * ld, s + 3 * ls, c30, c31, va, bd);
         }
         if (TRows.Count > 4)
         {
-            StoreRow<TVec, TOps>(d + 4 * ld, c40, c41, va, bd);
-            StoreRow<TVec, TOps>(d + 5 * ld, c50, c51, va, bd);
+            StoreRow<TVec, TOps>(d + 4 * ld, s + 4 * ls, c40, c41, va, bd);
+            StoreRow<TVec, TOps>(d + 5 * ld, s + 5 * ls, c50, c51, va, bd);
         }
         if (TRows.Count > 6)
         {
-            StoreRow<TVec, TOps>(d + 6 * ld, c60, c61, va, bd);
-            StoreRow<TVec, TOps>(d + 7 * ld, c70, c71, va, bd);
+            StoreRow<TVec, TOps>(d + 6 * ld, s + 6 * ls, c60, c61, va, bd);
+            StoreRow<TVec, TOps>(d + 7 * ld, s + 7 * ls, c70, c71, va, bd);
         }
         if (TRows.Count > 8)
         {
-            StoreRow<TVec, TOps>(d + 8 * ld, c80, c81, va, bd);
-            StoreRow<TVec, TOps>(d + 9 * ld, c90, c91, va, bd);
-            StoreRow<TVec, TOps>(d + 10 * ld, ca0, ca1, va, bd);
-            StoreRow<TVec, TOps>(d + 11 * ld, cb0, cb1, va, bd);
+            StoreRow<TVec, TOps>(d + 8 * ld, s + 8 * ls, c80, c81, va, bd);
+            StoreRow<TVec, TOps>(d + 9 * ld, s + 9 * ls, c90, c91, va, bd);
+            StoreRow<TVec, TOps>(d + 10 * ld, s + 10 * ls, ca0, ca1, va, bd);
+            StoreRow<TVec, TOps>(d + 11 * ld, s + 11 * ls, cb0, cb1, va, bd);
         }
         if (!full)
-            MergeTile(tile, (int)ld, c, ldc, mr, nr, beta);
+            MergeTile(tile, (int)ld, c, ldc, s, lds, mr, nr, beta);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void StoreRow<TVec, TOps>(float* c, TVec lo, TVec hi, TVec alpha, float beta)
+    static void StoreRow<TVec, TOps>(float* c, float* s, TVec lo, TVec hi, TVec alpha, float beta)
         where TVec : unmanaged where TOps : ISimd<TVec>
     {
+        // c[0..2w) = alpha · (lo, hi) + beta · s[0..2w)   (s is c itself, or a bias row)
         nint w = TOps.Count;
-        if (beta == 0) // C is not read: NaN there must not leak
+        if (beta == 0) // S is not read: NaN there must not leak
         {
             TOps.Store(c, TOps.Mul(alpha, lo));
             TOps.Store(c + w, TOps.Mul(alpha, hi));
@@ -150,22 +151,23 @@ internal static unsafe class GemmKernels
         else
         {
             TVec vb = TOps.Splat(beta);
-            TOps.Store(c, TOps.Fma(vb, TOps.Load(c), TOps.Mul(alpha, lo)));
-            TOps.Store(c + w, TOps.Fma(vb, TOps.Load(c + w), TOps.Mul(alpha, hi)));
+            TOps.Store(c, TOps.Fma(vb, TOps.Load(s), TOps.Mul(alpha, lo)));
+            TOps.Store(c + w, TOps.Fma(vb, TOps.Load(s + w), TOps.Mul(alpha, hi)));
         }
     }
 
-    // C: [mr, nr] = T + beta · C, for the edge tiles the kernel computed into T (already scaled by alpha). Fused as in
-    // StoreRow, so an element rounds the same whether its tile was whole or ragged (and whichever width made it).
-    static void MergeTile(float* t, int ldt, float* c, nint ldc, int mr, int nr, float beta)
+    // C: [mr, nr] = T + beta · S, for the edge tiles the kernel computed into T (already scaled by alpha); S is C or a
+    // bias row (lds = 0). Fused as in StoreRow, so an element rounds the same whether its tile was whole or ragged (and
+    // whichever width made it).
+    static void MergeTile(float* t, int ldt, float* c, nint ldc, float* s, nint lds, int mr, int nr, float beta)
     {
         if (beta == 0)
             for (int i = 0; i < mr; i++, t += ldt, c += ldc)
                 new ReadOnlySpan<float>(t, nr).CopyTo(new Span<float>(c, nr));
         else
-            for (int i = 0; i < mr; i++, t += ldt, c += ldc)
+            for (int i = 0; i < mr; i++, t += ldt, c += ldc, s += lds)
                 for (int j = 0; j < nr; j++)
-                    c[j] = MathF.FusedMultiplyAdd(beta, c[j], t[j]);
+                    c[j] = MathF.FusedMultiplyAdd(beta, s[j], t[j]);
     }
 
     /// <summary>
@@ -174,10 +176,10 @@ internal static unsafe class GemmKernels
     /// b + jr·bStep (packed panels: aStep = bStep = kc; direct operands: the row or column stride).
     /// </summary>
     public static void Macro<TVec, TOps>(int mc, int nc, int kc, float* a, nint aRs, nint aCs, nint aStep,
-        float* b, nint bRs, nint bStep, float* c, nint ldc, float alpha, float beta, float* tile)
+        float* b, nint bRs, nint bStep, float* c, nint ldc, float* s, nint lds, float alpha, float beta, float* tile)
         where TVec : unmanaged where TOps : ISimd<TVec>
     {
-        // C: [mc, nc] = alpha · A: [mc, kc] · B: [kc, nc] + beta · C
+        // C: [mc, nc] = alpha · A: [mc, kc] · B: [kc, nc] + beta · S   (S = C, or a bias row repeated: lds = 0)
         int nr = 2 * TOps.Count;
         // With 32 vector registers (AVX-512) two 6-row panels run as one 12- or 8-row tile: 24 or 16 accumulators
         // per pair of B loads instead of 12 (Xeon, min of interleaved runs, tall on/off: 720×2048×256 162 / 160,
@@ -187,23 +189,23 @@ internal static unsafe class GemmKernels
         for (int jr = 0; jr < nc; jr += nr)
             for (int ir = 0; ir < mc; ir += MR)
             {
-                float* ap = a + ir * aStep, bp = b + jr * bStep, cp = c + ir * ldc + jr;
+                float* ap = a + ir * aStep, bp = b + jr * bStep, cp = c + ir * ldc + jr, sp = s + ir * lds + jr;
                 int mr = Math.Min(MR, mc - ir), ncol = Math.Min(nr, nc - jr), rest = mc - ir;
                 if (tall && rest > MR)
                 {
                     int rows = Math.Min(2 * MR, rest);
                     if (rows > 8)
-                        MicroKernel<TVec, TOps, Rows12>(kc, ap, ap + MR * aStep, aRs, aCs, bp, bRs, cp, ldc, rows, ncol, alpha, beta, tile);
+                        MicroKernel<TVec, TOps, Rows12>(kc, ap, ap + MR * aStep, aRs, aCs, bp, bRs, cp, ldc, sp, lds, rows, ncol, alpha, beta, tile);
                     else
-                        MicroKernel<TVec, TOps, Rows8>(kc, ap, ap + MR * aStep, aRs, aCs, bp, bRs, cp, ldc, rows, ncol, alpha, beta, tile);
+                        MicroKernel<TVec, TOps, Rows8>(kc, ap, ap + MR * aStep, aRs, aCs, bp, bRs, cp, ldc, sp, lds, rows, ncol, alpha, beta, tile);
                     ir += MR;
                 }
                 else if (mr > 4)
-                    MicroKernel<TVec, TOps, Rows6>(kc, ap, ap, aRs, aCs, bp, bRs, cp, ldc, mr, ncol, alpha, beta, tile);
+                    MicroKernel<TVec, TOps, Rows6>(kc, ap, ap, aRs, aCs, bp, bRs, cp, ldc, sp, lds, mr, ncol, alpha, beta, tile);
                 else if (mr > 2)
-                    MicroKernel<TVec, TOps, Rows4>(kc, ap, ap, aRs, aCs, bp, bRs, cp, ldc, mr, ncol, alpha, beta, tile);
+                    MicroKernel<TVec, TOps, Rows4>(kc, ap, ap, aRs, aCs, bp, bRs, cp, ldc, sp, lds, mr, ncol, alpha, beta, tile);
                 else
-                    MicroKernel<TVec, TOps, Rows2>(kc, ap, ap, aRs, aCs, bp, bRs, cp, ldc, mr, ncol, alpha, beta, tile);
+                    MicroKernel<TVec, TOps, Rows2>(kc, ap, ap, aRs, aCs, bp, bRs, cp, ldc, sp, lds, mr, ncol, alpha, beta, tile);
             }
     }
 
@@ -344,10 +346,10 @@ internal static unsafe class GemmKernels
     /// <summary>Matrix–vector against a <see cref="PackedMatrix"/>: streams each NR-wide panel once, top to bottom.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GemvPacked<TVec, TOps>(int j0, int j1, int k, int npad, float alpha, float* x, nint incx,
-        float* packed, float beta, float* y)
+        float* packed, float beta, float* y, float* ys)
         where TVec : unmanaged where TOps : ISimd<TVec>
     {
-        // y[j0..j1]: = alpha · x: [k] · B̃: [k, j0..j1] + beta · y      B̃ in PackedMatrix layout, j0 a panel start
+        // y[j0..j1]: = alpha · x: [k] · B̃: [k, j0..j1] + beta · ys      B̃ in PackedMatrix layout, j0 a panel start; ys = y or a bias row
         int w = TOps.Count, nr = 2 * w;
         float* tile = stackalloc float[2 * TOps.Count]; // for a last partial panel
         for (int j = j0; j < j1; j += nr)
@@ -375,11 +377,11 @@ internal static unsafe class GemmKernels
             }
             TVec va = TOps.Splat(alpha);
             if (j + nr <= j1)
-                StoreRow<TVec, TOps>(y + j, TOps.Add(s0, t0), TOps.Add(s1, t1), va, beta);
+                StoreRow<TVec, TOps>(y + j, ys + j, TOps.Add(s0, t0), TOps.Add(s1, t1), va, beta);
             else
             {
-                StoreRow<TVec, TOps>(tile, TOps.Add(s0, t0), TOps.Add(s1, t1), va, 0);
-                MergeTile(tile, nr, y + j, 0, 1, j1 - j, beta);
+                StoreRow<TVec, TOps>(tile, tile, TOps.Add(s0, t0), TOps.Add(s1, t1), va, 0);
+                MergeTile(tile, nr, y + j, 0, ys + j, 0, 1, j1 - j, beta);
             }
         }
     }

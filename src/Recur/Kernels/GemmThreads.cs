@@ -16,6 +16,9 @@ internal unsafe struct GemmJob
     public bool TransA, TransB;
     public float* A, B, C;
     public nint Lda, Ldb, Ldc;
+    /// <summary>A row the first k-block adds instead of beta · C (beta is 1 then), repeated over the rows: the bias of a
+    /// projection, so its rows need not be filled with it first. Null: beta · C.</summary>
+    public float* RowBias;
     /// <summary>Pre-packed op(B) (PackedMatrix data), or null.</summary>
     public float* Packed;
     public int Npad;

@@ -283,6 +283,52 @@ public sealed class GemmTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void RowBiasProduct_IsBitwiseFillingTheRowsThenBetaOne()
+    {
+        // The bias added in the epilogue (first k-block's source is the bias row, stride 0) must round exactly as the
+        // bias written into C's rows and accumulated with beta = 1; C is not read (NaN there must not leak); padding
+        // columns keep their value. Every width this machine has, the scalar reference, one and two threads.
+        var widths = new List<(bool Simd, VectorWidth Width)> { (false, VectorWidth.Auto), (true, VectorWidth.Vector256) };
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) widths.Add((true, VectorWidth.Vector512));
+        var rng = new Random(11);
+        float[] R(int n) { var a = new float[n]; for (int i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() * 2 - 1); return a; }
+        long wake = Gemm.ThreadWakeFlops;
+        Gemm.ThreadWakeFlops = 0;
+        try
+        {
+            foreach (var (simd, width) in widths)
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    using var _ = new Switches(simd, threads, width);
+                    foreach (bool transA in new[] { false, true })
+                        foreach (int m in new[] { 1, 2, 7, 13, 32, 50, 150 })
+                            foreach (int n in new[] { 5, 16, 33, 100 })
+                                foreach (int k in new[] { 1, 9, 300 })
+                                {
+                                    float alpha = m % 2 == 0 ? 1f : -0.5f;
+                                    int lda = (transA ? m : k) + 1, ldc = n + 3;
+                                    var a = R((transA ? k : m) * lda);
+                                    var packed = Gemm.PackB(false, k, n, R(k * n), n);
+                                    var bias = R(n);
+                                    var want = new float[m * ldc];
+                                    Array.Fill(want, Sentinel);
+                                    for (int i = 0; i < m; i++) bias.CopyTo(want, i * ldc);
+                                    Gemm.Sgemm(transA, m, alpha, a, lda, packed, 1f, want, ldc);
+                                    var got = new float[m * ldc];
+                                    Array.Fill(got, Sentinel);
+                                    for (int i = 0; i < m; i++) got.AsSpan(i * ldc, n).Fill(float.NaN);
+                                    Gemm.Sgemm(transA, m, alpha, a, lda, packed, bias, got, ldc);
+                                    Assert.True(want.Select(BitConverter.SingleToInt32Bits).SequenceEqual(got.Select(BitConverter.SingleToInt32Bits)),
+                                        $"simd {simd} {width}, {threads} thread(s), transA {transA}, m {m} n {n} k {k}");
+                                }
+                }
+            Assert.Throws<ArgumentException>(() => Gemm.Sgemm(false, 2, 1f, new float[6], 3, Gemm.PackB(false, 3, 4, new float[12], 4),
+                new float[3], new float[8], 4));
+        }
+        finally { Gemm.ThreadWakeFlops = wake; }
+    }
+
+    [Fact]
     public void Threaded_IsBitwiseEqualToSingleThreaded()
     {
         long wake = Gemm.ThreadWakeFlops;

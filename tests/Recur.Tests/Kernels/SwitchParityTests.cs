@@ -11,7 +11,7 @@ namespace Recur.Tests.Kernels;
 public class SwitchParityTests
 {
     public static IEnumerable<object[]> Switches() =>
-        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256", "no-tall-tiles", "no-narrow-256", "one-chunk", "no-transposed-grads", "no-batch-split", "transposed-batch-first" }.Select(s => new object[] { s });
+        new[] { "no-simd", "no-pack", "no-hoist", "one-thread", "vector512", "vector256", "no-tall-tiles", "no-narrow-256", "one-chunk", "no-transposed-grads", "no-batch-split", "transposed-batch-first", "no-bias-epilogue" }.Select(s => new object[] { s });
 
     [Theory, MemberData(nameof(Switches))]
     public void GoldenCasesPassWithTheSwitchOff(string which)
@@ -36,6 +36,7 @@ public class SwitchParityTests
                 case "no-transposed-grads": Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth = 0; break;
                 case "no-batch-split": Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = false; break;
                 case "transposed-batch-first": Recur.Nn.RnnBase.NativeBatchFirst = false; break;
+                case "no-bias-epilogue": Recur.Nn.Recurrent.RecurrentLayer.BiasEpilogue = false; break;
             }
             var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden"), "*.json", SearchOption.AllDirectories);
             var failed = files.Select(GoldenRunner.Run).Where(r => r.Status != CaseStatus.Pass)
@@ -48,6 +49,7 @@ public class SwitchParityTests
             (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.TransposedGradMaxWidth, Recur.Nn.Recurrent.RecurrentLayer.BatchSplit) = saved2;
             Gemm.NarrowMaxN = narrow;
             Recur.Nn.RnnBase.NativeBatchFirst = nativeBatchFirst;
+            Recur.Nn.Recurrent.RecurrentLayer.BiasEpilogue = true;
         }
     }
 
@@ -62,6 +64,7 @@ public class SwitchParityTests
     [InlineData("one-chunk")]
     [InlineData("small-chunks")]
     [InlineData("no-batch-split")]
+    [InlineData("no-bias-epilogue")]
     public void LstmStepIsBitwiseTheSameWithTheSwitchOff(string which)
     {
         var saved = (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads);
@@ -78,6 +81,7 @@ public class SwitchParityTests
                 case "one-chunk": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = long.MaxValue / 4; break;
                 case "small-chunks": Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = 1; break; // one step per product
                 case "no-batch-split": Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = false; break;
+                case "no-bias-epilogue": Recur.Nn.Recurrent.RecurrentLayer.BiasEpilogue = false; break;
             }
             var other = Step();
             Assert.Equal(reference.Length, other.Length);
@@ -89,6 +93,7 @@ public class SwitchParityTests
             (GemmKernels.UseTile12, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, KernelOptions.MaxThreads) = saved;
             Recur.Nn.Recurrent.RecurrentLayer.BatchSplit = split;
             Gemm.NarrowMaxN = narrow;
+            Recur.Nn.Recurrent.RecurrentLayer.BiasEpilogue = true;
         }
 
         // Output and every gradient of one training step of a 2-layer bidirectional LSTM, a GRU and an LSTM with a
@@ -118,6 +123,59 @@ public class SwitchParityTests
                 result.AddRange(m.Parameters().Select(p => p.Grad!.ToArray()));
             }
             result.Add(h0.Grad!.ToArray());
+            return result.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// Inference writes a layer's gate rows into a ring of one projection chunk instead of rows for the whole sequence:
+    /// the same arithmetic, so outputs and final states are bitwise those without the ring — for each cell kind, both
+    /// directions, a projection, and a packed batch whose later steps are narrower than its chunks; chunks of the fewest
+    /// steps (ChunkBytes 1: 128 rows) and of many.
+    /// </summary>
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(300_000L)]
+    public void InferenceIsBitwiseTheSameWithoutTheGateRing(long chunkBytes)
+    {
+        var saved = (KernelOptions.MaxThreads, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.GateRing);
+        try
+        {
+            KernelOptions.MaxThreads = 1; // the batch split projects every row first and never uses the ring
+            Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes = chunkBytes;
+            Recur.Nn.Recurrent.RecurrentLayer.GateRing = true;
+            var ring = Run();
+            Recur.Nn.Recurrent.RecurrentLayer.GateRing = false;
+            var plain = Run();
+            Assert.Equal(plain.Length, ring.Length);
+            for (int i = 0; i < plain.Length; i++)
+                Assert.True(plain[i].SequenceEqual(ring[i]), $"ChunkBytes {chunkBytes}: tensor {i} differs");
+        }
+        finally
+        {
+            (KernelOptions.MaxThreads, Recur.Nn.Recurrent.RecurrentLayer.ChunkBytes, Recur.Nn.Recurrent.RecurrentLayer.GateRing) = saved;
+        }
+
+        static float[][] Run()
+        {
+            var result = new List<float[]>();
+            using var _ = GradMode.NoGrad();
+            var x = Tensor.Randn(new Generator(9), 90, 6, 20);
+            var lstm = new Recur.Nn.Lstm(20, 48, numLayers: 2, bidirectional: true, rng: new Generator(1));
+            var (o, (h, c)) = lstm.Forward(x);
+            result.AddRange([o.ToArray(), h.ToArray(), c.ToArray()]);
+            var gru = new Recur.Nn.Gru(20, 32, rng: new Generator(2));
+            var (og, hg) = gru.Forward(x);
+            result.AddRange([og.ToArray(), hg.ToArray()]);
+            var rnn = new Recur.Nn.Rnn(20, 40, nonlinearity: Recur.Nn.Nonlinearity.Relu, bidirectional: true, rng: new Generator(3));
+            var (or, hr) = rnn.Forward(x);
+            result.AddRange([or.ToArray(), hr.ToArray()]);
+            var proj = new Recur.Nn.Lstm(20, 32, projSize: 12, rng: new Generator(4));
+            var (op, (hp, cp)) = proj.Forward(x);
+            result.AddRange([op.ToArray(), hp.ToArray(), cp.ToArray()]);
+            var packed = Recur.Nn.RnnUtils.PackPaddedSequence(x, [90, 77, 50, 31, 8, 1]);
+            var (opk, (hpk, cpk)) = lstm.Forward(packed);
+            result.AddRange([opk.Data.ToArray(), hpk.ToArray(), cpk.ToArray()]);
             return result.ToArray();
         }
     }

@@ -61,7 +61,12 @@ internal static unsafe class RecurrentLayer
         }
         for (int d = 0; d < g.D; d++)
         {
-            var s = sweeps[d] = new Sweep(g, ws, keep, ownOutput: g.D == 1 && !order.OutputBatchMajor, pooled);
+            // Without a backward, the time loop's own chunked projection writes into a ring of one chunk of gate rows (they
+            // stay in cache) instead of rows for the whole sequence (52 MB per layer at medium sizes, each chunk's lines
+            // fetched from memory before being overwritten); the batch split projects every row first, so it keeps them all.
+            bool ring = !keep && GateRing && !SplitBatch(g);
+            var s = sweeps[d] = new Sweep(g, ws, keep, ownOutput: g.D == 1 && !order.OutputBatchMajor, pooled,
+                gxRows: ring ? Math.Min(g.Rows, LoopChunkSteps(g) * g.N) : g.Rows);
             var w = dirs[d];
             var hState = s.HState.AsSpan(0, g.N * g.Hout);
             if (h0 is null) hState.Clear();
@@ -147,7 +152,8 @@ internal static unsafe class RecurrentLayer
     /// </summary>
     private sealed class Sweep
     {
-        public readonly float[] Gx;       // gate pre-activations, then activations      [rows, GH]
+        public readonly float[] Gx;       // gate pre-activations, then activations      [rows, GH] (a chunk's rows when Ring)
+        public readonly bool Ring;        // Gx holds one chunk of steps, from row RowStart[chunk's first step]
         public readonly float[] Hs;       // h_t (the output itself when ownOutput)        [rows, Hout]
         public readonly float[]? Hprev;   // h_{t−1} as used at step t                    [rows, Hout]
         public readonly float[]? Cs;      // c_t (LSTM)                                    [rows, H]
@@ -158,10 +164,11 @@ internal static unsafe class RecurrentLayer
         public readonly float[]? CState;  // running cell state, c_n at the end            [N, H]
         public readonly float[]? GhScratch; // one step of W_hh·h + b_hh (GRU)            [N, GH]
 
-        public Sweep(Geometry g, Workspace ws, bool keep, bool ownOutput, bool pooled)
+        public Sweep(Geometry g, Workspace ws, bool keep, bool ownOutput, bool pooled, int gxRows)
         {
             int stepRows = keep ? g.Rows : g.N;
-            Gx = ws.Rent(g.Rows * g.GH);
+            Ring = gxRows < g.Rows;
+            Gx = ws.Rent(gxRows * g.GH);
             // Every row of h is written before it is read: no need to clear the output (13 MB at medium sizes).
             Hs = !ownOutput ? ws.Rent(g.Rows * g.Hout)
                 : pooled ? ArrayPool<float>.Shared.Rent(Math.Max(1, g.Rows * g.Hout))
@@ -216,20 +223,32 @@ internal static unsafe class RecurrentLayer
         BatchSplit && KernelOptions.MaxThreads > 1 && KernelOptions.HoistInputProjection
         && g.N >= BatchSplitMinRows * KernelOptions.MaxThreads;
 
+    /// <summary>Settable for the tuning probe and the parity tests: the projection's bias added in the product's epilogue
+    /// (else written into every gate row first, then accumulated onto; bitwise the same).</summary>
+    internal static bool BiasEpilogue = true;
+
     /// <summary>Gx = X·W_ihᵀ + bias for every row of one direction, as one (threaded) product.</summary>
     private static void ProjectAll(Geometry g, Sweep s, DirectionWeights w, Tensor x, Workspace ws)
     {
         var wihT = new StepWeight(w.WeightIh, true, g.In, g.GH);
-        Project(g, s, x.ReadOnlySpan, wihT, ProjectionBias(g, w, ws), 0, g.Rows);
+        Project(g, s, x.ReadOnlySpan, wihT, ProjectionBias(g, w, ws), 0, g.Rows, 0);
         wihT.Release();
     }
 
-    /// <summary>Gx rows [a0, a0 + rows) = X rows · W_ihᵀ + <paramref name="biasRow"/>.   x: [rows, In] → Gx: [rows, GH]</summary>
-    private static void Project(Geometry g, Sweep s, ReadOnlySpan<float> xs, StepWeight wihT, float[]? biasRow, int a0, int rows)
+    /// <summary>Gx rows [gx0, gx0 + rows) = X rows [a0, a0 + rows) · W_ihᵀ + <paramref name="biasRow"/>.   x: [rows, In] → Gx: [rows, GH]</summary>
+    private static void Project(Geometry g, Sweep s, ReadOnlySpan<float> xs, StepWeight wihT, float[]? biasRow, int a0, int rows, int gx0)
     {
-        var gxRows = s.Gx.AsSpan(a0 * g.GH, rows * g.GH);
-        FillRows(gxRows, g.GH, biasRow);
-        wihT.Multiply(rows, xs.Slice(a0 * g.In, rows * g.In), g.In, 1f, gxRows, g.GH);
+        var gxRows = s.Gx.AsSpan(gx0 * g.GH, rows * g.GH);
+        var xRows = xs.Slice(a0 * g.In, rows * g.In);
+        if (biasRow is null)
+            wihT.Multiply(rows, xRows, g.In, 0f, gxRows, g.GH);
+        else if (BiasEpilogue) // the bias added in the product's epilogue, not written into every row first
+            wihT.MultiplyAddRow(rows, xRows, g.In, biasRow.AsSpan(0, g.GH), gxRows, g.GH);
+        else
+        {
+            for (int r = 0; r < rows; r++) biasRow.AsSpan(0, g.GH).CopyTo(gxRows.Slice(r * g.GH, g.GH));
+            wihT.Multiply(rows, xRows, g.In, 1f, gxRows, g.GH);
+        }
     }
 
     /// <summary>What every row of Gx starts as: b_ih, plus b_hh where the cell adds both biases to the same sum (RNN,
@@ -264,7 +283,7 @@ internal static unsafe class RecurrentLayer
         var bhh = w.BiasHh is null ? default : w.BiasHh.ReadOnlySpan;
         var biasRow = projected ? null : ProjectionBias(g, w, ws);
         bool hoist = KernelOptions.HoistInputProjection;
-        int chunk = hoist ? ChunkSteps(g) : 1;
+        int chunk = LoopChunkSteps(g), ringBase = 0; // ringBase: the Gx ring's first row (0 when Gx holds every row)
 
         for (int step = 0; step < g.T; step++)
         {
@@ -278,7 +297,8 @@ internal static unsafe class RecurrentLayer
                 // Every row's arithmetic is the same whatever the chunking, so results are bitwise those of one product.
                 int t0 = reverse ? Math.Max(0, t - chunk + 1) : t, t1 = reverse ? t + 1 : Math.Min(g.T, t + chunk);
                 if (!hoist) (t0, t1) = (t, t + 1);
-                Project(g, s, xs, wihT, biasRow, g.RowStart[t0], g.RowStart[t1] - g.RowStart[t0]);
+                if (s.Ring) ringBase = g.RowStart[t0];
+                Project(g, s, xs, wihT, biasRow, g.RowStart[t0], g.RowStart[t1] - g.RowStart[t0], g.RowStart[t0] - ringBase);
             }
             // This sweep's active rows of step t: batch rows lo..hi, buffer rows rr.. (state buffers: lo..).
             int lo = b0, n = Math.Min(b1, bs) - lo, rr = r0 + lo;
@@ -290,7 +310,7 @@ internal static unsafe class RecurrentLayer
                 hPrev = s.Hprev.AsSpan(rr * Hout, n * Hout);
                 state.CopyTo(hPrev);
             }
-            var gates = s.Gx.AsSpan(rr * GH, n * GH);
+            var gates = s.Gx.AsSpan((rr - ringBase) * GH, n * GH);
             var h = s.Hs.AsSpan(rr * Hout, n * Hout);
 
             // The recurrent product: into the gates, or (GRU) into its own buffer with b_hh.
@@ -360,16 +380,11 @@ internal static unsafe class RecurrentLayer
         return row;
     }
 
-    /// <summary>Fills every row of <paramref name="m"/> with <paramref name="row"/> (zeros when null).</summary>
-    private static void FillRows(Span<float> m, int width, float[]? row)
-    {
-        if (row is null)
-        {
-            m.Clear();
-            return;
-        }
-        for (int r = 0; r < m.Length / width; r++) row.AsSpan(0, width).CopyTo(m.Slice(r * width, width));
-    }
+    /// <summary>Settable for the tuning probe and the parity tests: inference's gate rows in a one-chunk ring (see Forward).</summary>
+    internal static bool GateRing = true;
+
+    /// <summary>Steps per projection product in the time loop: <see cref="ChunkSteps"/>, or one without hoisting.</summary>
+    private static int LoopChunkSteps(Geometry g) => KernelOptions.HoistInputProjection ? ChunkSteps(g) : 1;
 
     /// <summary>Target size of one chunk of gate rows (settable for the tuning probe; huge = all steps at once).</summary>
     internal static long ChunkBytes = 1 << 20;

@@ -31,6 +31,19 @@ internal readonly struct StepWeight
         else Gemm.Sgemm(false, _trans, m, _n, _k, 1f, a, lda, _w!.ReadOnlySpan, _ld, beta, c, ldc);
     }
 
+    /// <summary>c[m×n] = a[m×k]·op(W) + <paramref name="row"/> in every row (bitwise the same as filling c's rows with it
+    /// and multiplying with beta = 1; the packed product adds it in its epilogue instead).</summary>
+    public void MultiplyAddRow(int m, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> row, Span<float> c, int ldc)
+    {
+        if (_packed != null)
+        {
+            Gemm.Sgemm(false, m, 1f, a, lda, _packed, row, c, ldc);
+            return;
+        }
+        for (int i = 0; i < m; i++) row[.._n].CopyTo(c.Slice(i * ldc, _n));
+        Multiply(m, a, lda, 1f, c, ldc);
+    }
+
     /// <summary>Keeps the packed copy for the next call on this thread.</summary>
     public void Release() => PackCache.Return(_packed);
 }
