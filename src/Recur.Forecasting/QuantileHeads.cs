@@ -82,9 +82,16 @@ public static class QuantileHeads
         for (int p = 0, j = 0; p < parts.Count; p++)
             for (int i = 0; i < parts[p].Residuals.Length / horizon; i++) at[j++] = (p, i);
         int end = origins + horizon;
-        return ConformalIntervals.RecentScaleBy([end], [.. Enumerable.Range(0, origins)], residuals, horizon, end + 1,
+        double c = ConformalIntervals.RecentScaleBy([end], [.. Enumerable.Range(0, origins)], residuals, horizon, end + 1,
             (j, k, h) => parts[at[j].Part].Spread[k][at[j].Origin * horizon + h], levels, prior: 0)[0];
+        // Under two independent windows (origins ÷ horizon, pooled over the parts) the factor is read from a handful of
+        // residuals: only that share of its logarithm is taken (1 window, half; none, the head's own spread).
+        double windows = (double)origins / horizon;
+        return windows >= ShortWindows ? c : Math.Exp(windows / ShortWindows * Math.Log(c));
     }
+
+    /// <summary>Pooled validation windows under which <see cref="ValidationScale"/> shrinks its factor towards 1.</summary>
+    public const double ShortWindows = 2;
 
     /// <summary>
     /// Biases that start the head at the empirical quantiles of <paramref name="residuals"/> (row-major [samples, H], the

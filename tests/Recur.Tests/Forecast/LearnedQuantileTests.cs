@@ -182,4 +182,34 @@ public class LearnedQuantileTests
         var e = Assert.Throws<ArgumentException>(() => TestModels.Fit(csv, new ForecastOptions { Intervals = "bogus", Lookback = 10, Horizon = 2, Season = 7 }));
         Assert.Contains("--intervals", e.Message);
     }
+
+    [Fact]
+    public void AValidationSpreadFactorFromUnderTwoWindowsIsShrunkTowardsTheHeadsOwnSpread()
+    {
+        // Residuals three times the head's spread: the pinball-optimal factor is about 3. From 2 windows on it is taken
+        // whole; from 1 window (3 origins of 3 steps: a 50-row yearly series) only half its logarithm.
+        double[] levels = [0.1, 0.5, 0.9];
+        (double[], double[][]) Part(int origins, int horizon)
+        {
+            var rng = new Random(5);
+            var r = new double[origins * horizon];
+            for (int i = 0; i < r.Length; i++) r[i] = 3 * (rng.NextDouble() * 2 - 1) * 1.28;
+            var spread = new[] { Enumerable.Repeat(-1.0, r.Length).ToArray(), new double[r.Length], Enumerable.Repeat(1.0, r.Length).ToArray() };
+            return (r, spread);
+        }
+        double Raw(int origins, int horizon)
+        {
+            var (r, spread) = Part(origins, horizon);
+            int end = origins + horizon;
+            return ConformalIntervals.RecentScaleBy([end], [.. Enumerable.Range(0, origins)], r, horizon, end + 1,
+                (j, k, h) => spread[k][j * horizon + h], levels, prior: 0)[0];
+        }
+        double raw2 = Raw(6, 3), raw1 = Raw(3, 3);
+        Assert.InRange(raw2, 1.5, 10);
+        Assert.Equal(raw2, QuantileHeads.ValidationScale([Part(6, 3)], 3, levels), 12);
+        Assert.Equal(Math.Sqrt(raw1), QuantileHeads.ValidationScale([Part(3, 3)], 3, levels), 12);
+        // Pooled over the series of a global model: two series of 3 origins are 2 windows, taken whole.
+        var pooled = QuantileHeads.ValidationScale([Part(3, 3), Part(3, 3)], 3, levels);
+        Assert.True(pooled > Math.Sqrt(raw1), $"{pooled} should not be shrunk");
+    }
 }
