@@ -242,13 +242,8 @@ internal static unsafe class RecurrentLayer
         var xRows = xs.Slice(a0 * g.In, rows * g.In);
         if (biasRow is null)
             wihT.Multiply(rows, xRows, g.In, 0f, gxRows, g.GH);
-        else if (BiasEpilogue) // the bias added in the product's epilogue, not written into every row first
-            wihT.MultiplyAddRow(rows, xRows, g.In, biasRow.AsSpan(0, g.GH), gxRows, g.GH);
-        else
-        {
-            for (int r = 0; r < rows; r++) biasRow.AsSpan(0, g.GH).CopyTo(gxRows.Slice(r * g.GH, g.GH));
-            wihT.Multiply(rows, xRows, g.In, 1f, gxRows, g.GH);
-        }
+        else // the bias added in the product's epilogue, not written into every row first
+            wihT.MultiplyAddRow(rows, xRows, g.In, biasRow.AsSpan(0, g.GH), gxRows, g.GH, BiasEpilogue);
     }
 
     /// <summary>What every row of Gx starts as: b_ih, plus b_hh where the cell adds both biases to the same sum (RNN,

@@ -31,11 +31,12 @@ internal readonly struct StepWeight
         else Gemm.Sgemm(false, _trans, m, _n, _k, 1f, a, lda, _w!.ReadOnlySpan, _ld, beta, c, ldc);
     }
 
-    /// <summary>c[m×n] = a[m×k]·op(W) + <paramref name="row"/> in every row (bitwise the same as filling c's rows with it
-    /// and multiplying with beta = 1; the packed product adds it in its epilogue instead).</summary>
-    public void MultiplyAddRow(int m, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> row, Span<float> c, int ldc)
+    /// <summary>c[m×n] = a[m×k]·op(W) + <paramref name="row"/> in every row: the packed product adds it in its epilogue
+    /// (<paramref name="epilogue"/>), else c's rows are filled with it and the product accumulates onto them — bitwise the
+    /// same.</summary>
+    public void MultiplyAddRow(int m, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> row, Span<float> c, int ldc, bool epilogue = true)
     {
-        if (_packed != null)
+        if (_packed != null && epilogue)
         {
             Gemm.Sgemm(false, m, 1f, a, lda, _packed, row, c, ldc);
             return;
