@@ -153,6 +153,7 @@ internal static class BenchCommand
                 machine,
                 threads,
                 peak_gflops = Math.Round(peak, 2),
+                rounds = compare is null ? (int?)null : rounds, // per workload and side, back to back (see --rounds)
                 workloads = results.Select(r => new
                 {
                     name = r.W.Name,

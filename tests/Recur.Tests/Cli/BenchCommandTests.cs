@@ -71,6 +71,7 @@ public class BenchCommandTests
             Assert.Equal(new[] { "tiny-gru-infer", "tiny-gru-infer", "tiny-rnn-infer", "tiny-rnn-infer" }, File.ReadAllLines(log));
             Assert.Contains("back to back, 2 round(s)", output);
             using var doc = JsonDocument.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+            Assert.Equal(2, doc.RootElement.GetProperty("rounds").GetInt32());
             foreach (var w in doc.RootElement.GetProperty("workloads").EnumerateArray())
             {
                 Assert.Equal(2.0, w.GetProperty("pytorch_median_ms").GetDouble()); // the median of 1 and 3
