@@ -94,54 +94,42 @@ internal static class Engine
     public static void Accumulate(Tensor t, ReadOnlySpan<float> grad)
     {
         if (!t.RequiresGrad) return;
-        // The first gradient is the gradient (as PyTorch takes it): copied into a buffer that is not cleared first.
-        if (FreshBuffer(t, grad.Length) is { } fresh)
-            grad.CopyTo(fresh);
+        // The first gradient is the gradient (as PyTorch takes it): copied into a buffer that is not cleared first. One of
+        // the wrong length gets a zeroed buffer, where the add refuses it, as before.
+        var dst = Buffer(t, zeroed: grad.Length != t.Numel, out bool fresh);
+        if (fresh && grad.Length == t.Numel)
+            grad.CopyTo(dst);
         else
-        {
-            var dst = GradBuffer(t);
             System.Numerics.Tensors.TensorPrimitives.Add(dst, grad, dst);
-        }
     }
 
     /// <summary>Adds the same value to every element of <paramref name="t"/>'s gradient (the backward of a full sum).</summary>
     public static void AccumulateScalar(Tensor t, float grad)
     {
         if (!t.RequiresGrad) return;
-        if (FreshBuffer(t, t.Numel) is { } fresh)
-            fresh.AsSpan().Fill(grad);
+        var dst = Buffer(t, zeroed: false, out bool fresh);
+        if (fresh)
+            dst.Fill(grad);
         else
-        {
-            var dst = GradBuffer(t);
             System.Numerics.Tensors.TensorPrimitives.Add(dst, grad, dst);
-        }
-    }
-
-    // When t has no gradient yet, a new one whose contents the caller overwrites whole (not zeroed: a training step's
-    // loss gradient and the outputs' first gradients are written once, where zeroing and adding read and wrote twice).
-    private static float[]? FreshBuffer(Tensor t, int length)
-    {
-        if (length != t.Numel) return null; // a wrong-length gradient fails in the add, as before
-        if (t.GradFn is null)
-        {
-            if (t.Grad is not null) return null;
-            var data = GC.AllocateUninitializedArray<float>(t.Numel);
-            t.Grad = Tensor.FromArray(data, t.Shape);
-            return data;
-        }
-        if (t.PendingGrad is not null) return null;
-        return t.PendingGrad = GradPool.Rent(t.Numel, clear: false);
     }
 
     /// <summary>The span gradients for <paramref name="t"/> are summed into (allocated as zeros on first use).</summary>
-    public static Span<float> GradBuffer(Tensor t)
+    public static Span<float> GradBuffer(Tensor t) => Buffer(t, zeroed: true, out _);
+
+    // t's gradient: .Grad for a leaf, the pending buffer otherwise. Made on first use (fresh): zeroed for a caller that sums
+    // into it, or with stale contents for one that overwrites it whole (a training step's loss gradient and the outputs'
+    // first gradients are written once, where zeroing and adding read and wrote twice).
+    private static Span<float> Buffer(Tensor t, bool zeroed, out bool fresh)
     {
         if (t.GradFn is null)
         {
-            t.Grad ??= Tensor.Zeros(t.Shape);
+            fresh = t.Grad is null;
+            t.Grad ??= zeroed ? Tensor.Zeros(t.Shape) : Tensor.FromArray(GC.AllocateUninitializedArray<float>(t.Numel), t.Shape);
             return t.Grad.Span;
         }
-        t.PendingGrad ??= GradPool.Rent(t.Numel);
+        fresh = t.PendingGrad is null;
+        t.PendingGrad ??= GradPool.Rent(t.Numel, clear: zeroed);
         return t.PendingGrad;
     }
 }
