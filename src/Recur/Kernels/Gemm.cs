@@ -132,18 +132,7 @@ public static unsafe class Gemm
             if (b.K == 0 || alpha == 0)
                 ScaleC(m, b.N, beta, pc, ldc);
             else
-            {
-                var job = new GemmJob
-                {
-                    M = m, N = b.N, K = b.K, Alpha = alpha, Beta = beta, TransA = transA,
-                    A = pa, C = pc, Lda = lda, Ldc = ldc, Packed = b.Data, Npad = b.Npad,
-                };
-                // The layout fixes the kernel: a matrix packed for Vector512 multiplies on Vector512.
-                if (b.Nr == 32)
-                    Run<Vector512<float>, Simd512>(ref job);
-                else
-                    Run<Vector256<float>, Simd256>(ref job);
-            }
+                RunPacked(transA, m, alpha, pa, lda, b, beta, null, pc, ldc);
         }
         GC.KeepAlive(b); // b.Data points into b's pinned storage
     }
@@ -169,18 +158,24 @@ public static unsafe class Gemm
             return;
         }
         fixed (float* pa = a, pc = c, pr = rowBias)
-        {
-            var job = new GemmJob
-            {
-                M = m, N = b.N, K = b.K, Alpha = alpha, Beta = 1, TransA = transA,
-                A = pa, C = pc, Lda = lda, Ldc = ldc, Packed = b.Data, Npad = b.Npad, RowBias = pr,
-            };
-            if (b.Nr == 32)
-                Run<Vector512<float>, Simd512>(ref job);
-            else
-                Run<Vector256<float>, Simd256>(ref job);
-        }
+            RunPacked(transA, m, alpha, pa, lda, b, 1, pr, pc, ldc);
         GC.KeepAlive(b);
+    }
+
+    // Both packed overloads: C = alpha · op(A) · B̃ + beta · (rowBias in every row, or C when null), k > 0, alpha ≠ 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void RunPacked(bool transA, int m, float alpha, float* a, int lda, PackedMatrix b, float beta, float* rowBias, float* c, int ldc)
+    {
+        var job = new GemmJob
+        {
+            M = m, N = b.N, K = b.K, Alpha = alpha, Beta = beta, TransA = transA,
+            A = a, C = c, Lda = lda, Ldc = ldc, Packed = b.Data, Npad = b.Npad, RowBias = rowBias,
+        };
+        // The layout fixes the kernel: a matrix packed for Vector512 multiplies on Vector512.
+        if (b.Nr == 32)
+            Run<Vector512<float>, Simd512>(ref job);
+        else
+            Run<Vector256<float>, Simd256>(ref job);
     }
 
     internal enum KernelPath { Reference, Vector256, Vector512 }
