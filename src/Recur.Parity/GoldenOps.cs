@@ -84,8 +84,8 @@ internal static class GoldenOps
             }
         }
         if (weighted is null) return null;
-        var loss = GoldenRunner.Loss(c, weighted);
-        GoldenRunner.CheckLossValue(c, checks, loss, weighted);
+        var loss = GoldenRunner.Loss(c, out double scale, weighted);
+        GoldenRunner.CheckLossValue(c, checks, loss, scale);
         loss.Backward();
         grads["input"] = x.Grad;
         if (src != null) grads["src"] = src.Grad;

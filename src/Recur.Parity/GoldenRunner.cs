@@ -137,11 +137,15 @@ public static class GoldenRunner
         return d;
     }
 
-    /// <summary>L = Σ output·R1 + Σ h_n·R2 (+ Σ c_n·R3), or L = output for a scalar loss.</summary>
-    internal static Tensor Loss(GoldenCase c, params Tensor?[] terms)
+    /// <summary>
+    /// L = Σ output·R1 + Σ h_n·R2 (+ Σ c_n·R3), or L = output for a scalar loss; <paramref name="scale"/> = Σ|t·R| over the
+    /// weighted terms (0 for L = output), the size of the float32 sum that <see cref="CheckLossValue"/> allows for.
+    /// </summary>
+    internal static Tensor Loss(GoldenCase c, out double scale, params Tensor?[] terms)
     {
         var loss = c.Section("loss");
         string formula = c.String(loss, "formula", "loss");
+        scale = 0;
         if (formula.Trim() == "L = output") return terms[0]!;
         Tensor? total = null;
         for (int i = 0; i < terms.Length; i++)
@@ -151,42 +155,27 @@ public static class GoldenRunner
             var r = c.Tensor(c.Get(loss, key, "loss"), "loss." + key);
             var term = (terms[i]! * r).Sum();
             total = total is null ? term : total + term;
+            ReadOnlySpan<float> tv = terms[i]!.Span, rv = r.Span;
+            for (int j = 0; j < Math.Min(tv.Length, rv.Length); j++) scale += Math.Abs((double)tv[j] * rv[j]);
         }
         return total ?? throw c.Bad($"loss formula '{formula}' has no R tensors to weight the outputs");
     }
 
     /// <summary>
     /// Compares the scalar loss. A weighted sum over many elements (L = Σ output·R1 + …) also passes within
-    /// 1e−7·Σ|output·R| (<see cref="LossScale"/>): PyTorch reduces it in float32, whose rounding grows with that sum
-    /// (up to about log2(n)·2⁻²⁴·Σ|terms|), and every output is already compared element by element — at 33×32×320
-    /// outputs the float32 sum alone is off the exact one by 1.8e−5 where the per-element rule allows 3.8e−5.
+    /// 1e−7·<paramref name="scale"/> (Σ|output·R|, from <see cref="Loss"/>): PyTorch reduces it in float32, whose rounding
+    /// grows with that sum (up to about log2(n)·2⁻²⁴·Σ|terms|), and every output is already compared element by element —
+    /// at 33×32×320 outputs the float32 sum alone is off the exact one by 1.8e−5 where the per-element rule allows 3.8e−5.
     /// </summary>
-    internal static void CheckLossValue(GoldenCase c, List<TensorCheck> checks, Tensor loss, params Tensor?[] terms)
+    internal static void CheckLossValue(GoldenCase c, List<TensorCheck> checks, Tensor loss, double scale)
     {
         var el = c.Section("loss");
         if (!c.Has(el, "value")) return;
         int at = checks.Count;
         Compare(c, checks, "loss.value", loss, c.Get(el, "value", "loss"));
         var k = checks[at];
-        if (!k.Pass && k.MaxAbsError <= 1e-7 * LossScale(c, terms))
+        if (!k.Pass && k.MaxAbsError <= 1e-7 * scale)
             checks[at] = k with { Pass = true };
-    }
-
-    /// <summary>Σ|t·R| over the loss formula's weighted terms; 0 for a loss that is the output itself.</summary>
-    internal static double LossScale(GoldenCase c, params Tensor?[] terms)
-    {
-        var loss = c.Section("loss");
-        if (c.String(loss, "formula", "loss").Trim() == "L = output") return 0;
-        double scale = 0;
-        for (int i = 0; i < terms.Length; i++)
-        {
-            string key = "R" + (i + 1);
-            if (terms[i] is null || !c.Has(loss, key)) continue;
-            var r = c.Tensor(c.Get(loss, key, "loss"), "loss." + key).Span;
-            var t = terms[i]!.Span;
-            for (int j = 0; j < Math.Min(t.Length, r.Length); j++) scale += Math.Abs((double)t[j] * r[j]);
-        }
-        return scale;
     }
 
     // ---- kinds ----------------------------------------------------------------------------------------
@@ -260,8 +249,8 @@ public static class GoldenRunner
         }
 
         CompareAll(c, checks, "outputs", new Dictionary<string, Tensor?> { ["output"] = output, ["h_n"] = hN, ["c_n"] = cN });
-        var loss = Loss(c, output, hN, cN);
-        CheckLossValue(c, checks, loss, output, hN, cN);
+        var loss = Loss(c, out double scale, output, hN, cN);
+        CheckLossValue(c, checks, loss, scale);
         loss.Backward();
         var grads = new Dictionary<string, Tensor?> { ["input"] = x.Grad, ["h0"] = h0?.Grad, ["c0"] = c0?.Grad };
         foreach (var (name, p) in module.NamedParameters()) grads[name] = p.Grad;
@@ -278,8 +267,8 @@ public static class GoldenRunner
         var x = c.Tensor(c.Get(c.Section("inputs"), "input", "inputs"), "inputs.input").RequireGrad();
         var y = linear.Forward(x);
         CompareAll(c, checks, "outputs", new Dictionary<string, Tensor?> { ["output"] = y });
-        var loss = Loss(c, y);
-        CheckLossValue(c, checks, loss, y);
+        var loss = Loss(c, out double scale, y);
+        CheckLossValue(c, checks, loss, scale);
         loss.Backward();
         CompareAll(c, checks, "grads", new Dictionary<string, Tensor?> { ["input"] = x.Grad, ["weight"] = linear.Weight.Grad, ["bias"] = linear.Bias?.Grad });
         return null;
@@ -296,8 +285,8 @@ public static class GoldenRunner
         var idx = c.Indices(c.Get(c.Section("inputs"), "input", "inputs"), "inputs.input");
         var y = emb.Forward(idx);
         CompareAll(c, checks, "outputs", new Dictionary<string, Tensor?> { ["output"] = y });
-        var loss = Loss(c, y);
-        CheckLossValue(c, checks, loss, y);
+        var loss = Loss(c, out double scale, y);
+        CheckLossValue(c, checks, loss, scale);
         loss.Backward();
         CompareAll(c, checks, "grads", new Dictionary<string, Tensor?> { ["weight"] = emb.Weight.Grad });
         return null;
@@ -344,8 +333,8 @@ public static class GoldenRunner
                 return $"loss {c.Module} is not implemented";
         }
         CompareAll(c, checks, "outputs", new Dictionary<string, Tensor?> { ["output"] = y });
-        var loss = Loss(c, y);
-        CheckLossValue(c, checks, loss, y);
+        var loss = Loss(c, out double scale, y);
+        CheckLossValue(c, checks, loss, scale);
         loss.Backward();
         CompareAll(c, checks, "grads", new Dictionary<string, Tensor?> { ["input"] = x.Grad, ["target"] = target?.Grad });
         return null;
